@@ -1,0 +1,578 @@
+"""Benchmark: by_region / by_partner latency on a base of 100,000 agreements, SQLite and PostgreSQL.
+
+Fills a fresh base (SQLite file in a temp dir; PostgreSQL in a schema of its own, dropped after) with
+100,000 agreements over all regions and 5,000 partners by batched core inserts, then times a few hundred
+lookups with varied spellings (exact, lower case, legal form, inflection, capital, typo, prefix), each
+in its own session as the bot does, next to a bare indexed SELECT ... LIMIT 5 baseline on the same base.
+Then times ingesting 1,000 articles through `db.ingest.ingest` with pre-built agreements (no extraction).
+Last line: one JSON object of the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import select, text  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+from db import places, queries  # noqa: E402
+from db.cards import to_card  # noqa: E402
+from db.engine import make_engine, make_sessionmaker  # noqa: E402
+from db.ingest import ArticleIn, ingest  # noqa: E402
+from db.migrate import upgrade  # noqa: E402
+from db.models import (  # noqa: E402
+    Agreement,
+    AgreementCountry,
+    AgreementOrganization,
+    AgreementRegion,
+    AgreementSignatory,
+    AgreementSource,
+    Article,
+    Country,
+    Organization,
+    OrganizationAlias,
+    Person,
+    Region,
+)
+from db.normalize import org_key  # noqa: E402
+from db.views import AgreementView, SourceView  # noqa: E402
+from extraction.models import Agreement as Extracted  # noqa: E402
+from extraction.models import PartialDate, Partner, Signatory  # noqa: E402
+
+PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+BATCH = 5_000
+REAL_PARTNERS = [
+    "МТС",
+    "Цифровая экономика",
+    "Почта России",
+    "Ростелеком",
+    "Сбер",
+    "Яндекс",
+    "Росатом",
+    "ВТБ",
+]
+PREFIXES = [
+    "Рос",
+    "Газ",
+    "Нефть",
+    "Техно",
+    "Энерго",
+    "Транс",
+    "Агро",
+    "Строй",
+    "Мед",
+    "Инвест",
+    "Цифро",
+    "Хим",
+    "Металл",
+    "Лес",
+    "Авиа",
+    "Судо",
+    "Авто",
+    "Связь",
+    "Инфо",
+    "Пром",
+    "Нано",
+    "Био",
+    "Гидро",
+    "Электро",
+    "Тепло",
+    "Водо",
+    "Сель",
+    "Рыб",
+    "Мясо",
+    "Молоко",
+    "Зерно",
+    "Уголь",
+    "Сталь",
+    "Стекло",
+    "Бетон",
+    "Кабель",
+    "Дор",
+    "Мост",
+    "Порт",
+    "Экспо",
+    "Турист",
+    "Спорт",
+    "Кино",
+    "Медиа",
+    "Книго",
+    "Фарм",
+    "Эко",
+    "Вет",
+    "Гео",
+    "Карт",
+    "Радио",
+    "Теле",
+    "Микро",
+    "Макро",
+    "Сервис",
+    "Логист",
+    "Склад",
+    "Торг",
+    "Фин",
+    "Страх",
+    "Банк",
+    "Кредит",
+    "Лизинг",
+    "Капитал",
+    "Альфа",
+    "Бета",
+    "Гамма",
+    "Дельта",
+    "Омега",
+    "Север",
+    "Юг",
+    "Запад",
+    "Восток",
+    "Волга",
+    "Урал",
+    "Сибирь",
+    "Байкал",
+    "Амур",
+    "Дон",
+    "Кама",
+    "Ока",
+]
+SUFFIXES = [
+    "пром",
+    "строй",
+    "сервис",
+    "групп",
+    "холдинг",
+    "инвест",
+    "техника",
+    "систем",
+    "ресурс",
+    "тех",
+    "снаб",
+    "торг",
+    "маш",
+    "комплекс",
+    "проект",
+    "лаб",
+    "центр",
+    "союз",
+    "альянс",
+    "капитал",
+    "энерго",
+    "сеть",
+    "логистика",
+    "трейд",
+    "развитие",
+    "инновации",
+    "технологии",
+    "решения",
+    "платформа",
+    "регион",
+    "ойл",
+    "газ",
+    "вест",
+    "ост",
+    "норд",
+    "сиб",
+    "урал",
+    "волга",
+    "дон",
+    "транс",
+    "авто",
+    "мед",
+    "фарм",
+    "агро",
+    "хим",
+    "нефть",
+    "сталь",
+    "лес",
+    "вода",
+    "тепло",
+    "свет",
+    "связь",
+    "телеком",
+    "медиа",
+    "софт",
+    "дата",
+    "лайн",
+    "плюс",
+    "мир",
+    "град",
+]
+LEGAL = ["ПАО", "АО", "ООО", "АНО", "ФГУП"]
+
+
+def partner_names(n: int, rng: random.Random) -> list[str]:
+    names = list(REAL_PARTNERS)
+    seen = {org_key(x) for x in names}
+    combos = [p + s for p in PREFIXES for s in SUFFIXES]
+    rng.shuffle(combos)
+    for word in combos:
+        if len(names) >= n:
+            break
+        name = (
+            word.capitalize()
+            if rng.random() < 0.7
+            else f"{word.capitalize()} {rng.choice(['Регион', 'Плюс', 'Групп', 'Центр'])}"
+        )
+        if org_key(name) not in seen:
+            seen.add(org_key(name))
+            names.append(name)
+    return names
+
+
+async def fill(engine: AsyncEngine, n_agreements: int, n_partners: int, seed: int = 7) -> dict[str, Any]:
+    """Bulk-load the base with core executemany inserts in batches; returns what queries need."""
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    async with engine.begin() as conn:
+        regions = [
+            tuple(r)
+            for r in (await conn.execute(select(Region.__table__.c.id, Region.__table__.c.name))).all()
+        ]
+        countries = [
+            tuple(r)
+            for r in (await conn.execute(select(Country.__table__.c.id, Country.__table__.c.name))).all()
+        ]
+        names = partner_names(n_partners, rng)
+        await conn.execute(
+            Organization.__table__.insert(),
+            [{"id": i + 1, "name": n, "key": org_key(n)} for i, n in enumerate(names)],
+        )
+        await conn.execute(
+            OrganizationAlias.__table__.insert(),
+            [
+                {"organization_id": i + 1, "alias": f"{rng.choice(LEGAL)} «{n}»", "key": org_key(n)}
+                for i, n in enumerate(names)
+            ],
+        )
+        people = [f"Иван{i} Петров{i}" for i in range(2000)]
+        await conn.execute(
+            Person.__table__.insert(),
+            [{"id": i + 1, "name": p, "key": p.lower()} for i, p in enumerate(people)],
+        )
+    with tqdm(total=n_agreements, desc="fill", unit="agr") as bar:
+        for start in range(0, n_agreements, BATCH):
+            rows: dict[str, list[dict[str, Any]]] = {
+                k: [] for k in ("art", "agr", "ar", "ao", "ac", "as", "src")
+            }
+            for aid in range(start + 1, min(start + BATCH, n_agreements) + 1):
+                y = rng.choice([None, *range(2010, 2026)]) if rng.random() < 0.95 else None
+                m = rng.randint(1, 12) if rng.random() < 0.9 else None
+                d = rng.randint(1, 28) if m and rng.random() < 0.9 else None
+                sk = (y or 0) * 10000 + (m or 0) * 100 + (d or 0)
+                region_ids = rng.sample(regions, 2 if rng.random() < 0.1 else 1)
+                org_ids = rng.sample(range(1, len(names) + 1), 2 if rng.random() < 0.2 else 1)
+                person = rng.randint(1, len(people))
+                rows["art"].append(
+                    {
+                        "id": aid,
+                        "text": f"Статья {aid}",
+                        "title": f"Статья {aid}",
+                        "content_hash": uuid.uuid4().hex,
+                        "sent_at": now,
+                        "source": "seed:bench",
+                    }
+                )
+                card = AgreementView(
+                    id=aid,
+                    doc_type="соглашение",
+                    date=PartialDate(y, m, d) if (y or m or d) else None,
+                    regions=[r[1] for r in region_ids],
+                    partners=[names[o - 1] for o in org_ids],
+                    countries=[],
+                    signatories=[Signatory(people[person - 1], "губернатор")],
+                    event=None,
+                    amount=None,
+                    evidence=f"Подписано соглашение {aid}.",
+                    sources=[SourceView(aid, None, f"Статья {aid}", None)],
+                )
+                rows["agr"].append(
+                    {
+                        "card": to_card(card),
+                        "id": aid,
+                        "key": uuid.uuid4().hex,
+                        "doc_type": "соглашение",
+                        "year": y,
+                        "month": m,
+                        "day": d,
+                        "sort_key": sk,
+                        "evidence": f"Подписано соглашение {aid}.",
+                        "search": f"соглашение {aid}",
+                        "created_at": now,
+                    }
+                )
+                rows["ar"] += [
+                    {"agreement_id": aid, "region_id": r[0], "sort_key": sk, "position": i}
+                    for i, r in enumerate(region_ids)
+                ]
+                rows["ao"] += [
+                    {"agreement_id": aid, "organization_id": o, "sort_key": sk, "position": i}
+                    for i, o in enumerate(org_ids)
+                ]
+                if rng.random() < 0.05:
+                    rows["ac"].append(
+                        {
+                            "agreement_id": aid,
+                            "country_id": rng.choice(countries)[0],
+                            "sort_key": sk,
+                            "position": 0,
+                        }
+                    )
+                rows["as"].append(
+                    {
+                        "agreement_id": aid,
+                        "person_id": rng.randint(1, len(people)),
+                        "role": "губернатор",
+                        "position": 0,
+                    }
+                )
+                rows["src"].append({"agreement_id": aid, "article_id": aid, "evidence": ""})
+            async with engine.begin() as conn:
+                for key, table in (
+                    ("art", Article),
+                    ("agr", Agreement),
+                    ("ar", AgreementRegion),
+                    ("ao", AgreementOrganization),
+                    ("ac", AgreementCountry),
+                    ("as", AgreementSignatory),
+                    ("src", AgreementSource),
+                ):
+                    if rows[key]:
+                        await conn.execute(table.__table__.insert(), rows[key])
+            bar.update(len(rows["agr"]))
+    async with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            for table in ("article", "agreement", "organization", "organization_alias", "person"):
+                await conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                    )
+                )
+        await conn.execute(text("ANALYZE"))
+    return {"regions": regions, "countries": countries, "partners": names}
+
+
+def typo(word: str, rng: random.Random) -> str:
+    if len(word) < 6:
+        return word
+    i = rng.randrange(2, len(word) - 1)
+    return (
+        word[:i] + word[i + 1 :] if rng.random() < 0.5 else word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    )
+
+
+def region_queries(n: int, rng: random.Random) -> list[str]:
+    out: list[str] = []
+    gaz = places.regions()
+    while len(out) < n:
+        r = rng.choice(gaz)
+        forms = [r.name, r.name.lower(), r.name.replace("область", "обл."), typo(r.name, rng)]
+        forms += list(r.aliases[:3])
+        if r.capital:
+            forms.append(r.capital)
+        out.append(rng.choice(forms))
+    return out
+
+
+def partner_queries(
+    n: int, names: list[str], countries: list[tuple[int, str]], rng: random.Random
+) -> list[str]:
+    out: list[str] = []
+    while len(out) < n:
+        name = rng.choice(REAL_PARTNERS) if rng.random() < 0.2 else rng.choice(names)
+        kind = rng.random()
+        if kind < 0.25:
+            out.append(name)
+        elif kind < 0.45:
+            out.append(name.lower())
+        elif kind < 0.6:
+            out.append(f"{rng.choice(LEGAL)} «{name}»")
+        elif kind < 0.8:
+            out.append(typo(name, rng))
+        elif kind < 0.9:
+            out.append(name[: max(4, len(name) // 2)])
+        else:
+            out.append(rng.choice(countries)[1])
+    return out
+
+
+async def timed(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    inputs: list[Any],
+    call: Callable[[AsyncSession, Any], Awaitable[Any]],
+) -> list[float]:
+    times: list[float] = []
+    for item in inputs:
+        t0 = time.perf_counter()
+        async with sessionmaker() as session:
+            await call(session, item)
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 3)
+
+
+async def run_backend(prefix: str, url: str, args: argparse.Namespace) -> dict[str, float]:
+    rng = random.Random(11)
+    engine = make_engine(url)
+    figures: dict[str, float] = {}
+    try:
+        await upgrade(engine)
+        t0 = time.perf_counter()
+        data = await fill(engine, args.agreements, args.partners)
+        figures[f"{prefix}_fill_s"] = round(time.perf_counter() - t0, 2)
+        sm = make_sessionmaker(engine)
+        # First lookups build the cached name indexes (normal forms of every name); timed apart.
+        t0 = time.perf_counter()
+        async with sm() as s:
+            await queries.by_region(s, "Калужская")
+            await queries.by_partner(s, "МТС")
+        figures[f"{prefix}_index_build_s"] = round(time.perf_counter() - t0, 3)
+        regs = region_queries(args.queries, rng)
+        parts = partner_queries(args.queries, data["partners"], data["countries"], rng)
+        offsets = [rng.choice([0, 0, 0, 5, 10]) for _ in range(args.queries)]
+        region_ids = [rng.choice(data["regions"])[0] for _ in range(args.queries)]
+        ar = AgreementRegion.__table__
+        hits = {"region": 0, "partner": 0}
+
+        async def base(s: AsyncSession, rid: int) -> None:
+            q = (
+                select(ar.c.agreement_id)
+                .where(ar.c.region_id == rid)
+                .order_by(ar.c.sort_key.desc(), ar.c.agreement_id.desc())
+                .limit(5)
+            )
+            (await s.execute(q)).all()
+
+        async def region(s: AsyncSession, i: int) -> None:
+            res = await queries.by_region(s, regs[i], offset=offsets[i])
+            hits["region"] += bool(res.matched)
+
+        async def partner(s: AsyncSession, i: int) -> None:
+            res = await queries.by_partner(s, parts[i], offset=offsets[i])
+            hits["partner"] += bool(res.matched)
+
+        idx = list(range(args.queries))
+        await timed(sm, idx[:20], region)  # warm the statement caches
+        base_t = await timed(sm, region_ids, base)
+        reg_t = await timed(sm, idx, region)
+        part_t = await timed(sm, idx, partner)
+        for name, values in (("baseline", base_t), ("by_region", reg_t), ("by_partner", part_t)):
+            figures[f"{prefix}_{name}_p50_ms"] = pct(values, 0.5)
+            figures[f"{prefix}_{name}_p99_ms"] = pct(values, 0.99)
+        figures[f"{prefix}_by_region_vs_baseline_p50"] = round(
+            statistics.median(reg_t) / statistics.median(base_t), 2
+        )
+        figures[f"{prefix}_by_partner_vs_baseline_p50"] = round(
+            statistics.median(part_t) / statistics.median(base_t), 2
+        )
+        figures[f"{prefix}_region_matched_share"] = round(hits["region"] / (args.queries + 20), 3)
+        figures[f"{prefix}_partner_matched_share"] = round(hits["partner"] / args.queries, 3)
+        print(
+            f"[{prefix}] {args.agreements} agreements, {len(data['partners'])} partners; "
+            f"baseline p50/p99 {figures[f'{prefix}_baseline_p50_ms']}/{figures[f'{prefix}_baseline_p99_ms']} ms; "
+            f"by_region {figures[f'{prefix}_by_region_p50_ms']}/{figures[f'{prefix}_by_region_p99_ms']} ms; "
+            f"by_partner {figures[f'{prefix}_by_partner_p50_ms']}/{figures[f'{prefix}_by_partner_p99_ms']} ms"
+        )
+        figures[f"{prefix}_ingest_{args.ingest}_s"] = await ingest_many(sm, args.ingest, data, prefix)
+    finally:
+        await engine.dispose()
+    return figures
+
+
+async def ingest_many(
+    sm: async_sessionmaker[AsyncSession], n: int, data: dict[str, Any], prefix: str
+) -> float:
+    """`n` articles through db.ingest.ingest, one session each, with pre-built agreements (no extraction)."""
+    rng = random.Random(5)
+    regions = [name for _, name in data["regions"]]
+    t0 = time.perf_counter()
+    for i in tqdm(range(n), desc=f"{prefix} ingest", unit="article"):
+        ag = Extracted(
+            regions=[rng.choice(regions)],
+            partners=[Partner(rng.choice(data["partners"]), ("ПАО «Новая компания»",))],
+            signatories=[Signatory(f"Пётр{i % 50} Сидоров", "губернатор")],
+            date=PartialDate(2026, rng.randint(1, 12), rng.randint(1, 28)),
+            evidence=[f"Подписано соглашение номер {i}."],
+        )
+        async with sm() as s:
+            await ingest(
+                s, ArticleIn(f"Новая статья {i} {uuid.uuid4().hex}", url=f"https://bench.example/{i}"), [ag]
+            )
+    return round(time.perf_counter() - t0, 2)
+
+
+async def pg_schema(action: str, schema: str) -> str | None:
+    import asyncpg
+
+    try:
+        conn = await asyncpg.connect(host="127.0.0.1", port=5432, user="postgres", database="test", timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    try:
+        sql = (
+            f'CREATE SCHEMA "{schema}"' if action == "create" else f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'
+        )
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+    return None
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agreements", type=int, default=100_000)
+    parser.add_argument("--partners", type=int, default=5_000)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--ingest", type=int, default=1_000)
+    parser.add_argument("--skip-pg", action="store_true")
+    args = parser.parse_args()
+    figures: dict[str, Any] = {
+        "agreements": args.agreements,
+        "partners": args.partners,
+        "queries": args.queries,
+    }
+    tmp = Path(tempfile.mkdtemp(prefix="bench-queries-"))
+    try:
+        figures.update(await run_backend("sqlite", f"sqlite+aiosqlite:///{tmp / 'bench.db'}", args))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if args.skip_pg:
+        print("PostgreSQL skipped (--skip-pg)")
+    else:
+        schema = f"bench_{uuid.uuid4().hex[:12]}"
+        error = await pg_schema("create", schema)
+        if error:
+            print(f"PostgreSQL skipped: unreachable ({error})")
+        else:
+            try:
+                figures.update(await run_backend("pg", f"{PG_URL}?search_path={schema}", args))
+            finally:
+                await pg_schema("drop", schema)
+    figures["ingest_1000_s"] = figures.get(f"sqlite_ingest_{args.ingest}_s")
+    figures["sqlite_target_p99_under_10ms"] = (
+        max(figures["sqlite_by_region_p99_ms"], figures["sqlite_by_partner_p99_ms"]) < 10.0
+    )
+    print(json.dumps(figures, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,181 @@
+"""The Telegram bot: `python bot.py` (long polling), `--webhook`, or `--console` (no token, no network)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+from collections.abc import AsyncIterator
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+
+from handlers.settings import Settings
+
+__all__ = ["Settings", "app_context", "build_dispatcher", "main"]
+
+log = logging.getLogger("bot")
+
+
+def build_dispatcher(settings: Settings) -> Dispatcher:
+    """The dispatcher with every router and update middleware (no I/O here)."""
+    from handlers import commands, fresh_routers
+    from handlers.keyboards import QueryStore
+    from handlers.middlewares import ThrottlingMiddleware
+    from handlers.state import LastResults
+
+    dp = Dispatcher()
+    dp["settings"] = settings
+    dp["qstore"] = QueryStore()
+    dp["last_results"] = LastResults()
+    dp.update.outer_middleware(ThrottlingMiddleware(settings.throttle_burst, settings.throttle_rate))
+    dp.include_routers(*fresh_routers())
+
+    async def on_startup(bot: Bot) -> None:
+        await commands.set_commands(bot)
+
+    dp.startup.register(on_startup)
+    return dp
+
+
+def make_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+    """A Bot for Telegram, a self-hosted Bot API server (BOT_API_URL), or the given session."""
+    from handlers.middlewares import RetryAfterMiddleware
+
+    if session is None:
+        api = TelegramAPIServer.from_base(settings.bot_api_url) if settings.bot_api_url else None
+        session = AiohttpSession(api=api) if api else AiohttpSession()
+    session.middleware(RetryAfterMiddleware())
+    token = settings.bot_token
+    if token is None:
+        from handlers.console import CONSOLE_TOKEN
+
+        token = CONSOLE_TOKEN
+    return Bot(
+        token,
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+@contextlib.asynccontextmanager
+async def app_context(
+    settings: Settings, session: BaseSession | None = None
+) -> AsyncIterator[tuple[Bot, Dispatcher]]:
+    """Everything wired: engine + migrations + seeds on an empty base, extraction pool, fetcher,
+    routers and middlewares. Yields (bot, dp); tears it all down on exit."""
+    from db.engine import make_engine, make_sessionmaker
+    from db.ingest import ensure_seeded
+    from db.migrate import upgrade
+    from fetching import Fetcher
+    from handlers.extract_pool import ExtractPool
+    from handlers.middlewares import DbSessionMiddleware
+
+    engine = make_engine(settings.database_url)
+    pool = ExtractPool(settings.extract_workers)
+    fetcher = Fetcher(settings.fetch_limits())
+    bot: Bot | None = None
+    warm_up = asyncio.create_task(pool.warm_up())  # load the models while migrations run
+    try:
+        await upgrade(engine)
+        sessionmaker = make_sessionmaker(engine)
+        await ensure_seeded(sessionmaker, settings.seeds_dir, extract_fn=pool.run)
+        dp = build_dispatcher(settings)
+        dp["sessionmaker"] = sessionmaker
+        dp["pool"] = pool
+        dp["fetcher"] = fetcher
+        dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
+        bot = make_bot(settings, session)
+        yield bot, dp
+    finally:
+        warm_up.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await warm_up
+        if bot is not None:
+            await bot.session.close()
+        await fetcher.close()
+        await asyncio.to_thread(pool.close)
+        await engine.dispose()
+
+
+async def run_polling(settings: Settings) -> None:
+    async with app_context(settings) as (bot, dp):
+        await bot.delete_webhook(drop_pending_updates=False)
+        log.info("long polling started")
+        await dp.start_polling(bot, close_bot_session=False)
+
+
+async def run_webhook(settings: Settings) -> None:
+    """Serve updates over HTTPS from Telegram (behind a TLS proxy / load balancer)."""
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+    from aiohttp import web
+
+    async with app_context(settings) as (bot, dp):
+        app = web.Application()
+        SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=settings.webhook_secret).register(
+            app, path=settings.webhook_path
+        )
+        setup_application(app, dp, bot=bot)
+        if settings.webhook_url:
+            url = settings.webhook_url.rstrip("/") + settings.webhook_path
+            await bot.set_webhook(url, secret_token=settings.webhook_secret, drop_pending_updates=False)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+        await site.start()
+        log.info("webhook on %s:%s%s", settings.webhook_host, settings.webhook_port, settings.webhook_path)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
+
+
+async def run_console(settings: Settings) -> None:
+    from handlers.console import CONSOLE_USER_ID, ConsoleSession, run_console
+
+    settings.bot_token = None
+    settings.admin_ids = frozenset({*settings.admin_ids, CONSOLE_USER_ID})  # the console user may /reload
+    session = ConsoleSession()
+    async with app_context(settings, session=session) as (bot, dp):
+        await run_console(dp, bot, session)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Telegram bot about regions' cooperation agreements")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--webhook", action="store_true", help="serve a webhook instead of long polling")
+    mode.add_argument("--console", action="store_true", help="chat in the terminal: no token, no network")
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    logging.basicConfig(
+        level=settings.log_level
+        if not args.console
+        else max(logging.WARNING, logging.getLevelName(settings.log_level)),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if args.console:
+        runner = run_console(settings)
+    elif settings.bot_token is None:
+        print(
+            "BOT_TOKEN не задан (.env) — запускаю консольный режим: тот же бот прямо в терминале.",
+            file=sys.stderr,
+        )
+        runner = run_console(settings)
+    elif args.webhook:
+        runner = run_webhook(settings)
+    else:
+        runner = run_polling(settings)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(runner)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Agreement store: SQLModel tables, async engine, Alembic migrations, ingest and queries."""

@@ -1,0 +1,97 @@
+"""Async engine and session factory: SQLite (WAL, foreign keys) by default, PostgreSQL via asyncpg."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+DEFAULT_URL = "sqlite+aiosqlite:///data/agreements.db"
+# Execution option asking SQLite for BEGIN IMMEDIATE: a writer takes the write lock up front and waits
+# (busy_timeout) instead of failing with "database is locked" when upgrading a read lock later.
+WRITE = {"sqlite_immediate": True}
+BUSY_TIMEOUT_MS = 30_000
+
+
+def normalize_url(url: str | None = None) -> URL:
+    """The async URL to use: `url`, else env DATABASE_URL, else the default SQLite file."""
+    raw = url or os.environ.get("DATABASE_URL") or DEFAULT_URL
+    parsed = make_url(raw)
+    driver = parsed.drivername
+    if driver in ("postgresql", "postgres", "postgresql+psycopg2", "postgresql+psycopg"):
+        parsed = parsed.set(drivername="postgresql+asyncpg")
+    elif driver in ("sqlite", "sqlite+pysqlite"):
+        parsed = parsed.set(drivername="sqlite+aiosqlite")
+    return parsed
+
+
+def make_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
+    """Create the async engine.
+
+    A PostgreSQL URL may carry `?search_path=schema` (used by tests for an isolated schema); it is
+    passed to asyncpg as a server setting.
+    """
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, **kwargs)
+    connect_args: dict[str, Any] = dict(kwargs.pop("connect_args", {}))
+    search_path = parsed.query.get("search_path")
+    if search_path:
+        parsed = parsed.difference_update_query(["search_path"])
+        settings = dict(connect_args.get("server_settings", {}))
+        settings["search_path"] = str(search_path)
+        connect_args["server_settings"] = settings
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_async_engine(parsed, connect_args=connect_args, **kwargs)
+
+
+def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
+    database = url.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    connect_args = dict(kwargs.pop("connect_args", {}))
+    connect_args.setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
+    engine = create_async_engine(url, connect_args=connect_args, **kwargs)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take BEGIN out of the driver's hands so that the "begin" hook below decides its kind.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get("sqlite_immediate")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Session factory: one session per request/update, objects stay usable after commit."""
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+async def write_connection(session: AsyncSession) -> AsyncConnection:
+    """Start the session's transaction as a writer (BEGIN IMMEDIATE on SQLite)."""
+    return await session.connection(execution_options=WRITE)
+
+
+def is_postgres(engine_or_session: AsyncEngine | AsyncSession) -> bool:
+    bind = engine_or_session.bind if isinstance(engine_or_session, AsyncSession) else engine_or_session
+    return bind is not None and bind.dialect.name == "postgresql"

@@ -1,0 +1,57 @@
+"""Run the Alembic migrations kept in db/migrations programmatically (no alembic.ini to edit)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from db.engine import WRITE
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Any fixed number: serializes concurrent upgrades of several app instances on one PostgreSQL base.
+_PG_LOCK = 0x61677265
+
+
+def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
+    """An Alembic config pointing at db/migrations; env.py takes the connection or URL from attributes."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    if url is not None:
+        cfg.attributes["url"] = url
+    return cfg
+
+
+def _upgrade(connection: Connection, revision: str) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
+    command.upgrade(alembic_config(connection), revision)
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    """Upgrade the schema to `revision`, sync the region/country tables, build missing agreement cards."""
+    async with engine.connect() as conn:
+        conn = await conn.execution_options(**WRITE)
+        async with conn.begin():
+            await conn.run_sync(_upgrade, revision)
+    from db.cards import fill_missing_cards
+    from db.reference import sync_gazetteer
+
+    await sync_gazetteer(engine)
+    await fill_missing_cards(engine)
+
+
+async def current(engine: AsyncEngine) -> str | None:
+    """The revision the base is at (None when not migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
+    def _current(connection: Connection) -> str | None:
+        return MigrationContext.configure(connection).get_current_revision()
+
+    async with engine.connect() as conn:
+        return await conn.run_sync(_current)

@@ -1,0 +1,171 @@
+"""Read side: lookups by region and partner, free-text search, recent, one agreement, stats."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, select, union
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db import places
+from db.cards import load_views, views_from_rows
+from db.models import (
+    Agreement,
+    AgreementCountry,
+    AgreementOrganization,
+    AgreementRegion,
+    Article,
+    Organization,
+    Region,
+)
+from db.names import Target, match, partner_index, region_index, region_query_key
+from db.normalize import org_key, words
+from db.views import AgreementView, Lookup, Page, Stats
+
+A = Agreement.__table__
+AR, AO, AC = AgreementRegion.__table__, AgreementOrganization.__table__, AgreementCountry.__table__
+MAX_LIMIT = 50
+MAX_SEARCH_WORDS = 8
+
+
+def _bounds(offset: int, limit: int) -> tuple[int, int]:
+    return max(0, int(offset)), max(1, min(MAX_LIMIT, int(limit)))
+
+
+async def _paged(session: AsyncSession, ids_q: Select, count_q: Select, offset: int, limit: int) -> Page:
+    """One statement: the page of (id, card) rows in `ids_q` order, each carrying the total count.
+
+    `ids_q` selects (agreement_id, sort_key); a second statement runs only when the page is empty.
+    """
+    page = (
+        ids_q.order_by(None)
+        .order_by(ids_q.selected_columns.sort_key.desc(), ids_q.selected_columns.agreement_id.desc())
+        .limit(limit)
+        .offset(offset)
+        .subquery()
+    )
+    q = (
+        select(A.c.id, A.c.card, count_q.scalar_subquery().label("total"))
+        .join_from(page, A, A.c.id == page.c.agreement_id)
+        .order_by(page.c.sort_key.desc(), page.c.agreement_id.desc())
+    )
+    rows = (await session.execute(q)).all()
+    if not rows:
+        total = int((await session.execute(count_q)).scalar_one())
+        return Page([], total, offset, limit)
+    return Page(await views_from_rows(session, rows), int(rows[0].total), offset, limit)
+
+
+async def _linked_page(session: AsyncSession, targets: list[Target], offset: int, limit: int) -> Page:
+    """Agreements linked to any of `targets`, newest first, from the link tables' (id, sort_key) indexes."""
+    parts: list[Select] = []
+    for kind, table, column in (
+        ("r", AR, AR.c.region_id),
+        ("o", AO, AO.c.organization_id),
+        ("c", AC, AC.c.country_id),
+    ):
+        ids = [i for k, i in targets if k == kind]
+        if ids:
+            cond = column == ids[0] if len(ids) == 1 else column.in_(ids)
+            parts.append(select(table.c.agreement_id, table.c.sort_key).where(cond))
+    if not parts:
+        return Page([], 0, offset, limit)
+    if len(parts) == 1 and len(targets) == 1:
+        ids_q = parts[0]
+        count_q = select(func.count()).select_from(ids_q.subquery())
+    else:
+        # One agreement may hold several matched parties: count and list it once.
+        both = union(*parts).subquery()
+        ids_q = select(both.c.agreement_id, func.max(both.c.sort_key).label("sort_key")).group_by(
+            both.c.agreement_id
+        )
+        count_q = select(func.count(func.distinct(both.c.agreement_id)))
+    return await _paged(session, ids_q, count_q, offset, limit)
+
+
+async def by_region(session: AsyncSession, text: str, offset: int = 0, limit: int = 5) -> Lookup:
+    """Agreements of the region `text` names (any case, inflection, alias, capital or typo), newest first."""
+    offset, limit = _bounds(offset, limit)
+    index = await region_index(session)
+    official = places.find_region(text) if text.strip() else None
+    targets = [t for t, name in index.display.items() if name == official] if official else []
+    suggestions: list[str] = []
+    if not targets:
+        found = match(index, text, region_query_key)
+        targets, suggestions = found.targets, found.suggestions
+    if not targets:
+        return Lookup([], Page([], 0, offset, limit), suggestions)
+    return Lookup(index.names(targets), await _linked_page(session, targets, offset, limit), [])
+
+
+async def by_partner(session: AsyncSession, text: str, offset: int = 0, limit: int = 5) -> Lookup:
+    """Agreements with the organization or foreign country `text` names (legal forms, case, typos, prefixes)."""
+    offset, limit = _bounds(offset, limit)
+    index = await partner_index(session)
+    found = match(index, text, org_key)
+    if not found.targets:
+        return Lookup([], Page([], 0, offset, limit), found.suggestions)
+    return Lookup(index.names(found.targets), await _linked_page(session, found.targets, offset, limit), [])
+
+
+def _like_escape(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def search(session: AsyncSession, text: str, offset: int = 0, limit: int = 5) -> Page:
+    """Agreements whose parties, signatories, event or evidence contain every word of `text` (any case)."""
+    offset, limit = _bounds(offset, limit)
+    terms = words(text)[:MAX_SEARCH_WORDS]
+    if not terms:
+        return Page([], 0, offset, limit)
+    cond = [A.c.search.like(f"%{_like_escape(t)}%", escape="\\") for t in terms]
+    ids_q = select(A.c.id.label("agreement_id"), A.c.sort_key).where(*cond)
+    return await _paged(session, ids_q, select(func.count()).select_from(A).where(*cond), offset, limit)
+
+
+async def recent(session: AsyncSession, offset: int = 0, limit: int = 5) -> Page:
+    """All agreements, newest signing date first (undated last)."""
+    offset, limit = _bounds(offset, limit)
+    ids_q = select(A.c.id.label("agreement_id"), A.c.sort_key)
+    return await _paged(session, ids_q, select(func.count()).select_from(A), offset, limit)
+
+
+async def get(session: AsyncSession, agreement_id: int) -> AgreementView | None:
+    """One agreement by id, or None."""
+    views = await load_views(session, [agreement_id])
+    return views[0] if views else None
+
+
+async def stats(session: AsyncSession, top: int = 10) -> Stats:
+    """Counts of agreements and articles; the `top` regions and partners; agreements by year and type."""
+    agreements = int((await session.execute(select(func.count()).select_from(A))).scalar_one())
+    articles = int((await session.execute(select(func.count()).select_from(Article.__table__))).scalar_one())
+    reg, org = Region.__table__, Organization.__table__
+    n = func.count().label("n")
+    regions = await session.execute(
+        select(reg.c.name, n)
+        .join(AR, AR.c.region_id == reg.c.id)
+        .group_by(reg.c.name)
+        .order_by(n.desc(), reg.c.name)
+        .limit(top)
+    )
+    partners = await session.execute(
+        select(org.c.name, n)
+        .join(AO, AO.c.organization_id == org.c.id)
+        .group_by(org.c.id, org.c.name)
+        .order_by(n.desc(), org.c.name)
+        .limit(top)
+    )
+    years = sorted(
+        ((y, int(c)) for y, c in (await session.execute(select(A.c.year, n).group_by(A.c.year))).all()),
+        key=lambda yc: (yc[0] is None, yc[0] or 0),
+    )
+    types = await session.execute(
+        select(A.c.doc_type, n).group_by(A.c.doc_type).order_by(n.desc(), A.c.doc_type)
+    )
+    return Stats(
+        agreements=agreements,
+        articles=articles,
+        regions=[(name, int(c)) for name, c in regions.all()],
+        partners=[(name, int(c)) for name, c in partners.all()],
+        years=years,
+        doc_types=[(t, int(c)) for t, c in types.all()],
+    )

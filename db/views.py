@@ -1,0 +1,66 @@
+"""Plain dataclasses the queries return (never ORM objects)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from extraction.models import Amount, PartialDate, Signatory
+
+
+@dataclass(slots=True)
+class SourceView:
+    """An article that reports an agreement."""
+
+    article_id: int
+    url: str | None
+    title: str | None
+    published: date | None
+
+
+@dataclass(slots=True)
+class AgreementView:
+    """One agreement with its parties and sources."""
+
+    id: int
+    doc_type: str
+    date: PartialDate | None
+    regions: list[str]
+    partners: list[str]
+    countries: list[str]
+    signatories: list[Signatory]
+    event: str | None
+    amount: Amount | None
+    evidence: str
+    sources: list[SourceView] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Page:
+    """One page of agreements and the total number matching."""
+
+    items: list[AgreementView]
+    total: int
+    offset: int
+    limit: int
+
+
+@dataclass(slots=True)
+class Lookup:
+    """A lookup by name: the canonical names matched, the page, and near names when nothing matched."""
+
+    matched: list[str]
+    page: Page
+    suggestions: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Stats:
+    """Counts over the whole base."""
+
+    agreements: int
+    articles: int
+    regions: list[tuple[str, int]]
+    partners: list[tuple[str, int]]
+    years: list[tuple[int | None, int]]
+    doc_types: list[tuple[str, int]]

@@ -1,0 +1,93 @@
+"""CLI: `python -m extraction --jsonl` (stdin -> stdout, gold format) or `python -m extraction FILE`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+from . import extract, warm_up
+from .models import Agreement
+
+log = logging.getLogger("extraction")
+
+
+def _published(value: object) -> date | None:
+    if isinstance(value, str) and value:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            log.warning("bad published date %r ignored", value)
+    return None
+
+
+def run_jsonl(inp, out) -> int:
+    """Read {"id","text","published"} lines, write {"id","agreements"} lines; bad lines give []."""
+    failures = 0
+    for n, line in enumerate(inp, 1):
+        if not line.strip():
+            continue
+        rec_id = None
+        agreements: list[dict] = []
+        try:
+            rec = json.loads(line)
+            rec_id = rec.get("id")
+            found = extract(str(rec.get("text") or ""), _published(rec.get("published")))
+            agreements = [a.to_dict() for a in found]
+        except Exception as exc:  # one bad line must not end the run
+            failures += 1
+            print(f"line {n}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        out.write(json.dumps({"id": rec_id, "agreements": agreements}, ensure_ascii=False) + "\n")
+        out.flush()
+    return failures
+
+
+def render(agreements: list[Agreement]) -> str:
+    """A readable Russian summary of the agreements found."""
+    if not agreements:
+        return "Подписанных соглашений не найдено."
+    lines = []
+    for k, a in enumerate(agreements, 1):
+        d = a.date
+        when = "—"
+        if d:
+            when = ".".join(f"{x:02d}" if x is not None else "??" for x in (d.day, d.month)) + (
+                f".{d.year}" if d.year else " (год неизвестен)")
+        lines.append(f"{k}. {a.doc_type.capitalize()}, дата: {when}")
+        lines.append(f"   Регионы: {', '.join(a.regions) or '—'}")
+        partners = [p.name + (f" ({'; '.join(p.aliases)})" if p.aliases else "") for p in a.partners]
+        lines.append(f"   Партнёры: {', '.join(partners) or '—'}")
+        if a.countries:
+            lines.append(f"   Страны: {', '.join(a.countries)}")
+        people = [s.name + (f", {s.role}" if s.role else "") for s in a.signatories]
+        lines.append(f"   Подписали: {'; '.join(people) or '—'}")
+        if a.event:
+            lines.append(f"   Событие: {a.event}")
+        if a.amount:
+            lines.append(f"   Сумма: {a.amount.value:,.0f} {a.amount.currency}".replace(",", " "))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m extraction", description=__doc__)
+    ap.add_argument("file", nargs="?", help="article text file")
+    ap.add_argument("--jsonl", action="store_true", help="JSON lines on stdin -> JSON lines on stdout")
+    ap.add_argument("--published", help="publication date YYYY-MM-DD")
+    a = ap.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    if a.jsonl:
+        warm_up()
+        run_jsonl(sys.stdin, sys.stdout)
+        return 0
+    if not a.file:
+        ap.error("give a FILE or --jsonl")
+    text = Path(a.file).read_text(encoding="utf-8", errors="replace")
+    print(render(extract(text, _published(a.published))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Sums of money: "1 миллиард рублей", "2,5 млрд руб.", "$8,5 млрд", "€100 млн", "более миллиарда рублей"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .models import Amount
+
+_NUM = r"\d{1,3}(?:[  ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_SCALE = (
+    r"трлн\.?|триллион(?:а|ов)?|млрд\.?|миллиард(?:а|ов)?|млн\.?|миллион(?:а|ов)?|"
+    r"тыс\.?|тысяч[аи]?"
+)
+_CUR = (
+    r"белорусских\s+рубл(?:ей|я|ь)|бел\.\s*руб\.?|рубл(?:ей|я|ь)|руб\.?|р\.|"
+    r"доллар(?:ов|а)?(?:\s+США)?|долл\.?|евро|юан(?:ей|я|ь)|тенге|сом(?:ов|а)?|"
+    r"гривен|гривны|гривна|иен|йен|фунт(?:ов|а)?\s+стерлингов|"
+    r"RUB|USD|EUR|CNY|KZT|BYN|KGS|UZS|UAH"
+)
+PREFIX_CUR = {"$": "USD", "€": "EUR", "¥": "CNY", "₽": "RUB", "£": "GBP"}
+
+AMOUNT_RE = re.compile(
+    rf"(?P<pre>[$€¥₽£])\s?(?P<pnum>{_NUM})\s*(?P<pscale>{_SCALE})?"
+    rf"|(?:(?P<num>{_NUM})\s*)?(?P<scale>{_SCALE})\s*(?P<cur>{_CUR})(?![а-яё])"
+    rf"|(?P<num2>{_NUM})\s*(?P<cur2>{_CUR})(?![а-яё])",
+    re.I,
+)
+
+
+def _scale(word: str | None) -> float:
+    if not word:
+        return 1.0
+    w = word.lower()
+    if w.startswith(("трлн", "триллион")):
+        return 1e12
+    if w.startswith(("млрд", "миллиард")):
+        return 1e9
+    if w.startswith(("млн", "миллион")):
+        return 1e6
+    return 1e3
+
+
+def _currency(word: str) -> str:
+    w = word.lower()
+    if w.startswith(("бел", "byn")):
+        return "BYN"
+    if w.startswith(("руб", "р.", "rub")):
+        return "RUB"
+    if w.startswith(("долл", "usd")):
+        return "USD"
+    if w.startswith(("евро", "eur")):
+        return "EUR"
+    if w.startswith(("юан", "cny")):
+        return "CNY"
+    if w.startswith(("тенге", "kzt")):
+        return "KZT"
+    if w.startswith(("сом", "kgs")):
+        return "KGS"
+    if w.startswith(("грив", "uah")):
+        return "UAH"
+    if w.startswith(("иен", "йен")):
+        return "JPY"
+    if w.startswith("фунт"):
+        return "GBP"
+    return w.upper()
+
+
+def _number(raw: str | None) -> float:
+    if not raw:
+        return 1.0
+    return float(re.sub(r"[  ]", "", raw).replace(",", "."))
+
+
+@dataclass(frozen=True, slots=True)
+class AmountMention:
+    """A sum found in text with its character span."""
+
+    start: int
+    end: int
+    amount: Amount
+
+
+def find_amounts(text: str) -> list[AmountMention]:
+    """Every sum of money in `text`, in order."""
+    out: list[AmountMention] = []
+    for m in AMOUNT_RE.finditer(text):
+        if m["pre"]:
+            value = _number(m["pnum"]) * _scale(m["pscale"])
+            cur = PREFIX_CUR[m["pre"]]
+        elif m["scale"]:
+            value = _number(m["num"]) * _scale(m["scale"])
+            cur = _currency(m["cur"])
+        else:
+            value = _number(m["num2"])
+            cur = _currency(m["cur2"])
+        out.append(AmountMention(m.start(), m.end(), Amount(value, cur)))
+    return out

@@ -1,0 +1,137 @@
+"""Strip page clutter (menus, link lists, footers, header dates) and read the publication date."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .dates import DATE_NUMERIC, DATE_WORDS, TIME, find_dates
+from .models import PartialDate
+
+# a line that starts one of these ends the article: what follows is links or site footer
+END_MARKERS = re.compile(
+    r"^\s*(?:читайте\s+также|см\.?\s+также|смотрите\s+также|похожие\s+(?:новости|материалы|статьи)|"
+    r"последние\s+новости|другие\s+новости|новости\s+по\s+теме|ещё\s+по\s+теме|еще\s+по\s+теме|"
+    r"previous\s+post|next\s+post|related\s+posts?|обсуждение\s+закрыто|комментарии|"
+    r"предыдущая\s+новость|следующая\s+новость|поделиться)",
+    re.I,
+)
+# lines dropped wherever they appear
+DROP_LINE = re.compile(
+    r"^\s*(?:см\.?\s+также|читайте\s+также|фото\s*(?:\(с\)|:|©)|источник\s*:?\s*$|"
+    r"tag\s*:|теги\s*:|просмотров|hits\s*:|set as favorite|bookmark|email this|"
+    r"материал на полной версии|читать на сайте|categories\s*:|рубрика\s*:|~?\d+\s+минут)",
+    re.I,
+)
+FOOTER = re.compile(
+    r"(?:©|\(c\)\s*\d{4}|все права защищены|свидетельство о регистрации|при использовании материалов|"
+    r"учредитель\s*:|главный редактор|телефон редакции|e-mail|категория\s+\d+\+|\d+\+\s*$)",
+    re.I,
+)
+WEEKDAY_LINE = re.compile(r"^\s*(?:понедельник|вторник|среда|четверг|пятница|суббота|воскресенье)\b", re.I)
+PUBLISHED = re.compile(r"(?:опубликовано|дата публикации|дата|размещено)\s*:?\s*", re.I)
+AGENCY_DATELINE = re.compile(
+    r"^(?P<city>[А-ЯЁ][А-ЯЁа-яё\- ]{1,30})\.\s+(?:(?P<date>\d{1,2}\s+[а-яё]+)\.\s+)?"
+    r"(?P<agency>[А-ЯЁA-Z][А-ЯЁA-Z\-\s]{2,30}?)\s*[-–—]\s+"
+)
+_DATE_ANY = re.sub(r"\(\?P<\w+>", "(?:", rf"(?:{DATE_WORDS.pattern}|{DATE_NUMERIC.pattern})")
+# "Калининград, 12 мая 2021. ...", "МОСКВА, 12 мая — РИА Новости. ..."
+CITY_DATELINE = re.compile(
+    rf"^[А-ЯЁ][А-ЯЁа-яё-]+(?:[\s-][А-ЯЁ][А-ЯЁа-яё-]+)?,\s+(?P<d>{_DATE_ANY})\s*"
+    r"(?:\.|[-–—]\s*[А-ЯЁA-Z][\w\s-]{1,30}?\.)\s+",
+    re.I,
+)
+DATELINE = re.compile(
+    rf"^\s*(?:{TIME}[,\s]+)?(?P<d>{_DATE_ANY})(?:[,\s]+{TIME})?(?:\s*\|.*)?\s*(?P<rest>.*)$", re.I
+)
+INLINE_DATELINE = re.compile(rf"(?:(?:\s+[А-ЯЁA-Z]{{3,}})?\s*[|]\s*)?(?P<d>{_DATE_ANY}),?\s+{TIME}(?:\s*\|[^.]*)?", re.I)
+READ_ON_SITE = re.compile(r"^читать на сайте\s+[\w.-]+?\.(?:ru|net|com|org|info|рф|su|by|kz)(?=[А-ЯЁ\s]|$)", re.I)
+GLUED_SENTENCE = re.compile(r"([а-яё»)\"]{2})\.([А-ЯЁ])")
+WORD = re.compile(r"[А-Яа-яЁёA-Za-z0-9]+")
+
+
+@dataclass(slots=True)
+class Cleaned:
+    """The article's own lines, its title and the publication date found in the text."""
+
+    lines: list[str]
+    title: str | None
+    published: PartialDate | None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def _first_date(s: str) -> PartialDate | None:
+    for m in find_dates(s):
+        if m.value is not None and m.value.day is not None:
+            return m.value
+    return None
+
+
+def _is_menu(line: str) -> bool:
+    """Short lines without sentence punctuation: menu items, site names, rubrics."""
+    words = WORD.findall(line)
+    return len(words) <= 2 and not re.search(r"[.!?»\"]$", line.strip())
+
+
+def clean(text: str) -> Cleaned:
+    """Keep the article body, one sentence-ended line per paragraph."""
+    raw = [ln.strip().strip("|").strip() for ln in text.replace("\r", "").split("\n")]
+    lines: list[str] = []
+    published: PartialDate | None = None
+    skip_header_date = False
+    for i, line in enumerate(raw):
+        if not line:
+            continue
+        if skip_header_date:
+            if len(WORD.findall(line)) <= 3 and (line[0].isdigit() or re.match(r"[а-яё]+\s+\d{4}", line)):
+                continue
+            skip_header_date = False
+        if WEEKDAY_LINE.match(line) and len(WORD.findall(line)) <= 6:
+            skip_header_date = True  # today's date in the site header, not the article's
+            continue
+        if END_MARKERS.match(line):
+            has_sentence = any(len(WORD.findall(x)) >= 10 for x in lines)
+            if not has_sentence or re.match(r"^\s*(?:см\.?\s+также|читайте\s+также)\s*:", line, re.I):
+                continue  # page navigation above the text, or one related link inside it
+            break
+        if FOOTER.search(line) and len(line) < 200:
+            if i > len(raw) // 2:
+                break
+            continue
+        line = READ_ON_SITE.sub("", line).strip()
+        if DROP_LINE.match(line):
+            continue
+        pm = PUBLISHED.match(line)
+        if pm and _first_date(line[pm.end():]):
+            published = published or _first_date(line[pm.end():])
+            continue
+        m = AGENCY_DATELINE.match(line)
+        if m and (m["date"] or m["agency"].isupper()):
+            if m["date"]:
+                published = published or _first_date(m["date"])
+            line = line[m.end():]
+        m = CITY_DATELINE.match(line)
+        if m:
+            published = published or _first_date(m["d"])
+            line = line[m.end():]
+        m = DATELINE.match(line)
+        if m and (not m["rest"] or re.match(TIME, line) or re.search(TIME, line[: m.start("rest")])):
+            published = published or _first_date(m["d"])
+            line = m["rest"].strip()
+            if not line:
+                continue
+        m = INLINE_DATELINE.search(line)
+        if m:
+            published = published or _first_date(m["d"])
+            line = (line[: m.start()] + line[m.end():]).strip()
+        line = GLUED_SENTENCE.sub(r"\1. \2", line)
+        if not line or _is_menu(line):
+            continue
+        if not re.search(r"[.!?…»\"“”:;]$", line):
+            line += "."
+        lines.append(line)
+    title = lines[0] if lines else None
+    return Cleaned(lines, title, published)

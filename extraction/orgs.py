@@ -1,0 +1,214 @@
+"""Organization names: legal forms, quotes, tickers, nominative head, canonical name and alias merging."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from .models import Partner
+from .nlp import inflect, parses
+
+LEGAL_FORMS = (
+    "ПАО", "ОАО", "ЗАО", "АО", "ООО", "АНО", "НКО", "РУП", "УП", "ГУП", "ФГУП", "МУП", "ГБУ", "ФГБУ",
+    "ФГБОУ", "ФГАОУ", "ГАУ", "ГКУ", "НАО", "ИП", "ТОО", "ОДО", "СП", "ГК", "НПО", "ФГУ", "МАУ",
+)
+LEGAL_RE = re.compile(r"(?<![\w-])(?:" + "|".join(sorted(LEGAL_FORMS, key=len, reverse=True)) + r")(?![\w-])")
+TICKER_RE = re.compile(r"\(?\s*\b(?:NYSE|MOEX|NASDAQ|LSE|ММВБ|РТС|MCX|OTC)\s*:\s*[A-Z0-9.]+[^)]*\)?")
+QUOTED_RE = re.compile(r"[«\"“„]([^«»\"“”„]{2,80})[»\"”“]")
+BRACKET_ABBR_RE = re.compile(r"\(\s*([А-ЯЁA-Z][А-ЯЁA-Z0-9\-]{1,10})\s*\)")
+# words that describe what kind of body a quoted/proper name is: "компания «X»", "банк ВТБ"
+DESCRIPTORS = {
+    "компания", "организация", "госкорпорация", "корпорация", "фонд", "банк", "группа", "холдинг",
+    "концерн", "предприятие", "общество", "объединение", "агентство", "оператор", "ассоциация",
+    "союз", "центр", "институт", "университет", "госкомпания", "автономная", "некоммерческая",
+    "акционерное", "публичное", "открытое", "закрытое", "государственная", "платформа", "проект",
+}
+# "Председатель Правления Сбербанка": the board is not the party, the bank is
+GOVERNANCE_RE = re.compile(r"^(?:[Пп]равлени[яеюм]\w*|[Сс]овет\w*\s+директоров|[Нн]аблюдательн\w+\s+совет\w*)\s+(?=\S)")
+QUOTES = "«»\"“”„'"
+
+
+def strip_noise(raw: str) -> str:
+    """Remove tickers, stray brackets and quotes at the ends, squeeze spaces."""
+    s = TICKER_RE.sub("", raw)
+    s = re.sub(r"\(\s*\)", "", s)
+    s = re.sub(r"\s+", " ", s).strip(" ,.;:-–—|")
+    if s.count("«") != s.count("»"):
+        s = s.replace("«", "").replace("»", "").strip()
+    if s.count('"') % 2:
+        s = s.replace('"', "").strip()
+    if s.count("(") > s.count(")"):
+        s = s[: s.rfind("(")].strip()
+    return s
+
+
+def _nominative_word(word: str, gender: str | None = None) -> str:
+    """One word in the nominative singular, keeping capitalization."""
+    for p in parses(word):
+        if {"NOUN", "ADJF", "PRTF"} & p.tag.grammemes and "nomn" not in p.tag.grammemes:
+            grams = {"nomn", "sing"} if "plur" not in p.tag.grammemes else {"nomn"}
+            if gender and "ADJF" in p.tag.grammemes and "sing" in p.tag.grammemes:
+                grams.add(gender)
+            form = inflect(p, grams)
+            if form:
+                return _case_like(form, word)
+        break
+    return word
+
+
+def _case_like(form: str, like: str) -> str:
+    if like.isupper() and len(like) > 1:
+        return form.upper()
+    if like[:1].isupper():
+        return form[:1].upper() + form[1:]
+    return form
+
+
+def nominative_head(phrase: str) -> str:
+    """Put the head of a name in the nominative: leading adjectives and the first noun, not the tail.
+
+    "Фондом развития промышленности" -> "Фонд развития промышленности",
+    "Брестским областным Советом депутатов" -> "Брестский областной Совет депутатов".
+    Quoted parts and words in the nominative already stay as written.
+    """
+    words = phrase.split(" ")
+    out: list[str] = []
+    head_gender: str | None = None
+    # find the first noun to learn its gender (adjectives before it must agree)
+    for w in words:
+        if any(c in w for c in QUOTES) or not re.match(r"^[А-Яа-яЁё-]+$", w):
+            break
+        ps = parses(w)
+        if ps and "NOUN" in ps[0].tag.grammemes:
+            head_gender = next((g for g in ("masc", "femn", "neut") if g in ps[0].tag.grammemes), None)
+            break
+    for i, w in enumerate(words):
+        if any(c in w for c in QUOTES) or not re.match(r"^[А-Яа-яЁё-]+$", w) or (w.isupper() and len(w) > 1):
+            out.extend(words[i:])
+            break
+        ps = parses(w)
+        if not ps:
+            out.extend(words[i:])
+            break
+        tag = ps[0].tag.grammemes
+        if "nomn" in tag and not ({"gent", "datv", "ablt", "loct", "accs"} & tag):
+            out.extend(words[i:])
+            break
+        out.append(_nominative_word(w, head_gender))
+        if "NOUN" in tag:
+            out.extend(words[i + 1:])
+            break
+    return " ".join(out)
+
+
+def _proper(word: str) -> bool:
+    """A name that stands alone after "банк"/"компания": ВТБ, Huawei, Яндекс, not "Потанина"."""
+    if word.isupper() or re.search(r"[A-Za-z0-9]", word):
+        return True
+    if not word[:1].isupper():
+        return False
+    ps = parses(word)
+    return not ps or "nomn" in ps[0].tag.grammemes
+
+
+def split_name(raw: str) -> tuple[str, list[str]]:
+    """Canonical short name and the spellings seen, from one raw mention."""
+    s = GOVERNANCE_RE.sub("", strip_noise(raw))
+    aliases: list[str] = []
+    abbr = BRACKET_ABBR_RE.search(s)
+    if abbr:
+        aliases.append(abbr[1])
+        s = (s[: abbr.start()] + s[abbr.end():]).strip()
+    q = QUOTED_RE.search(s)
+    if q:
+        name = q[1].strip()
+        before = s[: q.start()].strip()
+        if not before:
+            name = nominative_head(name)  # «Газпрома», «Сибирской угольной компании»: the name itself declines
+        if before:
+            full = nominative_head(s)
+            aliases.append(full)
+    else:
+        bare = LEGAL_RE.sub("", s).strip(" " + QUOTES)
+        words = bare.split(" ")
+        if len(words) == 2 and words[0].lower() in DESCRIPTORS and _proper(words[1]):
+            name = words[1]
+        else:
+            name = nominative_head(bare)
+        if LEGAL_RE.search(s) or name != s:
+            aliases.append(nominative_head(s) if not LEGAL_RE.match(s) else s)
+    name = LEGAL_RE.sub("", name).strip(" " + QUOTES) or name
+    if abbr:
+        aliases.append(f"{name} ({abbr[1]})")
+    seen = {name.casefold()}
+    uniq = []
+    for a in aliases:
+        a = a.strip()
+        if a and a.casefold() not in seen:
+            seen.add(a.casefold())
+            uniq.append(a)
+    return name, uniq
+
+
+def key(name: str) -> str:
+    """Comparison key: case-folded, ё->е, no quotes or legal forms, word lemmas."""
+    s = LEGAL_RE.sub(" ", name)
+    s = re.sub(r"[«»\"“”„'()]", " ", s).casefold().replace("ё", "е")
+    words = []
+    for w in s.split():
+        ps = parses(w) if re.match(r"^[а-я-]+$", w) else ()
+        words.append(ps[0].normal_form.replace("ё", "е") if ps else w)
+    return " ".join(words)
+
+
+def _abbreviation(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[А-ЯЁA-Zа-яёa-z]+", name) if len(w) > 2).upper()
+
+
+def same_org(a: Partner, b: Partner) -> bool:
+    """Two partners are one organization spelled differently."""
+    names_a = [a.name, *a.aliases]
+    names_b = [b.name, *b.aliases]
+    for x in names_a:
+        kx = key(x)
+        for y in names_b:
+            ky = key(y)
+            if not kx or not ky:
+                continue
+            if kx == ky or fuzz.ratio(kx, ky) >= 90:
+                return True
+            wx, wy = kx.split(), ky.split()
+            short, long_ = (wx, wy) if len(wx) <= len(wy) else (wy, wx)
+            if long_[: len(short)] == short and len(short[0]) >= 4:  # "Почта" / "Почта России"
+                return True
+            if x.isupper() and len(x) >= 2 and x == _abbreviation(y):
+                return True
+            if y.isupper() and len(y) >= 2 and y == _abbreviation(x):
+                return True
+    return False
+
+
+def merge(partners: list[Partner]) -> list[Partner]:
+    """Merge spellings of one organization; the shortest clean name wins, the rest become aliases."""
+    groups: list[list[Partner]] = []
+    for p in partners:
+        for g in groups:
+            if any(same_org(p, q) for q in g):
+                g.append(p)
+                break
+        else:
+            groups.append([p])
+    out = []
+    for g in groups:
+        names = [p.name for p in g]
+        # not a bare abbreviation when a full name is known; then the most frequent, then the longest
+        name = min(names, key=lambda n: (n.isupper() and len(n) <= 5 and len(set(names)) > 1,
+                                         -len(n), -names.count(n)))
+        aliases: list[str] = []
+        for p in g:
+            for a in (p.name, *p.aliases):
+                if a != name and a not in aliases:
+                    aliases.append(a)
+        out.append(Partner(name, tuple(aliases)))
+    return out

@@ -1,0 +1,341 @@
+"""Parties of a signing sentence: regions, foreign states and units, organizations, signatories."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import gazetteer as gz
+from .orgs import LEGAL_RE, QUOTED_RE, nominative_head, split_name, strip_noise
+from .people import WITNESS, role_nominative
+
+# media, news agencies, social networks and regulators seen in bylines and footers: never a party
+STOP_ORG = re.compile(
+    r"^(?:риа\b|тасс|интерфакс|рбк|коммерсант|ведомост|известия|абн|агентство бизнес новостей|казинформ|"
+    r"роскомнадзор|пресс-служб|instagram|инстаграм|telegram|телеграм|вконтакте|facebook|youtube|сми\b|"
+    r"regnum|регнум|росбалт|прайм|lenta|газета|новости|news|фото|источник|top\.mail|mail\.ru|яндекс)",
+    re.I,
+)
+ATTRIBUTION = re.compile(
+    r"(?:сообща\w+|сообщил\w*|переда[её]т|пишет|по данным|со ссылкой на|в пресс-службе|пресс-служб\w+|"
+    r"говорится в сообщении|цитирует|по сообщению|информирует|отмечает)\s+(?:\S+\s+){0,2}$",
+    re.I,
+)
+EVENT_WORD = re.compile(
+    r"(?:форум|пмэф|вэф|пмюф|конференц|выставк|саммит|сесси|фестивал|съезд|конгресс|иннопром|\bдн(?:и|ей)\b)",
+    re.I,
+)
+GOV_HEAD = re.compile(
+    r"^(?:правительств|администраци|министерств|мин[а-яё]{3,}|департамент|комитет|госкомитет|"
+    r"управлени|аппарат|дум|совет|собрани|мэри|агентств\w*\s+по|служб|инспекци|облисполком|"
+    r"горисполком|исполком|глав|губернатор|хурал|курултай|парламент|госсовет|власт)",
+    re.I,
+)
+FEDERAL = re.compile(r"\b(?:России|РФ|Российской\s+Федерации)\b")
+LOCATION_PREP = re.compile(r"(?:\bв|\bво|\bна|\bиз|территории)\s+$", re.I)
+PARTY_NOUN_AFTER = re.compile(
+    r"^\s*(?:сторон\w*|город\w*|провинци\w+|компани\w+|правительств\w+|министерств\w+|делегаци\w+|"
+    r"партнер\w*|фирм\w+|корпораци\w+|банк\w*|регион\w*|област\w+|губернатор\w*|глав\w+|власт\w+|"
+    r"администраци\w+|мэри\w+|руководств\w+|врио)\b",
+    re.I,
+)
+DESCRIPTOR_QUOTED = re.compile(
+    r"(?:(?:[Гг]ос)?[Кк]орпораци\w+|[Кк]омпани\w+|[Оо]рганизаци\w+|[Фф]онд\w*|[Бб]анк\w*|[Гг]рупп\w+|"
+    r"[Хх]олдинг\w*|[Кк]онцерн\w*|[Аа]гентств\w+|[Оо]ператор\w*|[Аа]ссоциаци\w+|[Цц]ентр\w*|"
+    r"[Уу]ниверситет\w*|[Ии]нститут\w*|[Пп]латформ\w+)\s+[«\"][^«»\"]{2,60}[»\"]"
+)
+LEGAL_QUOTED = re.compile(LEGAL_RE.pattern + r"\s*[«\"][^«»\"]{2,60}[»\"]")
+FOREIGN_CITY = re.compile(r"(?:город\w*|провинци\w+|уезд\w*|округ\w*)\s+(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)")
+REGIONAL_SIGNAL = re.compile(
+    r"\b(?:губернатор\w*|врио|глав[аыуе]\s+(?:региона|области|края|республики)|правительств\w+\s+(?:региона|области|края|республики|города)|"
+    r"администраци\w+\s+(?:региона|области|края|города)|наш\w*\s+регион\w*|регион\w*)\b",
+    re.I,
+)
+
+
+ROLE_BOUNDARY = {
+    "подписями", "подписи", "подписано", "подписан", "встречи", "ходе", "рамках", "стороны", "о", "об", "на",
+    "в", "во", "с", "от", "сегодня", "вчера", "также",
+}
+FEDERAL_BODY = re.compile(
+    r"\b(?:[Мм]инистерств\w+|[Мм]ин(?:[а-яё]{4,})|[Фф]едеральн\w+\s+(?:агентств|служб)\w+|[Аа]гентств\w+|"
+    r"[Сс]лужб\w+|[Кк]омитет\w+)(?:\s+(?:и\s+)?[а-яё-]+){0,6}?\s+(?:России|РФ|Российской\s+Федерации)\b"
+)
+
+
+OTHER_OBLAST = re.compile(r"\b[А-ЯЁ][а-яё]+(?:ск|цк)(?:ой|ая|ую)\s+(?:област(?:ь|и|ью)|провинци(?:я|и|ей|ю))\b")
+# bodies that helped or watched, not parties: "при содействии Минпромторга России"
+HELPER = re.compile(
+    r"(?:при\s+содействии|при\s+поддержке|при\s+участии|в\s+присутствии|с\s+участием|по\s+поручению|"
+    r"по\s+инициативе|при\s+посредничестве)\s+(?:[а-яё-]+\s+){0,3}$",
+    re.I,
+)
+CITY_BODY = re.compile(
+    r"(?:администраци\w+|мэри\w+|мэр\w*|глав\w+|дум\w+|горсовет\w*|совет\w*|правительств\w+)\s+"
+    r"(?:(?:города|г\.)\s+)?$",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class Person:
+    name_tokens: list[tuple[str, str | None]]
+    role: str | None
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class SentenceParties:
+    """What one sentence says about the parties."""
+
+    regions: list[str] = field(default_factory=list)
+    location_regions: list[str] = field(default_factory=list)  # "в Петербурге": the place, maybe a party
+    city_regions: list[str] = field(default_factory=list)  # a regional capital named as a party
+    countries: list[str] = field(default_factory=list)
+    explicit_countries: list[str] = field(default_factory=list)  # named, not implied by a unit/adjective
+    partners: list[tuple[str, list[str], bool]] = field(default_factory=list)  # name, aliases, in a role
+    foreign_bodies: list[tuple[str, str]] = field(default_factory=list)  # (partner name, country) in roles
+    people: list[Person] = field(default_factory=list)
+    regional_signal: bool = False
+
+
+def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(a[0] < e and s < a[1] for s, e in spans)
+
+
+def region_of_phrase(text: str) -> str | None:
+    """The Russian region a body's name points at: "Правительства Калужской области" -> Калужская область."""
+    found = gz.find_regions(text, adjectives=True)
+    return found[0].region.name if found else None
+
+
+def _body_region(name: str, head: str) -> str | None:
+    """A region in an organization's name makes it that region's body only for a governmental head."""
+    for m in gz.find_regions(name, adjectives=True):
+        if m.kind != "adjective" or GOV_HEAD.match(head):
+            return m.region.name
+    return None
+
+
+def _adjective_unit(text: str) -> tuple[str | None, str | None]:
+    """("Брестский областной Совет") -> (None, "Беларусь"): an oblast adjective names a region or a foreign unit."""
+    m = re.match(r"^([А-ЯЁ][а-яё]+(?:ск|цк)(?:ий|ой|им|ого|ому|ом|ая|ую))\s+(?:областн|краев|городск|районн)", text)
+    if not m:
+        return None, None
+    stem = re.sub(r"(?:ий|ой|им|ого|ому|ом|ая|ую)$", "", m[1])
+    probe = f"{stem}ая область"
+    units = gz.find_foreign_units(probe)
+    if units:
+        return None, units[0].country.name
+    regions = gz.find_regions(probe)
+    return (regions[0].region.name if regions else None), None
+
+
+def analyze_sentence(sent, text: str, event_span: tuple[int, int] | None) -> SentenceParties:
+    """Parties named in one sentence (natasha sentence `sent`, its text `text`)."""
+    out = SentenceParties()
+    base = sent.start
+    blocked: list[tuple[int, int]] = [event_span] if event_span else []
+    out.regional_signal = bool(REGIONAL_SIGNAL.search(text))
+
+    # people and their roles
+    spans = sorted(sent.spans, key=lambda s: s.start)
+    tokens = sent.tokens
+    for sp in spans:
+        if sp.type != "PER":
+            continue
+        s0, s1 = sp.start - base, sp.stop - base
+        if WITNESS.search(text[max(0, s0 - 80): s0]):
+            continue
+        if any(o.start <= sp.start and sp.stop <= o.stop for o in spans if o.type == "ORG"):
+            continue  # "Фонд Владимира Потанина": a name inside an organization's name
+        role_tokens = []
+        idx = next((i for i, t in enumerate(tokens) if t.start == sp.start), None)
+        if idx is None:
+            continue
+        j = idx - 1
+        while j >= 0:
+            t = tokens[j]
+            w = t.text.lower()
+            if t.text == ")" and j >= 2 and tokens[j - 2].text == "(":
+                role_tokens[:0] = [tokens[j - 2], tokens[j - 1], t]  # "(СУЭК)" inside a role
+                j -= 3
+                continue
+            if t.text in {",", ";", ":", "(", ")", ".", "–", "—", "-"} or w in {"между", "со", "а", "также", "сегодня"}:
+                break
+            if w == "и" and (j == 0 or any(p.start <= tokens[j - 1].start < p.stop for p in spans if p.type == "PER")
+                             or tokens[j - 1].text[:1].isupper()):
+                break
+            if any(p.start <= t.start < p.stop for p in spans if p.type == "PER"):
+                break
+            if t.pos == "VERB" and (t.feats or {}).get("VerbForm") != "Part":
+                break
+            if w in ROLE_BOUNDARY or re.match(r"^(?:соглашени|меморандум|договор|документ|протокол)", w):
+                break
+            role_tokens.insert(0, t)
+            j -= 1
+        # places, dates and names before the title are not part of it: "Вчера в Казани глава ..."
+        while role_tokens and (
+            role_tokens[0].text[:1].isdigit()
+            or any(p.start <= role_tokens[0].start < p.stop for p in spans if p.type == "LOC")
+            or re.match(r"^(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр)",
+                        role_tokens[0].text.lower())
+        ):
+            role_tokens.pop(0)
+        role = text[role_tokens[0].start - base: role_tokens[-1].stop - base] if role_tokens else None
+        names = [(t.text, (t.feats or {}).get("Case")) for t in sp.tokens]
+        out.people.append(Person(names, role_nominative(role) if role else None, s0, s1))
+
+    role_spans = []
+    for p in out.people:
+        if p.role:
+            role_spans.append((p.start - len(p.role) - 1, p.start))
+
+    # regions
+    for m in gz.find_regions(text, adjectives=True):
+        if _overlaps((m.start, m.end), blocked):
+            continue
+        if m.kind == "adjective" and not PARTY_NOUN_AFTER.match(text[m.end:]):
+            continue
+        if LOCATION_PREP.search(text[max(0, m.start - 12): m.start]):
+            out.location_regions.append(m.region.name)
+            continue
+        out.regions.append(m.region.name)
+
+    # a city's administration or mayor: the city's region ("Администрация Екатеринбурга")
+    for m in gz.find_capitals(text):
+        if CITY_BODY.search(text[max(0, m.start - 40): m.start]):
+            out.regions.append(m.region.name)
+        elif not LOCATION_PREP.search(text[max(0, m.start - 12): m.start]) and m.text[:1].isupper():
+            out.city_regions.append(m.region.name)  # "Казань и Минск подписали": a city as a party
+
+    # foreign states
+    for c in gz.find_countries(text):
+        if _overlaps((c.start, c.end), blocked):
+            continue
+        if c.kind == "adjective" and not PARTY_NOUN_AFTER.match(text[c.end:]):
+            continue
+        if LOCATION_PREP.search(text[max(0, c.start - 12): c.start]):
+            continue  # "поставки в Китай", "визит во Вьетнам": a place, not a party
+        out.countries.append(c.country.name)
+        if c.kind != "adjective":
+            out.explicit_countries.append(c.country.name)
+
+    for sp in spans:
+        if sp.type == "LOC":
+            a, b = sp.start - base, sp.stop - base
+            if not (gz.find_regions(sp.text) or gz.find_countries(sp.text) or gz.find_foreign_units(sp.text)) \
+                    and not LOCATION_PREP.search(text[max(0, a - 12): a]) and sp.text[:1].isupper():
+                out.regional_signal = True  # a town or district of a region as a party
+    taken: list[tuple[int, int]] = []
+    # foreign sub-national units: a partner and its state
+    for u in gz.find_foreign_units(text):
+        name = nominative_head(u.text)
+        in_role = _overlaps((u.start, u.end), role_spans) or bool(
+            re.match(r"^\s*[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+", text[u.end:])
+        )
+        out.countries.append(u.country.name)
+        if in_role:
+            out.foreign_bodies.append((name, u.country.name))
+        else:
+            out.partners.append((name, [], False))
+        taken.append((u.start, u.end))
+    # an oblast or province that is no Russian region is a foreign one ("хоким Ташкентской области")
+    for m in OTHER_OBLAST.finditer(text):
+        if _overlaps(m.span(), taken) or gz.find_regions(m[0]) or gz.find_foreign_units(m[0]):
+            continue
+        name = nominative_head(m[0])
+        if _overlaps(m.span(), role_spans) or re.match(r"^\s*[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+", text[m.end():]):
+            out.foreign_bodies.append((name, ""))
+        else:
+            out.partners.append((name, [], False))
+        taken.append(m.span())
+    for m in FOREIGN_CITY.finditer(text):
+        before = text[max(0, m.start() - 25): m.start()]
+        cs = [c for c in gz.find_countries(before) if c.kind == "adjective"]
+        if cs and not _overlaps(m.span(), taken):
+            out.partners.append((m["name"], [f"{before[cs[-1].start:].strip()} {m[0]}".strip()], False))
+            taken.append(m.span())
+
+    # organizations: natasha ORG spans plus names with a legal form or a descriptor in quotes
+    cands: list[tuple[int, int]] = []
+    for rx in (LEGAL_QUOTED, DESCRIPTOR_QUOTED, FEDERAL_BODY):
+        cands += [m.span() for m in rx.finditer(text)]
+    org_spans: list[list[int]] = []
+    for sp in spans:
+        if sp.type != "ORG":
+            continue
+        a, b = sp.start - base, sp.stop - base
+        if org_spans and text[org_spans[-1][1]: a].strip() == "":
+            org_spans[-1][1] = b  # natasha cut "Брестским областным | Советом депутатов" in two
+        else:
+            org_spans.append([a, b])
+    for a, b in org_spans:
+        if not any(a >= x and b <= y for x, y in cands):
+            cands = [(x, y) for x, y in cands if not (x >= a and y <= b)]
+            cands.append((a, b))
+    cands.sort()
+    for a, b in cands:
+        raw = text[a:b]
+        # a bracketed abbreviation right after the name belongs to it: "Агентства ... (АСИ)"
+        ab = re.match(r"^\s*\(([А-ЯЁA-Z]{2,8})\)", text[b:])
+        if ab:
+            raw, b = text[a: b + ab.end()], b + ab.end()
+        if _overlaps((a, b), taken) or _overlaps((a, b), blocked):
+            continue
+        clean = strip_noise(raw)
+        if not clean or STOP_ORG.match(LEGAL_RE.sub("", clean).strip(" «»\"")) or EVENT_WORD.search(clean):
+            continue
+        if ATTRIBUTION.search(text[max(0, a - 40): a]) or HELPER.search(text[max(0, a - 40): a]):
+            continue
+        if LOCATION_PREP.search(text[max(0, a - 12): a]) and not LEGAL_RE.search(clean):
+            continue
+        if re.fullmatch(r"[A-Z]{2,6}", clean) and re.search(r"(?:NYSE|MOEX|NASDAQ|LSE)", text[max(0, a - 12): a]):
+            continue
+        after = text[b: b + 60]
+        head = clean.split()[0] if clean.split() else ""
+        in_role = _overlaps((a, b), role_spans)
+        region = _body_region(clean, head)
+        if region and not QUOTED_RE.search(clean):
+            out.regions.append(region)
+            continue
+        adj_region, adj_country = _adjective_unit(clean)
+        if adj_region:
+            out.regions.append(adj_region)
+            continue
+        if adj_country:
+            out.countries.append(adj_country)
+            name, aliases = split_name(clean)
+            if in_role:
+                out.foreign_bodies.append((name, adj_country))
+            else:
+                out.partners.append((name, aliases, False))
+            continue
+        if GOV_HEAD.match(head):
+            tail_region = region_of_phrase(after[:40]) if re.match(r"^\s*[А-ЯЁ]", after) else None
+            if tail_region:
+                out.regions.append(tail_region)
+                continue
+            countries = [c for c in gz.find_countries(clean + " " + after[:30]) if c.kind != "adjective"]
+            if adj_country or countries:
+                country = adj_country or countries[0].country.name
+                out.countries.append(country)
+                name, aliases = split_name(clean)
+                if in_role:
+                    out.foreign_bodies.append((name, country))
+                else:
+                    out.partners.append((name, aliases, False))
+                continue
+            if not FEDERAL.search(clean + " " + after[:25]):
+                out.regional_signal = True
+                continue
+            if not FEDERAL.search(clean):
+                fed = FEDERAL.search(after[:25])
+                if fed and after[: fed.start()].strip() == "":
+                    clean = clean + " " + fed[0]
+        name, aliases = split_name(clean)
+        if len(name) < 2:
+            continue
+        out.partners.append((name, aliases, in_role))
+    return out

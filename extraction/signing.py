@@ -1,0 +1,126 @@
+"""Which sentences report a signed agreement, and what kind of document it is."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# past or perfective signing predicates (verbs, participles, the signing as a past event)
+SIGNED = re.compile(
+    r"\b(?:подписал[аио]?|подписали|подписан[аоы]?|подписанн(?:ое|ый|ая|ого|ой|ому|ым|ом|ые|ых)|"
+    r"подписав(?:ш\w+)?|заключил[аио]?|заключили|заключ[её]н[аоы]?|заключенн\w+|"
+    r"скрепил[аи]?\s+(?:своими\s+)?подписями|поставил[аи]?\s+(?:свои\s+)?подписи|"
+    r"подписи\s+(?:под\s+\w+\s+)?(?:\w+\s+)?поставил[аи]?|"
+    r"(?:состоял[аось]+|прош[её]л|прошла|прошло)\s+(?:торжественное\s+|церемони[яи]\s+)?подписани[ея]|"
+    r"подписани[ея]\s+(?:\w+\s+){0,4}(?:состоял[аось]+|прошл[оа])|"
+    r"(?:после|по\s+итогам|в\s+ходе|во\s+время)\s+(?:церемонии\s+)?подписания)\b",
+    re.I,
+)
+# future, intent, modality and negation near the predicate: not (yet) signed
+NOT_YET = re.compile(
+    r"\b(?:будет|будут|будем|может\s+быть|могут\s+быть|должн\w*\s+быть|планиру\w*|намерен\w*|"
+    r"собира\w+|готов\w*|предполага\w*|рассчитыва\w*|ожида\w*|не\s+был[аио]?|не)\s+(?:\w+\s+){0,2}$",
+    re.I,
+)
+DOC = re.compile(
+    r"(?P<conc>концессионн\w+\s+соглашени\w*)|(?P<road>дорожн\w+\s+карт\w*)|(?P<memo>меморандум\w*)|"
+    r"(?P<agr>соглашени\w*)|(?P<contract>договор(?:а|ов|ы|у|ом|е)?\b|контракт\w*)|(?P<prot>протокол\w*)|"
+    r"(?P<doc>документ\w*)|(?P<other>программ\w+\s+(?:сотрудничеств|развити|совместн)\w*|"
+    r"план\w*\s+(?:мероприятий|совместных|действий)|декларац\w+|харти\w+)",
+    re.I,
+)
+DOC_TYPE = {
+    "conc": "концессионное соглашение", "road": "дорожная карта", "memo": "меморандум",
+    "agr": "соглашение", "contract": "договор", "prot": "протокол", "other": "другое",
+}
+# earlier events recalled for background: "Ранее компания подписала соглашение с ..."
+BACKGROUND = re.compile(
+    r"^\s*(?:ранее|напомним|как\s+сообщалось|как\s+писал\w*|в\s+прошлом\s+году|в\s+(?:19|20)\d\d\s+году|"
+    r"также\s+ранее|до\s+этого|годом\s+ранее)\b",
+    re.I,
+)
+NOT_AGREEMENT = re.compile(r"\b(?:указ\w*|закон\w*|постановлени\w*|распоряжени\w*|письм\w+|обращени\w+)\b", re.I)
+TOPIC = re.compile(r"^\s*(?:\S+\s+){0,1}?(?:о|об|по)\s+(?P<w>[а-яё-]+)", re.I)
+PLURAL_DOC = re.compile(
+    r"\b(?:соглашений|меморандумов|договоров|(?:два|три|четыре|несколько|ряд)\s+(?:соглашени[йя]|меморандум\w*|договор\w*))\b",
+    re.I,
+)
+PLURAL_SUBJECT = re.compile(r"\b(?:соглашения|меморандумы|договоры)\b", re.I)
+WEAK = re.compile(r"подписани|подписанн|подписав", re.I)
+# "кроме того, подписано ...": another document than the one just reported ("ещё одно" is not: it
+# usually compares with earlier news)
+ADDITIVE = re.compile(r"\b(?:кроме\s+того|также|помимо\s+(?:этого|того)|второе|другое|общее|отдельное)\b", re.I)
+
+
+@dataclass(slots=True)
+class Signing:
+    """A sentence that reports a signing."""
+
+    index: int  # sentence index
+    doc_type: str | None  # None: the document is only referred to ("Документ подписали")
+    topic: str | None  # first word after "о/об/по" following the document noun
+    plural: bool
+    additive: bool
+    anaphoric: bool  # starts with the document noun: refers back to one already named
+    predicate_at: int
+    weak: bool  # only "церемония подписания прошла", "после подписания": no clause with the parties
+
+
+def _topic_noun(rest: str) -> str | None:
+    """The first noun of "о социально-экономическом сотрудничестве": what the document is about."""
+    from .nlp import parses
+
+    for w in re.findall(r"[а-яё-]+", rest.lower())[:4]:
+        ps = parses(w)
+        if ps and "NOUN" in ps[0].tag.grammemes:
+            return ps[0].normal_form
+    return None
+
+
+def _not_yet(sentence: str, at: int) -> bool:
+    return bool(NOT_YET.search(sentence[max(0, at - 40): at]))
+
+
+def detect(sentence: str, index: int, follows_signing: bool = False) -> Signing | None:
+    """A Signing when `sentence` reports a document as signed (not planned, not a decree).
+
+    Right after a signing sentence, one without a document noun ("Подписи поставили ...") continues it.
+    """
+    if BACKGROUND.match(sentence):
+        return None
+    pred = None
+    for m in SIGNED.finditer(sentence):
+        if not _not_yet(sentence, m.start()):
+            pred = m
+            break
+    if pred is None:
+        return None
+    docs = list(DOC.finditer(sentence))
+    if not docs:
+        if follows_signing and not NOT_AGREEMENT.search(sentence):
+            return Signing(index, None, None, False, False, True, pred.start(), bool(WEAK.search(pred[0])))
+        return None
+    if NOT_AGREEMENT.search(sentence) and not any(d.lastgroup != "doc" for d in docs):
+        return None
+    typed = [d for d in docs if d.lastgroup != "doc"]
+    # the document noun nearest the predicate names the type
+    best = min(typed, key=lambda d: abs(d.start() - pred.start())) if typed else None
+    doc_type = DOC_TYPE[best.lastgroup] if best else None
+    topic = None
+    if best:
+        t = TOPIC.match(sentence[best.end():])
+        if t:
+            topic = _topic_noun(sentence[best.end() + t.start("w"):])
+    first = docs[0]
+    anaphoric = sentence[: first.start()].strip(" «\"") == "" and topic is None
+    return Signing(
+        index=index,
+        doc_type=doc_type,
+        topic=topic,
+        plural=bool(PLURAL_DOC.search(sentence))
+        or (bool(PLURAL_SUBJECT.search(sentence)) and pred[0].lower().endswith(("ны", "ли"))),
+        additive=bool(ADDITIVE.search(sentence[: pred.start()] + " " + sentence[pred.end():][:30])),
+        anaphoric=anaphoric,
+        predicate_at=pred.start(),
+        weak=bool(WEAK.search(pred[0])),
+    )

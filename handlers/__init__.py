@@ -1,0 +1,25 @@
+"""The bot's handlers: one small module per job, each with a module-level `router`."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+
+def fresh_routers() -> list[Router]:
+    """Copies of every module router, in dispatch order, for one new Dispatcher.
+
+    An aiogram router can belong to one dispatcher only, and tests and benchmarks build
+    several in one process; handler objects are shared, routers are not.
+    """
+    from handlers import admin, articles, commands, errors, export, lookup, stats
+
+    # order matters: the article router's catch-all handlers come last
+    modules = (errors, commands, admin, lookup, stats, export, articles)
+    copies = []
+    for module in modules:
+        source: Router = module.router
+        copy = Router(name=source.name)
+        for name, observer in source.observers.items():
+            copy.observers[name].handlers.extend(observer.handlers)
+        copies.append(copy)
+    return copies

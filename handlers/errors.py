@@ -1,0 +1,29 @@
+"""The error handler: log the failure and tell the user, in Russian, that something went wrong."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Router
+from aiogram.types import ErrorEvent
+
+log = logging.getLogger(__name__)
+router = Router(name="errors")
+
+APOLOGY = (
+    "Извините, что-то пошло не так. Попробуйте ещё раз чуть позже — а если ошибка повторится, сообщите нам."
+)
+
+
+@router.errors()
+async def on_error(event: ErrorEvent, bot: Bot) -> bool:
+    update = event.update
+    log.error("update %s failed: %r", update.update_id, event.exception, exc_info=event.exception)
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(APOLOGY[:190], show_alert=True)
+        elif update.message is not None:
+            await bot.send_message(update.message.chat.id, APOLOGY)
+    except Exception:  # the apology is best effort; an error here must not loop
+        log.warning("could not send the apology for update %s", update.update_id, exc_info=True)
+    return True

@@ -1,0 +1,59 @@
+"""Extraction off the event loop: a process pool whose workers load the models once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+
+from extraction.models import Agreement
+
+log = logging.getLogger(__name__)
+
+
+def _init_worker() -> None:
+    """Worker initializer: load natasha and the rules once per process."""
+    import extraction
+
+    warm_up = getattr(extraction, "warm_up", None)
+    if warm_up is not None:
+        warm_up()
+
+
+def _extract(text: str, published: date | None) -> list[Agreement]:
+    from extraction import extract
+
+    return extract(text, published)
+
+
+def _ping() -> bool:
+    return True
+
+
+class ExtractPool:
+    """A small process pool; `await pool.run(text, published)` never blocks the event loop."""
+
+    def __init__(self, workers: int = 1) -> None:
+        # spawn: forking a process that runs an event loop and threads is unsafe
+        ctx = multiprocessing.get_context("spawn")
+        self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker)
+        self.workers = workers
+
+    async def warm_up(self) -> None:
+        """Start the workers (and load their models) ahead of the first article."""
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(*(loop.run_in_executor(self._executor, _ping) for _ in range(self.workers)))
+
+    async def run(self, text: str, published: date | None = None) -> list[Agreement]:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, _extract, text, published)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+async def run_extract(pool: ExtractPool, text: str, published: date | None = None) -> list[Agreement]:
+    """Module-level convenience wrapper around `pool.run`."""
+    return await pool.run(text, published)

@@ -1,0 +1,234 @@
+"""/region, /partner, /search, /recent, /agreement and their paging / card / suggestion buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.text_decorations import html_decoration as hd
+
+from db import queries
+from handlers.cards import full_card, pack, q, short_card
+from handlers.keyboards import (
+    PARTNER,
+    RECENT,
+    REGION,
+    SEARCH,
+    CardCB,
+    PageCB,
+    QueryStore,
+    SuggestCB,
+    decode_query,
+    page_keyboard,
+    suggestions_keyboard,
+)
+from handlers.state import LastResult, LastResults
+
+router = Router(name="lookup")
+
+PAGE_SIZE = 5
+MAX_QUERY_CHARS = 200
+
+USAGE = {
+    REGION: "Укажите регион после команды, например: <code>/region Калужская</code> "
+    "или <code>/region Оренбуржье</code>.",
+    PARTNER: "Укажите партнёра после команды, например: <code>/partner МТС</code> "
+    "или <code>/partner Цифровая экономика</code>.",
+    SEARCH: "Напишите, что искать, например: <code>/search цифровая экономика</code> "
+    "или <code>/search Берг</code>.",
+}
+
+
+async def _send(bot: Bot, chat_id: int, parts: list[str], markup: InlineKeyboardMarkup | None) -> None:
+    chunks = pack(parts)
+    for i, chunk in enumerate(chunks):
+        await bot.send_message(chat_id, chunk, reply_markup=markup if i == len(chunks) - 1 else None)
+
+
+def _range(offset: int, shown: int, total: int) -> str:
+    if total <= shown and offset == 0:
+        return ""
+    return f" Показаны {offset + 1}–{offset + shown} из {total}."
+
+
+async def show(
+    bot: Bot,
+    chat_id: int,
+    user_id: int,
+    session: Any,
+    kind: str,
+    query: str,
+    offset: int,
+    qstore: QueryStore,
+    last_results: LastResults,
+) -> None:
+    """Run one lookup page and send it: header, short cards, card and paging buttons."""
+    offset = max(0, offset)
+    query = query.strip()[:MAX_QUERY_CHARS]
+    if kind in (REGION, PARTNER):
+        finder = queries.by_region if kind == REGION else queries.by_partner
+        lookup = await finder(session, query, offset=offset, limit=PAGE_SIZE)
+        page = lookup.page
+        if not page.items:
+            await _nothing_found(
+                bot, chat_id, kind, query, lookup.matched, lookup.suggestions, qstore, offset
+            )
+            return
+        what = "Регион" if kind == REGION else "Партнёр"
+        names = ", ".join(lookup.matched) or query
+        header = f"<b>{what}: {q(names, 300)}</b>\nСоглашений: {page.total}, сначала новые."
+    elif kind == SEARCH:
+        page = await queries.search(session, query, offset=offset, limit=PAGE_SIZE)
+        if not page.items:
+            text = f"По запросу «{q(query, 100)}» ничего не нашлось."
+            if offset:
+                text = "Больше результатов нет."
+            await bot.send_message(chat_id, text + "\nПопробуйте другие слова или /help.")
+            return
+        header = f"<b>Поиск: «{q(query, 100)}»</b>\nНайдено соглашений: {page.total}."
+    else:
+        page = await queries.recent(session, offset=offset, limit=PAGE_SIZE)
+        if not page.items:
+            await bot.send_message(chat_id, "В базе пока нет соглашений.")
+            return
+        header = f"<b>Последние соглашения</b>\nВсего в базе: {page.total}."
+    header += _range(page.offset, len(page.items), page.total)
+    last_results.set(user_id, LastResult(kind=kind, query=query))
+    parts = [header, *(short_card(item) for item in page.items)]
+    await _send(bot, chat_id, parts, page_keyboard(page, kind, query, qstore))
+
+
+async def _nothing_found(
+    bot: Bot,
+    chat_id: int,
+    kind: str,
+    query: str,
+    matched: list[str],
+    suggestions: list[str],
+    qstore: QueryStore,
+    offset: int,
+) -> None:
+    if offset:
+        await bot.send_message(chat_id, "Больше результатов нет.")
+        return
+    if matched:
+        names = ", ".join(matched)
+        await bot.send_message(chat_id, f"<b>{q(names, 300)}</b>: соглашений в базе пока нет.")
+        return
+    what = "регион" if kind == REGION else "партнёра"
+    text = f"Не нашёл {what} «{q(query, 100)}»."
+    markup = suggestions_keyboard(kind, suggestions, qstore)
+    if markup:
+        text += "\nВозможно, вы имели в виду (нажмите на кнопку):"
+    else:
+        text += "\nПроверьте написание или посмотрите /stats — там список регионов и партнёров."
+    await bot.send_message(chat_id, text, reply_markup=markup)
+
+
+def _deps(data: dict[str, Any]) -> tuple[QueryStore, LastResults]:
+    return data["qstore"], data["last_results"]
+
+
+async def _command(message: Message, command: CommandObject, kind: str, bot: Bot, **data: Any) -> None:
+    arg = (command.args or "").strip()
+    if not arg:
+        await message.answer(USAGE[kind])
+        return
+    qstore, last_results = _deps(data)
+    user_id = message.from_user.id if message.from_user else message.chat.id
+    await show(bot, message.chat.id, user_id, data["session"], kind, arg, 0, qstore, last_results)
+
+
+@router.message(Command("region"))
+async def cmd_region(message: Message, command: CommandObject, bot: Bot, **data: Any) -> None:
+    await _command(message, command, REGION, bot, **data)
+
+
+@router.message(Command("partner"))
+async def cmd_partner(message: Message, command: CommandObject, bot: Bot, **data: Any) -> None:
+    await _command(message, command, PARTNER, bot, **data)
+
+
+@router.message(Command("search"))
+async def cmd_search(message: Message, command: CommandObject, bot: Bot, **data: Any) -> None:
+    await _command(message, command, SEARCH, bot, **data)
+
+
+@router.message(Command("recent"))
+async def cmd_recent(message: Message, bot: Bot, **data: Any) -> None:
+    qstore, last_results = _deps(data)
+    user_id = message.from_user.id if message.from_user else message.chat.id
+    await show(bot, message.chat.id, user_id, data["session"], RECENT, "", 0, qstore, last_results)
+
+
+@router.message(Command("agreement"))
+async def cmd_agreement(message: Message, command: CommandObject, **data: Any) -> None:
+    arg = (command.args or "").strip().lstrip("№#").strip()
+    if not arg.isdigit() or len(arg) > 12:
+        await message.answer("Укажите номер соглашения, например: <code>/agreement 1</code>.")
+        return
+    view = await queries.get(data["session"], int(arg))
+    if view is None:
+        await message.answer(f"Соглашение №{hd.quote(arg)} не найдено.")
+        return
+    user_id = message.from_user.id if message.from_user else message.chat.id
+    data["last_results"].set(user_id, LastResult(kind="ids", ids=(view.id,)))
+    await message.answer(full_card(view))
+
+
+def _chat_id(callback: CallbackQuery) -> int:
+    if callback.message is not None:
+        return callback.message.chat.id
+    return callback.from_user.id
+
+
+@router.callback_query(PageCB.filter())
+async def on_page(callback: CallbackQuery, callback_data: PageCB, bot: Bot, **data: Any) -> None:
+    qstore, last_results = _deps(data)
+    query = decode_query(qstore, callback_data.q)
+    if callback_data.k not in (REGION, PARTNER, SEARCH, RECENT) or query is None:
+        await callback.answer("Этот результат устарел, повторите запрос.", show_alert=True)
+        return
+    await callback.answer()
+    await show(
+        bot, _chat_id(callback), callback.from_user.id, data["session"],
+        callback_data.k, query, callback_data.o, qstore, last_results,
+    )  # fmt: skip
+
+
+@router.callback_query(SuggestCB.filter())
+async def on_suggestion(callback: CallbackQuery, callback_data: SuggestCB, bot: Bot, **data: Any) -> None:
+    qstore, last_results = _deps(data)
+    query = decode_query(qstore, callback_data.q)
+    if callback_data.k not in (REGION, PARTNER) or query is None:
+        await callback.answer("Эта подсказка устарела, повторите запрос.", show_alert=True)
+        return
+    await callback.answer()
+    await show(
+        bot,
+        _chat_id(callback),
+        callback.from_user.id,
+        data["session"],
+        callback_data.k,
+        query,
+        0,
+        qstore,
+        last_results,
+    )
+
+
+@router.callback_query(CardCB.filter())
+async def on_card(callback: CallbackQuery, callback_data: CardCB, bot: Bot, **data: Any) -> None:
+    view = await queries.get(data["session"], callback_data.id)
+    if view is None:
+        await callback.answer("Соглашение не найдено — возможно, база была перезагружена.", show_alert=True)
+        return
+    await callback.answer()
+    await bot.send_message(_chat_id(callback), full_card(view))
+
+
+@router.callback_query(F.data)
+async def on_unknown_callback(callback: CallbackQuery) -> None:
+    await callback.answer("Эта кнопка больше не работает, повторите запрос.", show_alert=True)

@@ -1,0 +1,102 @@
+"""Bot settings read from the environment (and `.env` via python-dotenv)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from fetching.limits import FetchLimits
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    return float(raw) if raw else default
+
+
+def _str(name: str) -> str | None:
+    raw = os.environ.get(name, "").strip()
+    return raw or None
+
+
+def _ids(raw: str | None) -> frozenset[int]:
+    if not raw:
+        return frozenset()
+    parts = raw.replace(";", ",").replace(" ", ",").split(",")
+    return frozenset(int(p) for p in parts if p.strip().lstrip("-").isdigit())
+
+
+@dataclass(slots=True)
+class Settings:
+    """Everything the bot reads from its environment; construct directly in tests."""
+
+    bot_token: str | None = None
+    database_url: str | None = None
+    admin_ids: frozenset[int] = field(default_factory=frozenset)
+    bot_api_url: str | None = None
+    log_level: str = "INFO"
+    # webhook mode
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = 8080
+    webhook_path: str = "/webhook"
+    webhook_secret: str | None = None
+    webhook_url: str | None = None  # public base URL given to setWebhook; None = set it elsewhere
+    # per-user throttling (token bucket)
+    throttle_burst: int = 5
+    throttle_rate: float = 1.0  # tokens per second
+    # articles and links
+    max_links: int = 3
+    max_document_bytes: int = 1024 * 1024
+    max_extract_chars: int = 30_000  # longer texts are stored whole, extraction reads this many
+    min_article_chars: int = 80
+    allow_private_urls: bool = False  # for tests on 127.0.0.1 only
+    # extraction process pool
+    extract_workers: int = 1
+    progress_interval: float = 1.0  # seconds between edits of the /reload progress message
+    seeds_dir: Path = ROOT / "seeds"
+
+    @classmethod
+    def from_env(cls, env_file: str | os.PathLike[str] | None = None) -> Settings:
+        """Read settings from the process environment, after loading `.env` (it never overrides)."""
+        load_dotenv(env_file or ROOT / ".env", override=False)
+        return cls(
+            bot_token=_str("BOT_TOKEN"),
+            database_url=_str("DATABASE_URL"),
+            admin_ids=_ids(_str("ADMIN_IDS")),
+            bot_api_url=_str("BOT_API_URL"),
+            log_level=(_str("LOG_LEVEL") or "INFO").upper(),
+            webhook_host=_str("WEBHOOK_HOST") or "0.0.0.0",
+            webhook_port=_int("WEBHOOK_PORT", 8080),
+            webhook_path=_str("WEBHOOK_PATH") or "/webhook",
+            webhook_secret=_str("WEBHOOK_SECRET"),
+            webhook_url=_str("WEBHOOK_URL"),
+            throttle_burst=_int("THROTTLE_BURST", 5),
+            throttle_rate=_float("THROTTLE_RATE", 1.0),
+            max_links=_int("FETCH_MAX_LINKS", 3),
+            max_document_bytes=_int("FETCH_MAX_DOCUMENT_BYTES", 1024 * 1024),
+            max_extract_chars=_int("MAX_EXTRACT_CHARS", 30_000),
+            min_article_chars=_int("MIN_ARTICLE_CHARS", 80),
+            allow_private_urls=os.environ.get("ALLOW_PRIVATE_URLS", "").strip().lower()
+            in {"1", "true", "yes", "on"},
+            extract_workers=max(1, _int("EXTRACT_WORKERS", 1)),
+            progress_interval=_float("PROGRESS_INTERVAL", 1.0),
+            seeds_dir=Path(_str("SEEDS_DIR") or ROOT / "seeds"),
+        )
+
+    def fetch_limits(self) -> FetchLimits:
+        """fetching's limits (timeouts, byte caps, redirects: FETCH_* variables) with this bot's overrides."""
+        return replace(
+            FetchLimits.from_env(),
+            max_links=self.max_links,
+            max_document_bytes=self.max_document_bytes,
+            allow_private=self.allow_private_urls,
+        )

@@ -1,0 +1,101 @@
+"""Shared fixtures: a fresh database per test on SQLite (a file in tmp_path) and on PostgreSQL.
+
+`db_url` is parametrized over both backends. PostgreSQL (127.0.0.1:5432, user postgres, database test)
+gets a schema of its own per test (`t_<uuid>`, passed as `?search_path=` which `db.engine.make_engine`
+hands to asyncpg), dropped afterwards. When PostgreSQL is unreachable its cases skip, or fail when
+CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")
+PG_PORT = int(os.environ.get("TEST_PG_PORT", "5432"))
+PG_USER = os.environ.get("TEST_PG_USER", "postgres")
+PG_DB = os.environ.get("TEST_PG_DB", "test")
+_pg_error: list[str] = []
+
+
+def pg_base_url() -> str:
+    return f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/{PG_DB}"
+
+
+async def _pg_connect():  # type: ignore[no-untyped-def]
+    import asyncpg
+
+    return await asyncpg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, database=PG_DB, timeout=5)
+
+
+async def _pg_or_skip():  # type: ignore[no-untyped-def]
+    """A raw asyncpg connection, or skip (fail in CI) when PostgreSQL is unreachable."""
+    if not _pg_error:
+        try:
+            return await _pg_connect()
+        except (OSError, TimeoutError, Exception) as exc:  # refused, timed out, auth, missing database
+            _pg_error.append(f"{type(exc).__name__}: {exc}")
+    message = f"PostgreSQL at {PG_HOST}:{PG_PORT}/{PG_DB} is unreachable ({_pg_error[0]})"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """URL of a fresh, empty (not migrated) database; accepted by `db.engine.make_engine`."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'agreements.db'}"
+        return
+    conn = await _pg_or_skip()
+    schema = f"t_{uuid.uuid4().hex}"
+    try:
+        await conn.execute(f'CREATE SCHEMA "{schema}"')
+    finally:
+        await conn.close()
+    try:
+        yield f"{pg_base_url()}?search_path={schema}"
+    finally:
+        conn = await _pg_connect()
+        try:
+            await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        finally:
+            await conn.close()
+
+
+@pytest.fixture
+async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    """A migrated engine on `db_url` (regions and countries seeded from the gazetteer)."""
+    from db.engine import make_engine
+    from db.migrate import upgrade
+
+    eng = make_engine(db_url)
+    try:
+        await upgrade(eng)
+        yield eng
+    finally:
+        await eng.dispose()
+
+
+@pytest.fixture
+def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    from db.engine import make_sessionmaker
+
+    return make_sessionmaker(engine)
+
+
+@pytest.fixture
+async def session(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    async with sessionmaker() as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    """The repository's seeds/ folder."""
+    return Path(__file__).resolve().parent.parent / "seeds"
