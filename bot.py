@@ -8,23 +8,27 @@ import contextlib
 import logging
 import sys
 from collections.abc import AsyncIterator
-
-from aiogram import Bot, Dispatcher
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.session.base import BaseSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ParseMode
+from typing import TYPE_CHECKING
 
 from handlers.settings import Settings
 
-__all__ = ["Settings", "app_context", "build_dispatcher", "main"]
+if TYPE_CHECKING:
+    from aiogram import Bot, Dispatcher
+    from aiogram.client.session.base import BaseSession
+    from aiohttp import web
+
+# Heavy imports (aiogram, aiohttp) live inside the functions: extraction workers are spawned
+# processes that re-import this module as __mp_main__, and they should start fast.
+
+__all__ = ["Settings", "app_context", "build_dispatcher", "main", "make_webhook_app"]
 
 log = logging.getLogger("bot")
 
 
 def build_dispatcher(settings: Settings) -> Dispatcher:
     """The dispatcher with every router and update middleware (no I/O here)."""
+    from aiogram import Dispatcher
+
     from handlers import commands, fresh_routers
     from handlers.keyboards import QueryStore
     from handlers.middlewares import ThrottlingMiddleware
@@ -34,7 +38,8 @@ def build_dispatcher(settings: Settings) -> Dispatcher:
     dp["settings"] = settings
     dp["qstore"] = QueryStore()
     dp["last_results"] = LastResults()
-    dp.update.outer_middleware(ThrottlingMiddleware(settings.throttle_burst, settings.throttle_rate))
+    if settings.throttle_burst > 0:  # 0 turns throttling off (console mode: one local user)
+        dp.update.outer_middleware(ThrottlingMiddleware(settings.throttle_burst, settings.throttle_rate))
     dp.include_routers(*fresh_routers())
 
     async def on_startup(bot: Bot) -> None:
@@ -46,6 +51,12 @@ def build_dispatcher(settings: Settings) -> Dispatcher:
 
 def make_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     """A Bot for Telegram, a self-hosted Bot API server (BOT_API_URL), or the given session."""
+    from aiogram import Bot
+    from aiogram.client.default import DefaultBotProperties
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+    from aiogram.enums import ParseMode
+
     from handlers.middlewares import RetryAfterMiddleware
 
     if session is None:
@@ -111,17 +122,26 @@ async def run_polling(settings: Settings) -> None:
         await dp.start_polling(bot, close_bot_session=False)
 
 
-async def run_webhook(settings: Settings) -> None:
-    """Serve updates over HTTPS from Telegram (behind a TLS proxy / load balancer)."""
+def make_webhook_app(bot: Bot, dp: Dispatcher, settings: Settings) -> web.Application:
+    """An aiohttp app that takes Telegram's updates on WEBHOOK_PATH, checking the secret token."""
     from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
     from aiohttp import web
 
+    app = web.Application()
+    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=settings.webhook_secret).register(
+        app, path=settings.webhook_path
+    )
+    setup_application(app, dp, bot=bot)
+    return app
+
+
+async def run_webhook(settings: Settings) -> None:
+    """Serve updates pushed by Telegram; several instances can share one PostgreSQL base
+    behind a load balancer (TLS is the proxy's job)."""
+    from aiohttp import web
+
     async with app_context(settings) as (bot, dp):
-        app = web.Application()
-        SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=settings.webhook_secret).register(
-            app, path=settings.webhook_path
-        )
-        setup_application(app, dp, bot=bot)
+        app = make_webhook_app(bot, dp, settings)
         if settings.webhook_url:
             url = settings.webhook_url.rstrip("/") + settings.webhook_path
             await bot.set_webhook(url, secret_token=settings.webhook_secret, drop_pending_updates=False)
@@ -140,6 +160,7 @@ async def run_console(settings: Settings) -> None:
     from handlers.console import CONSOLE_USER_ID, ConsoleSession, run_console
 
     settings.bot_token = None
+    settings.throttle_burst = 0
     settings.admin_ids = frozenset({*settings.admin_ids, CONSOLE_USER_ID})  # the console user may /reload
     session = ConsoleSession()
     async with app_context(settings, session=session) as (bot, dp):
@@ -169,6 +190,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         runner = run_console(settings)
     elif args.webhook:
+        if not settings.webhook_secret:
+            print(
+                "WEBHOOK_SECRET не задан: без секрета webhook принимал бы обновления от кого угодно.",
+                file=sys.stderr,
+            )
+            return 2
         runner = run_webhook(settings)
     else:
         runner = run_polling(settings)

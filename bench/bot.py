@@ -91,17 +91,22 @@ def echo_dispatcher() -> Dispatcher:
     return dp
 
 
-async def drive(fake: Any, queries: list[str], users: int, timeout: float = 60.0) -> RunResult:
-    """Run `users` conversations over `queries`; each waits for its reply before asking again."""
+async def drive(
+    fake: Any, queries: list[str], users: int, think: float = 0.0, timeout: float = 60.0
+) -> RunResult:
+    """Run `users` conversations over `queries`; each waits for its reply before asking again,
+    and at least `think` seconds between two queries."""
     latencies: list[float] = []
     replies: list[Any] = []
     per_user = [queries[i::users] for i in range(users)]
     throttled_text = _throttled_text()
 
     async def conversation(user_id: int, texts: list[str]) -> None:
+        last = -think
         for text in texts:
+            await asyncio.sleep(max(0.0, last + think - time.monotonic()))
             start = len(fake.calls)
-            queued = time.monotonic()
+            queued = last = time.monotonic()
             await fake.send_command(user_id, text)
             [reply] = await fake.wait_for(
                 user_id, "sendMessage", timeout=timeout, ok=None, predicate=lambda c, i=start: c.index >= i
@@ -138,14 +143,15 @@ async def measure(
     queries: list[str],
     users: int,
     warmup: int,
+    think: float = 0.0,
 ) -> RunResult:
     """Start a fake server and the bot made by `make`, warm up, then drive the queries."""
     from tests.fake_telegram import FakeTelegram, run_polling
 
     async with FakeTelegram() as fake, make(fake) as (bot, dp), run_polling(dp, bot, polling_timeout=10):
         if warmup:
-            await drive(fake, queries[:warmup], min(users, warmup))
-        return await drive(fake, queries, users)
+            await drive(fake, queries[:warmup], min(users, warmup), think)
+        return await drive(fake, queries, users, think)
 
 
 @contextlib.asynccontextmanager
@@ -191,49 +197,64 @@ def report(name: str, result: RunResult) -> None:
     )
 
 
+def throttle_plan(
+    args: argparse.Namespace,
+) -> tuple[int | None, float | None, tuple[int, float] | None, float]:
+    """(default burst, default rate, throttle the bench sets or None to keep it, think seconds)."""
+    try:
+        default = importlib.import_module("bot").Settings()
+    except ImportError:
+        return None, None, None, 0.0
+    burst, rate = getattr(default, "throttle_burst", None), getattr(default, "throttle_rate", None)
+    if rate is None:
+        return burst, rate, None, 0.0
+    if args.keep_throttle:
+        # Every simulated user asks at most at the bot's rate, as a patient person would.
+        return burst, rate, None, 1.05 / rate
+    # Each simulated user asks its questions back to back, far faster than a person does; at
+    # the default rate the bench would measure the limiter, not the bot. The middleware still
+    # runs on every update, only with room for the whole conversation.
+    return burst, rate, (max(burst or 1, args.queries // args.users + args.warmup), 1000.0), 0.0
+
+
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     queries = region_queries(args.queries)
     figures: dict[str, Any] = {"queries": args.queries, "users": args.users}
+    burst, rate, throttle, think = throttle_plan(args)
+    if rate is not None:
+        plan = f"bench runs it at burst={throttle[0]}, rate={throttle[1]:.0f}/s" if throttle else "kept"
+        print(
+            f"throttle: bot default burst={burst}, rate={rate}/s per user; {plan}; think time {think:.2f} s"
+        )
+        figures.update(
+            bot_default_throttle_burst=burst,
+            bot_default_throttle_rate=rate,
+            bench_throttle_burst=throttle[0] if throttle else burst,
+            bench_throttle_rate=throttle[1] if throttle else rate,
+            think_s=round(think, 3),
+        )
 
-    echo = await measure(echo_app, queries, args.users, args.warmup)
+    echo = await measure(echo_app, queries, args.users, args.warmup, think)
     report("echo", echo)
     _echo_figures(figures, [echo])
-
     try:
-        settings_cls = importlib.import_module("bot").Settings
+        importlib.import_module("bot")
     except ImportError as e:
         print(f"  bot: not measured, bot.py cannot be imported yet ({e})")
         return figures
-    default = settings_cls()
-    burst, rate = getattr(default, "throttle_burst", None), getattr(default, "throttle_rate", None)
-    per_user = args.queries // args.users
-    throttle: tuple[int, float] | None = None
-    if rate is not None and not args.keep_throttle:
-        # Each simulated user asks `per_user` questions back to back, far faster than a person
-        # does; at the default rate the bench would measure the limiter, not the bot. The
-        # middleware still runs on every update, only with room for the whole conversation.
-        throttle = (max(burst or 1, per_user + args.warmup), 1000.0)
-    print(
-        f"throttle: bot default burst={burst}, rate={rate}/s per user"
-        + (f"; bench runs it at burst={throttle[0]}, rate={throttle[1]:.0f}/s" if throttle else "; kept")
-    )
-    figures.update(
-        bot_default_throttle_burst=burst,
-        bot_default_throttle_rate=rate,
-        bench_throttle_burst=throttle[0] if throttle else burst,
-        bench_throttle_rate=throttle[1] if throttle else rate,
-    )
 
     with tempfile.TemporaryDirectory(prefix="bench-bot-") as tmp:
         started = time.monotonic()
-        bot_result = await measure(bot_app_factory(Path(tmp), throttle), queries, args.users, args.warmup)
+        bot_result = await measure(
+            bot_app_factory(Path(tmp), throttle), queries, args.users, args.warmup, think
+        )
         figures["bot_total_s_incl_setup"] = round(time.monotonic() - started, 1)
     report("bot", bot_result)
     # The echo baseline again after the bot, so a change of machine load in between shows.
-    echo_after = await measure(echo_app, queries, args.users, args.warmup)
+    echo_after = await measure(echo_app, queries, args.users, args.warmup, think)
     report("echo", echo_after)
-    echo = _echo_figures(figures, [echo, echo_after])
-    ratio = bot_result.per_second / echo if echo else 0.0
+    echo_rate = _echo_figures(figures, [echo, echo_after])
+    ratio = bot_result.per_second / echo_rate if echo_rate else 0.0
     print(f"ratio bot/echo replies per second: {ratio:.2f} (echo = mean of its two runs; target >= 0.5)")
     figures.update(
         bot_replies_per_s=round(bot_result.per_second, 1),
@@ -253,7 +274,11 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--warmup", type=int, default=50, help="queries before measuring (not counted)")
-    parser.add_argument("--keep-throttle", action="store_true", help="run the bot at its default throttle")
+    parser.add_argument(
+        "--keep-throttle",
+        action="store_true",
+        help="keep the bot's default throttle and pace every user at its rate (caps both bots' rate)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     figures = asyncio.run(main_async(args))

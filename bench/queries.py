@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import shutil
 import statistics
@@ -415,14 +416,20 @@ async def timed(
     sessionmaker: async_sessionmaker[AsyncSession],
     inputs: list[Any],
     call: Callable[[AsyncSession, Any], Awaitable[Any]],
-) -> list[float]:
-    times: list[float] = []
+) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds (this process, all threads) per call, each in a fresh session.
+
+    CPU time leaves out waiting for a core, which dominates the wall-clock tail on a busy machine.
+    """
+    wall: list[float] = []
+    cpu: list[float] = []
     for item in inputs:
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         async with sessionmaker() as session:
             await call(session, item)
-        times.append((time.perf_counter() - t0) * 1000)
-    return times
+        wall.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
+    return wall, cpu
 
 
 def pct(values: list[float], q: float) -> float:
@@ -472,12 +479,18 @@ async def run_backend(prefix: str, url: str, args: argparse.Namespace) -> dict[s
 
         idx = list(range(args.queries))
         await timed(sm, idx[:20], region)  # warm the statement caches
-        base_t = await timed(sm, region_ids, base)
-        reg_t = await timed(sm, idx, region)
-        part_t = await timed(sm, idx, partner)
-        for name, values in (("baseline", base_t), ("by_region", reg_t), ("by_partner", part_t)):
+        base_t, base_cpu = await timed(sm, region_ids, base)
+        reg_t, reg_cpu = await timed(sm, idx, region)
+        part_t, part_cpu = await timed(sm, idx, partner)
+        for name, values, cpu in (
+            ("baseline", base_t, base_cpu),
+            ("by_region", reg_t, reg_cpu),
+            ("by_partner", part_t, part_cpu),
+        ):
             figures[f"{prefix}_{name}_p50_ms"] = pct(values, 0.5)
             figures[f"{prefix}_{name}_p99_ms"] = pct(values, 0.99)
+            figures[f"{prefix}_{name}_cpu_p50_ms"] = pct(cpu, 0.5)
+            figures[f"{prefix}_{name}_cpu_p99_ms"] = pct(cpu, 0.99)
         figures[f"{prefix}_by_region_vs_baseline_p50"] = round(
             statistics.median(reg_t) / statistics.median(base_t), 2
         )
@@ -490,7 +503,9 @@ async def run_backend(prefix: str, url: str, args: argparse.Namespace) -> dict[s
             f"[{prefix}] {args.agreements} agreements, {len(data['partners'])} partners; "
             f"baseline p50/p99 {figures[f'{prefix}_baseline_p50_ms']}/{figures[f'{prefix}_baseline_p99_ms']} ms; "
             f"by_region {figures[f'{prefix}_by_region_p50_ms']}/{figures[f'{prefix}_by_region_p99_ms']} ms; "
-            f"by_partner {figures[f'{prefix}_by_partner_p50_ms']}/{figures[f'{prefix}_by_partner_p99_ms']} ms"
+            f"by_partner {figures[f'{prefix}_by_partner_p50_ms']}/{figures[f'{prefix}_by_partner_p99_ms']} ms "
+            f"(CPU p99: baseline {figures[f'{prefix}_baseline_cpu_p99_ms']}, by_region "
+            f"{figures[f'{prefix}_by_region_cpu_p99_ms']}, by_partner {figures[f'{prefix}_by_partner_cpu_p99_ms']} ms)"
         )
         figures[f"{prefix}_ingest_{args.ingest}_s"] = await ingest_many(sm, args.ingest, data, prefix)
     finally:
@@ -568,6 +583,8 @@ async def main() -> None:
             finally:
                 await pg_schema("drop", schema)
     figures["ingest_1000_s"] = figures.get(f"sqlite_ingest_{args.ingest}_s")
+    figures["loadavg_1m_end"] = round(os.getloadavg()[0], 2)
+    figures["cpu_count"] = os.cpu_count()
     figures["sqlite_target_p99_under_10ms"] = (
         max(figures["sqlite_by_region_p99_ms"], figures["sqlite_by_partner_p99_ms"]) < 10.0
     )

@@ -1,1 +1,8 @@
-"""Agreement store: SQLModel tables, async engine, Alembic migrations, ingest and queries."""
+"""Agreement store: SQLModel tables, async engine, Alembic migrations, ingest and queries.
+
+- `db.engine.make_engine(url=None)`, `db.engine.make_sessionmaker(engine)`: SQLite (WAL) or PostgreSQL.
+- `await db.migrate.upgrade(engine)`: Alembic upgrade head (db/migrations) + reference data.
+- `db.ingest`: `ingest(session, ArticleIn, agreements)`, `reload(sessionmaker, dir)`, `ensure_seeded`.
+- `db.queries`: `by_region`, `by_partner`, `search`, `recent`, `get`, `stats` -> dataclasses of `db.views`.
+- `python -m db reload [DIR] | upgrade | stats`.
+"""

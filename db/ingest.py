@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import cache
 from db.cards import load_views, refresh_cards
-from db.engine import is_postgres, write_connection
+from db.engine import is_postgres, read_connection, write_connection
 from db.files import BadFile, article_files, read_article, title_of
 from db.models import AgreementSource, Article
-from db.store import ArticleIn, article_agreement_ids, attach, insert_article, remove_orphans
+from db.store import ArticleIn, article_agreement_ids, attach, find_article, insert_article, remove_orphans
 from db.views import AgreementView
 from extraction.models import Agreement
 
@@ -39,6 +39,8 @@ _RELOAD_LOCK = 0x72656C64
 
 @dataclass(slots=True)
 class IngestResult:
+    """What `ingest` did: the article's id, whether it was known already, its agreements."""
+
     article_id: int
     already_known: bool
     agreements: list[AgreementView]
@@ -47,6 +49,8 @@ class IngestResult:
 
 @dataclass(slots=True)
 class ReloadReport:
+    """What `reload` did; `failed` holds (file name, reason in Russian) of skipped files."""
+
     loaded: int
     agreements: int
     failed: list[tuple[str, str]] = field(default_factory=list)
@@ -54,6 +58,7 @@ class ReloadReport:
 
 
 def default_extract(text: str, published: date | None) -> list[Agreement]:
+    """extraction.extract, imported on first use (natasha loads only when something is extracted)."""
     from extraction import extract
 
     return extract(text, published)
@@ -109,7 +114,12 @@ async def ingest(
     (`already_known`, with the agreements found the first time).
     """
     if agreements is None:
+        known_id = await find_article(session, article)
+        if known_id is not None:  # no extraction for a text or link we already have
+            ids = await article_agreement_ids(session, known_id)
+            return IngestResult(known_id, True, await load_views(session, ids), 0)
         agreements = await run_extract(extract_fn, article.text, article.published)
+    found = agreements
 
     async def work() -> tuple[int, bool, list[int], int]:
         article_id, known = await insert_article(session, article)
@@ -117,7 +127,7 @@ async def ingest(
             return article_id, True, await article_agreement_ids(session, article_id), 0
         ids: list[int] = []
         created = 0
-        for agreement in agreements:
+        for agreement in found:
             agreement_id, is_new = await attach(session, article_id, agreement)
             created += is_new
             if agreement_id not in ids:
@@ -128,6 +138,7 @@ async def ingest(
     article_id, known, ids, created = await _in_write_transaction(session, work)
     if not known:
         cache.invalidate(session.bind)
+    await read_connection(session)
     return IngestResult(article_id, known, await load_views(session, ids), created)
 
 

@@ -88,18 +88,25 @@ def match(index: NameIndex, query: str, key_fn: Callable[[str], str], limit: int
     for form in forms:
         if form in index.exact:
             return Match(sorted(index.exact[form]), [])
-    for form in forms:
-        found = _prefixed(index, form)
-        if _few(found):
-            return Match(sorted(found), [])
-    for form in forms:
-        found = _by_words(index, form)
-        if _few(found):
-            return Match(sorted(found), [])
+    digits = set(_DIGITS.findall(key))
+    ambiguous: set[Target] = set()
+    for finder in (_prefixed, _by_words):
+        for form in forms:
+            # a number in the query must be in the name: "Компания 3" is not "Компания 0"
+            found = {t for t in finder(index, form) if digits <= _digits_of(index, t)}
+            if _few(found):
+                return Match(sorted(found), [])
+            ambiguous |= found
     found = _typos(index, forms, key)
     if found:
         return Match(sorted(found), [])
+    if ambiguous:  # "Нано" starts too many names to pick one: offer the shortest of them
+        return Match([], sorted(index.names(ambiguous), key=lambda n: (len(n), n))[:limit])
     return Match([], suggest(index, forms, limit))
+
+
+def _digits_of(index: NameIndex, target: Target) -> set[str]:
+    return set(_DIGITS.findall(index.display.get(target, "")))
 
 
 def _prefixed(index: NameIndex, form: str) -> set[Target]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select, union
+from sqlalchemy import Column, Select, Table, bindparam, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import places
 from db.cards import load_views, views_from_rows
+from db.engine import read_connection
 from db.models import (
     Agreement,
     AgreementCountry,
@@ -22,7 +23,7 @@ from db.views import AgreementView, Lookup, Page, Stats
 
 A = Agreement.__table__
 AR, AO, AC = AgreementRegion.__table__, AgreementOrganization.__table__, AgreementCountry.__table__
-MAX_LIMIT = 50
+MAX_LIMIT = 1000  # /export asks for up to 1,000 at once
 MAX_SEARCH_WORDS = 8
 
 
@@ -54,35 +55,63 @@ async def _paged(session: AsyncSession, ids_q: Select, count_q: Select, offset: 
     return Page(await views_from_rows(session, rows), int(rows[0].total), offset, limit)
 
 
+def _single_target_statement(table: Table, column: Column) -> Select:
+    """Built once: the page and total of agreements linked to one region/organization/country."""
+    target = column == bindparam("target")
+    page = (
+        select(table.c.agreement_id, table.c.sort_key)
+        .where(target)
+        .order_by(table.c.sort_key.desc(), table.c.agreement_id.desc())
+        .limit(bindparam("lim"))
+        .offset(bindparam("off"))
+        .subquery()
+    )
+    total = select(func.count()).select_from(table).where(target).scalar_subquery()
+    return (
+        select(A.c.id, A.c.card, total.label("total"))
+        .join_from(page, A, A.c.id == page.c.agreement_id)
+        .order_by(page.c.sort_key.desc(), page.c.agreement_id.desc())
+    )
+
+
+_LINKS = {
+    "r": (AR, AR.c.region_id),
+    "o": (AO, AO.c.organization_id),
+    "c": (AC, AC.c.country_id),
+}
+_SINGLE = {kind: _single_target_statement(table, column) for kind, (table, column) in _LINKS.items()}
+
+
 async def _linked_page(session: AsyncSession, targets: list[Target], offset: int, limit: int) -> Page:
     """Agreements linked to any of `targets`, newest first, from the link tables' (id, sort_key) indexes."""
+    if len(targets) == 1:
+        kind, target_id = targets[0]
+        params = {"target": target_id, "lim": limit, "off": offset}
+        rows = (await session.execute(_SINGLE[kind], params)).all()
+        if rows:
+            return Page(await views_from_rows(session, rows), int(rows[0].total), offset, limit)
+        table, column = _LINKS[kind]
+        count_q = select(func.count()).select_from(table).where(column == target_id)
+        return Page([], int((await session.execute(count_q)).scalar_one()), offset, limit)
     parts: list[Select] = []
-    for kind, table, column in (
-        ("r", AR, AR.c.region_id),
-        ("o", AO, AO.c.organization_id),
-        ("c", AC, AC.c.country_id),
-    ):
+    for kind, (table, column) in _LINKS.items():
         ids = [i for k, i in targets if k == kind]
         if ids:
-            cond = column == ids[0] if len(ids) == 1 else column.in_(ids)
-            parts.append(select(table.c.agreement_id, table.c.sort_key).where(cond))
+            parts.append(select(table.c.agreement_id, table.c.sort_key).where(column.in_(ids)))
     if not parts:
         return Page([], 0, offset, limit)
-    if len(parts) == 1 and len(targets) == 1:
-        ids_q = parts[0]
-        count_q = select(func.count()).select_from(ids_q.subquery())
-    else:
-        # One agreement may hold several matched parties: count and list it once.
-        both = union(*parts).subquery()
-        ids_q = select(both.c.agreement_id, func.max(both.c.sort_key).label("sort_key")).group_by(
-            both.c.agreement_id
-        )
-        count_q = select(func.count(func.distinct(both.c.agreement_id)))
+    # One agreement may hold several matched parties: count and list it once.
+    both = union(*parts).subquery()
+    ids_q = select(both.c.agreement_id, func.max(both.c.sort_key).label("sort_key")).group_by(
+        both.c.agreement_id
+    )
+    count_q = select(func.count(func.distinct(both.c.agreement_id)))
     return await _paged(session, ids_q, count_q, offset, limit)
 
 
 async def by_region(session: AsyncSession, text: str, offset: int = 0, limit: int = 5) -> Lookup:
     """Agreements of the region `text` names (any case, inflection, alias, capital or typo), newest first."""
+    await read_connection(session)
     offset, limit = _bounds(offset, limit)
     index = await region_index(session)
     official = places.find_region(text) if text.strip() else None
@@ -98,6 +127,7 @@ async def by_region(session: AsyncSession, text: str, offset: int = 0, limit: in
 
 async def by_partner(session: AsyncSession, text: str, offset: int = 0, limit: int = 5) -> Lookup:
     """Agreements with the organization or foreign country `text` names (legal forms, case, typos, prefixes)."""
+    await read_connection(session)
     offset, limit = _bounds(offset, limit)
     index = await partner_index(session)
     found = match(index, text, org_key)
@@ -112,6 +142,7 @@ def _like_escape(word: str) -> str:
 
 async def search(session: AsyncSession, text: str, offset: int = 0, limit: int = 5) -> Page:
     """Agreements whose parties, signatories, event or evidence contain every word of `text` (any case)."""
+    await read_connection(session)
     offset, limit = _bounds(offset, limit)
     terms = words(text)[:MAX_SEARCH_WORDS]
     if not terms:
@@ -123,6 +154,7 @@ async def search(session: AsyncSession, text: str, offset: int = 0, limit: int =
 
 async def recent(session: AsyncSession, offset: int = 0, limit: int = 5) -> Page:
     """All agreements, newest signing date first (undated last)."""
+    await read_connection(session)
     offset, limit = _bounds(offset, limit)
     ids_q = select(A.c.id.label("agreement_id"), A.c.sort_key)
     return await _paged(session, ids_q, select(func.count()).select_from(A), offset, limit)
@@ -130,12 +162,14 @@ async def recent(session: AsyncSession, offset: int = 0, limit: int = 5) -> Page
 
 async def get(session: AsyncSession, agreement_id: int) -> AgreementView | None:
     """One agreement by id, or None."""
+    await read_connection(session)
     views = await load_views(session, [agreement_id])
     return views[0] if views else None
 
 
 async def stats(session: AsyncSession, top: int = 10) -> Stats:
     """Counts of agreements and articles; the `top` regions and partners; agreements by year and type."""
+    await read_connection(session)
     agreements = int((await session.execute(select(func.count()).select_from(A))).scalar_one())
     articles = int((await session.execute(select(func.count()).select_from(Article.__table__))).scalar_one())
     reg, org = Region.__table__, Organization.__table__

@@ -79,16 +79,23 @@ async def insert_article(session: AsyncSession, article: ArticleIn) -> tuple[int
     row = (await session.execute(stmt)).first()
     if row is not None:
         return row[0], False
-    cond = ART.c.content_hash == digest
-    if url:
-        cond = or_(cond, ART.c.url == url)
-    existing = (await session.execute(select(ART.c.id).where(cond).order_by(ART.c.id).limit(1))).scalar()
+    existing = await find_article(session, article)
     if existing is None:  # the conflicting row went away in between: let the caller retry
         raise LookupError("conflicting article vanished")
     return existing, True
 
 
+async def find_article(session: AsyncSession, article: ArticleIn) -> int | None:
+    """The id of the stored article with the same normalized text or the same url, if any."""
+    cond = ART.c.content_hash == content_hash(article.text)
+    url = (article.url or "").strip()
+    if url:
+        cond = or_(cond, ART.c.url == url)
+    return (await session.execute(select(ART.c.id).where(cond).order_by(ART.c.id).limit(1))).scalar()
+
+
 async def article_agreement_ids(session: AsyncSession, article_id: int) -> list[int]:
+    """Ids of the agreements an article reports."""
     rows = await session.execute(
         select(SRC.c.agreement_id).where(SRC.c.article_id == article_id).order_by(SRC.c.agreement_id)
     )

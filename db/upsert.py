@@ -23,15 +23,23 @@ def insert_ignore(executor: Executor, table: Table) -> Any:
 async def ensure_ids(
     executor: Executor, table: Table, key_column: str, rows: Sequence[dict[str, Any]]
 ) -> dict[str, int]:
-    """Insert the rows whose `key_column` value is new, then return key -> id for all of them.
+    """Return key -> id for all rows, inserting the ones whose `key_column` value is new.
 
-    Rows are inserted in key order so concurrent transactions lock in the same order (no deadlocks).
+    Known keys cost one SELECT. New rows are inserted in key order so concurrent transactions lock in
+    the same order (no deadlocks); a row a concurrent writer inserted first is simply read back.
     """
     if not rows:
         return {}
     by_key = {row[key_column]: row for row in rows}
-    ordered = [by_key[k] for k in sorted(by_key)]
-    await executor.execute(insert_ignore(executor, table), ordered)
     key_col = table.c[key_column]
-    result = await executor.execute(select(key_col, table.c.id).where(key_col.in_(list(by_key))))
+    found = await _ids(executor, table, key_col, list(by_key))
+    missing = sorted(k for k in by_key if k not in found)
+    if missing:
+        await executor.execute(insert_ignore(executor, table), [by_key[k] for k in missing])
+        found.update(await _ids(executor, table, key_col, missing))
+    return found
+
+
+async def _ids(executor: Executor, table: Table, key_col: Any, keys: list[str]) -> dict[str, int]:
+    result = await executor.execute(select(key_col, table.c.id).where(key_col.in_(keys)))
     return {k: i for k, i in result.all()}

@@ -13,7 +13,9 @@ END_MARKERS = re.compile(
     r"^\s*(?:читайте\s+также|см\.?\s+также|смотрите\s+также|похожие\s+(?:новости|материалы|статьи)|"
     r"последние\s+новости|другие\s+новости|новости\s+по\s+теме|ещё\s+по\s+теме|еще\s+по\s+теме|"
     r"previous\s+post|next\s+post|related\s+posts?|обсуждение\s+закрыто|комментарии|"
-    r"предыдущая\s+новость|следующая\s+новость|поделиться)",
+    r"предыдущая\s+новость|следующая\s+новость|поделиться|популярное|самое\s+читаемое|лента\s+новостей|"
+    r"новости\s+партн[её]ров|(?:материалы\s+)?по\s+теме\s*:?\s*$|рекомендуем|вам\s+может\s+быть\s+интересно|"
+    r"похожие\s+записи|все\s+новости|подписывайтесь|you\s+may\s+also\s+like|read\s+more)",
     re.I,
 )
 # lines dropped wherever they appear
@@ -29,7 +31,9 @@ FOOTER = re.compile(
     re.I,
 )
 WEEKDAY_LINE = re.compile(r"^\s*(?:понедельник|вторник|среда|четверг|пятница|суббота|воскресенье)\b", re.I)
-PUBLISHED = re.compile(r"(?:опубликовано|дата публикации|дата|размещено)\s*:?\s*", re.I)
+PUBLISHED = re.compile(
+    r"(?:опубликован[оа]?\s*:?|дата\s+публикации\s*:?|размещен[оа]?\s*:?|обновлен[оа]?\s*:?|дата\s*:)\s*", re.I
+)
 AGENCY_DATELINE = re.compile(
     r"^(?P<city>[А-ЯЁ][А-ЯЁа-яё\- ]{1,30})\.\s+(?:(?P<date>\d{1,2}\s+[а-яё]+)\.\s+)?"
     r"(?P<agency>[А-ЯЁA-Z][А-ЯЁA-Z\-\s]{2,30}?)\s*[-–—]\s+"
@@ -107,7 +111,12 @@ def clean(text: str) -> Cleaned:
         pm = PUBLISHED.match(line)
         if pm and _first_date(line[pm.end():]):
             published = published or _first_date(line[pm.end():])
-            continue
+            dm = next(m for m in find_dates(line[pm.end():]) if m.value is not None)
+            rest = line[pm.end() + dm.end:].strip(" .,|")
+            rest = re.sub(rf"^(?:г\.|года)?\s*(?:[,|]\s*)?(?:{TIME})?\s*", "", rest).strip(" .,|")
+            if len(WORD.findall(rest)) < 8 or re.match(r"в\s+рубрике", rest, re.I):
+                continue  # the line is only the date (and a rubric)
+            line = rest
         m = AGENCY_DATELINE.match(line)
         if m and (m["date"] or m["agency"].isupper()):
             if m["date"]:

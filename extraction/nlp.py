@@ -38,7 +38,12 @@ def models() -> Models:
         with _lock:
             if _models is None:
                 emb = NewsEmbedding()
-                _models = Models(Segmenter(), NewsMorphTagger(emb), NewsNERTagger(emb), MorphVocab())
+                from .gazetteer import morph  # one pymorphy2 dictionary per process, shared
+
+                vocab = morph()
+                if not isinstance(vocab, MorphVocab):
+                    vocab = MorphVocab()
+                _models = Models(Segmenter(), NewsMorphTagger(emb), NewsNERTagger(emb), vocab)
     return _models
 
 

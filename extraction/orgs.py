@@ -26,6 +26,8 @@ DESCRIPTORS = {
 }
 # "Председатель Правления Сбербанка": the board is not the party, the bank is
 GOVERNANCE_RE = re.compile(r"^(?:[Пп]равлени[яеюм]\w*|[Сс]овет\w*\s+директоров|[Нн]аблюдательн\w+\s+совет\w*)\s+(?=\S)")
+# "Минприроды", "Минкультуры", "Минобрнауки": the genitive is inside the word, it never declines
+INDECLINABLE_MIN = re.compile(r"^Мин[а-яё]+[ыи]$")
 QUOTES = "«»\"“”„'"
 
 
@@ -84,7 +86,8 @@ def nominative_head(phrase: str) -> str:
             head_gender = next((g for g in ("masc", "femn", "neut") if g in ps[0].tag.grammemes), None)
             break
     for i, w in enumerate(words):
-        if any(c in w for c in QUOTES) or not re.match(r"^[А-Яа-яЁё-]+$", w) or (w.isupper() and len(w) > 1):
+        if any(c in w for c in QUOTES) or not re.match(r"^[А-Яа-яЁё-]+$", w) or (w.isupper() and len(w) > 1) \
+                or INDECLINABLE_MIN.match(w):
             out.extend(words[i:])
             break
         ps = parses(w)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from . import gazetteer as gz
 from .orgs import LEGAL_RE, QUOTED_RE, nominative_head, split_name, strip_noise
-from .people import WITNESS, role_nominative
+from .people import Person, find_people
 
 # media, news agencies, social networks and regulators seen in bylines and footers: never a party
 STOP_ORG = re.compile(
@@ -53,10 +53,6 @@ REGIONAL_SIGNAL = re.compile(
 )
 
 
-ROLE_BOUNDARY = {
-    "подписями", "подписи", "подписано", "подписан", "встречи", "ходе", "рамках", "стороны", "о", "об", "на",
-    "в", "во", "с", "от", "сегодня", "вчера", "также",
-}
 FEDERAL_BODY = re.compile(
     r"\b(?:[Мм]инистерств\w+|[Мм]ин(?:[а-яё]{4,})|[Фф]едеральн\w+\s+(?:агентств|служб)\w+|[Аа]гентств\w+|"
     r"[Сс]лужб\w+|[Кк]омитет\w+)(?:\s+(?:и\s+)?[а-яё-]+){0,6}?\s+(?:России|РФ|Российской\s+Федерации)\b"
@@ -75,14 +71,6 @@ CITY_BODY = re.compile(
     r"(?:(?:города|г\.)\s+)?$",
     re.I,
 )
-
-
-@dataclass(slots=True)
-class Person:
-    name_tokens: list[tuple[str, str | None]]
-    role: str | None
-    start: int
-    end: int
 
 
 @dataclass(slots=True)
@@ -135,63 +123,20 @@ def _adjective_unit(text: str) -> tuple[str | None, str | None]:
 def analyze_sentence(sent, text: str, event_span: tuple[int, int] | None) -> SentenceParties:
     """Parties named in one sentence (natasha sentence `sent`, its text `text`)."""
     out = SentenceParties()
-    base = sent.start
     blocked: list[tuple[int, int]] = [event_span] if event_span else []
     out.regional_signal = bool(REGIONAL_SIGNAL.search(text))
 
-    # people and their roles
     spans = sorted(sent.spans, key=lambda s: s.start)
-    tokens = sent.tokens
-    for sp in spans:
-        if sp.type != "PER":
-            continue
-        s0, s1 = sp.start - base, sp.stop - base
-        if WITNESS.search(text[max(0, s0 - 80): s0]):
-            continue
-        if any(o.start <= sp.start and sp.stop <= o.stop for o in spans if o.type == "ORG"):
-            continue  # "Фонд Владимира Потанина": a name inside an organization's name
-        role_tokens = []
-        idx = next((i for i, t in enumerate(tokens) if t.start == sp.start), None)
-        if idx is None:
-            continue
-        j = idx - 1
-        while j >= 0:
-            t = tokens[j]
-            w = t.text.lower()
-            if t.text == ")" and j >= 2 and tokens[j - 2].text == "(":
-                role_tokens[:0] = [tokens[j - 2], tokens[j - 1], t]  # "(СУЭК)" inside a role
-                j -= 3
-                continue
-            if t.text in {",", ";", ":", "(", ")", ".", "–", "—", "-"} or w in {"между", "со", "а", "также", "сегодня"}:
-                break
-            if w == "и" and (j == 0 or any(p.start <= tokens[j - 1].start < p.stop for p in spans if p.type == "PER")
-                             or tokens[j - 1].text[:1].isupper()):
-                break
-            if any(p.start <= t.start < p.stop for p in spans if p.type == "PER"):
-                break
-            if t.pos == "VERB" and (t.feats or {}).get("VerbForm") != "Part":
-                break
-            if w in ROLE_BOUNDARY or re.match(r"^(?:соглашени|меморандум|договор|документ|протокол)", w):
-                break
-            role_tokens.insert(0, t)
-            j -= 1
-        # places, dates and names before the title are not part of it: "Вчера в Казани глава ..."
-        while role_tokens and (
-            role_tokens[0].text[:1].isdigit()
-            or any(p.start <= role_tokens[0].start < p.stop for p in spans if p.type == "LOC")
-            or re.match(r"^(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр)",
-                        role_tokens[0].text.lower())
-        ):
-            role_tokens.pop(0)
-        role = text[role_tokens[0].start - base: role_tokens[-1].stop - base] if role_tokens else None
-        names = [(t.text, (t.feats or {}).get("Case")) for t in sp.tokens]
-        out.people.append(Person(names, role_nominative(role) if role else None, s0, s1))
+    out.people = find_people(sent, text, blocked)
+    role_spans = [(p.role_start, p.start) for p in out.people if p.role]
+    _places(text, blocked, spans, sent.start, out)
+    taken = _foreign(text, role_spans, out)
+    _organizations(text, spans, sent.start, blocked, taken, role_spans, out)
+    return out
 
-    role_spans = []
-    for p in out.people:
-        if p.role:
-            role_spans.append((p.start - len(p.role) - 1, p.start))
 
+def _places(text: str, blocked: list[tuple[int, int]], spans, base: int, out: SentenceParties) -> None:
+    """Russian regions (parties or mere places), regional capitals, foreign states."""
     # regions
     for m in gz.find_regions(text, adjectives=True):
         if _overlaps((m.start, m.end), blocked):
@@ -224,13 +169,20 @@ def analyze_sentence(sent, text: str, event_span: tuple[int, int] | None) -> Sen
 
     for sp in spans:
         if sp.type == "LOC":
-            a, b = sp.start - base, sp.stop - base
+            a = sp.start - base
             if not (gz.find_regions(sp.text) or gz.find_countries(sp.text) or gz.find_foreign_units(sp.text)) \
                     and not LOCATION_PREP.search(text[max(0, a - 12): a]) and sp.text[:1].isupper():
                 out.regional_signal = True  # a town or district of a region as a party
+
+
+def _foreign(text: str, role_spans: list[tuple[int, int]], out: SentenceParties) -> list[tuple[int, int]]:
+    """Foreign sub-national units and cities: a partner (or, in a signer's role, a body) and its state."""
     taken: list[tuple[int, int]] = []
     # foreign sub-national units: a partner and its state
     for u in gz.find_foreign_units(text):
+        if LOCATION_PREP.search(text[max(0, u.start - 12): u.start]):
+            taken.append((u.start, u.end))
+            continue  # "вчера в Минске": where, not who
         name = nominative_head(u.text)
         in_role = _overlaps((u.start, u.end), role_spans) or bool(
             re.match(r"^\s*[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+", text[u.end:])
@@ -258,6 +210,12 @@ def analyze_sentence(sent, text: str, event_span: tuple[int, int] | None) -> Sen
             out.partners.append((m["name"], [f"{before[cs[-1].start:].strip()} {m[0]}".strip()], False))
             taken.append(m.span())
 
+    return taken
+
+
+def _organizations(text: str, spans, base: int, blocked: list[tuple[int, int]], taken: list[tuple[int, int]],
+                   role_spans: list[tuple[int, int]], out: SentenceParties) -> None:
+    """Organizations: natasha ORG spans plus names with a legal form or a descriptor in quotes."""
     # organizations: natasha ORG spans plus names with a legal form or a descriptor in quotes
     cands: list[tuple[int, int]] = []
     for rx in (LEGAL_QUOTED, DESCRIPTOR_QUOTED, FEDERAL_BODY):
@@ -277,11 +235,13 @@ def analyze_sentence(sent, text: str, event_span: tuple[int, int] | None) -> Sen
             cands.append((a, b))
     cands.sort()
     for a, b in cands:
-        raw = text[a:b]
-        # a bracketed abbreviation right after the name belongs to it: "Агентства ... (АСИ)"
+        dom = re.match(r"^\.(?:РФ|рф|ru|ру|com)\b", text[b:])
+        if dom:  # "ВЭБ.РФ", cut in two by the tokenizer
+            b += dom.end()
         ab = re.match(r"^\s*\(([А-ЯЁA-Z]{2,8})\)", text[b:])
-        if ab:
-            raw, b = text[a: b + ab.end()], b + ab.end()
+        if ab:  # a bracketed abbreviation right after the name belongs to it: "Агентства ... (АСИ)"
+            b += ab.end()
+        raw = text[a:b]
         if _overlaps((a, b), taken) or _overlaps((a, b), blocked):
             continue
         clean = strip_noise(raw)
@@ -293,49 +253,49 @@ def analyze_sentence(sent, text: str, event_span: tuple[int, int] | None) -> Sen
             continue
         if re.fullmatch(r"[A-Z]{2,6}", clean) and re.search(r"(?:NYSE|MOEX|NASDAQ|LSE)", text[max(0, a - 12): a]):
             continue
-        after = text[b: b + 60]
-        head = clean.split()[0] if clean.split() else ""
-        in_role = _overlaps((a, b), role_spans)
-        region = _body_region(clean, head)
-        if region and not QUOTED_RE.search(clean):
-            out.regions.append(region)
-            continue
-        adj_region, adj_country = _adjective_unit(clean)
-        if adj_region:
-            out.regions.append(adj_region)
-            continue
-        if adj_country:
-            out.countries.append(adj_country)
-            name, aliases = split_name(clean)
-            if in_role:
-                out.foreign_bodies.append((name, adj_country))
-            else:
-                out.partners.append((name, aliases, False))
-            continue
-        if GOV_HEAD.match(head):
-            tail_region = region_of_phrase(after[:40]) if re.match(r"^\s*[А-ЯЁ]", after) else None
-            if tail_region:
-                out.regions.append(tail_region)
-                continue
-            countries = [c for c in gz.find_countries(clean + " " + after[:30]) if c.kind != "adjective"]
-            if adj_country or countries:
-                country = adj_country or countries[0].country.name
-                out.countries.append(country)
-                name, aliases = split_name(clean)
-                if in_role:
-                    out.foreign_bodies.append((name, country))
-                else:
-                    out.partners.append((name, aliases, False))
-                continue
-            if not FEDERAL.search(clean + " " + after[:25]):
-                out.regional_signal = True
-                continue
-            if not FEDERAL.search(clean):
-                fed = FEDERAL.search(after[:25])
-                if fed and after[: fed.start()].strip() == "":
-                    clean = clean + " " + fed[0]
-        name, aliases = split_name(clean)
-        if len(name) < 2:
-            continue
+        _classify_org(clean, text[b: b + 60], _overlaps((a, b), role_spans), out)
+
+
+def _foreign_body(name: str, country: str, in_role: bool, out: SentenceParties) -> None:
+    out.countries.append(country)
+    canonical, aliases = split_name(name)
+    if in_role:
+        out.foreign_bodies.append((canonical, country))
+    else:
+        out.partners.append((canonical, aliases, False))
+
+
+def _classify_org(clean: str, after: str, in_role: bool, out: SentenceParties) -> None:
+    """A region's body is the region, a foreign state's body is the state (and maybe a partner),
+    a federal body or a company is a partner."""
+    head = clean.split()[0] if clean.split() else ""
+    region = _body_region(clean, head)
+    if region and not QUOTED_RE.search(clean):
+        out.regions.append(region)
+        return
+    adj_region, adj_country = _adjective_unit(clean)
+    if adj_region:  # "Орловским областным Советом народных депутатов"
+        out.regions.append(adj_region)
+        return
+    if adj_country:  # "Брестским областным Советом депутатов"
+        _foreign_body(clean, adj_country, in_role, out)
+        return
+    if GOV_HEAD.match(head):
+        # "правительством Мурманской области": the region may follow the span natasha found
+        tail_region = region_of_phrase(after[:40]) if re.match(r"^\s*[А-ЯЁ]", after) else None
+        if tail_region:
+            out.regions.append(tail_region)
+            return
+        countries = [c for c in gz.find_countries(clean + " " + after[:30]) if c.kind != "adjective"]
+        if countries:
+            _foreign_body(clean, countries[0].country.name, in_role, out)
+            return
+        if not FEDERAL.search(clean + " " + after[:25]):
+            out.regional_signal = True  # "правительство области", "администрация города": some region's body
+            return
+        fed = FEDERAL.search(after[:25])
+        if not FEDERAL.search(clean) and fed and after[: fed.start()].strip() == "":
+            clean = clean + " " + fed[0]  # "министерством связи | России"
+    name, aliases = split_name(clean)
+    if len(name) >= 2:
         out.partners.append((name, aliases, in_role))
-    return out

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from .nlp import inflect, parses
 
 OBLIQUE = {"Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}
-# words that end a role when walking left from a name
-ROLE_STOP = {
-    "и", "между", "подписали", "подписал", "подписала", "подписано", "подписан", "подписаны", "со",
-    "с", "стороны", "поставили", "скрепили", "подписями", "заключили", "встречи", "ходе", "рамках",
-    "соглашение", "соглашения", "документ", "меморандум", "договор", "а", "также", "был", "было",
-    "была", "были", "сегодня", "вчера",
-}
 # people present at a signing, not signing: "в присутствии президента Владимира Путина"
 WITNESS = re.compile(
-    r"(?:присутствии|участии|участием|поздравил\w*|приветствовал\w*|при\s+поддержке)\s+(?:[а-яё-]+\s+){0,5}$",
+    r"(?:присутствии|участии|участием|поздравил\w*|приветствовал\w*|при\s+поддержке|по\s+словам|"
+    r"как\s+(?:отметил|сообщил|заявил|рассказал|пояснил)\w*)\s+(?:[а-яё-]+\s+){0,5}$",
     re.I,
 )
 
@@ -29,14 +24,14 @@ def _gender(first: str) -> str | None:
     return None
 
 
-def _first_name_nominative(word: str) -> str:
+def _first_name_nominative(word: str, case: str = "nomn") -> str:
     for p in parses(word):
         if "Name" in p.tag.grammemes:
             if "nomn" in p.tag.grammemes:
                 return word
             form = inflect(p, {"nomn", "sing"})
             return form.capitalize() if form else word
-    return word
+    return _guess_surname(word, case, "masc")  # an unknown name declines like a consonant stem: Айсена
 
 
 def _guess_surname(word: str, case: str, gender: str | None) -> str:
@@ -98,7 +93,7 @@ def normalize_name(tokens: list[tuple[str, str | None]], known: Iterable[str] = 
     else:
         first, rest = words[0], words[1:]
     gender = _gender(first) if first else None
-    out_first = _first_name_nominative(first) if first else None
+    out_first = _first_name_nominative(first, cases[0]) if first else None
     known_list = list(known)
     out_rest = []
     for w, c in zip(rest, cases[-len(rest):], strict=True):
@@ -148,3 +143,93 @@ def role_nominative(role: str) -> str:
         break
     s = " ".join(out)
     return s[:1].lower() + s[1:] if s[:2] != s[:2].upper() else s
+
+
+@dataclass(slots=True)
+class Person:
+    """A name in a sentence (words with their UD case), the role written before it, its span."""
+
+    name_tokens: list[tuple[str, str | None]]
+    role: str | None
+    start: int
+    end: int
+    role_start: int  # where the role begins in the sentence (== start when there is none)
+
+
+ROLE_BOUNDARY = {
+    "подписями", "подписи", "подписано", "подписан", "встречи", "ходе", "рамках", "стороны", "о", "об", "на",
+    "в", "во", "с", "от", "сегодня", "вчера", "также", "между", "со", "а",
+}
+
+
+ROLE_PUNCT = {",", ";", ":", "(", ")", ".", "–", "—", "-"}
+QUOTE_MARKS = {"«", "»", '"', "“", "”"}
+DOC_WORD = re.compile(r"^(?:соглашени|меморандум|договор|документ|протокол)")
+MONTH_WORD = re.compile(
+    r"^(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр|"
+    r"понедельник|вторник|сред[ау]|четверг|пятниц|суббот|воскресень|сегодня|вчера|накануне)"
+)
+
+
+def _inside(t, spans, kind: str) -> bool:
+    return any(p.start <= t.start < p.stop for p in spans if p.type == kind)
+
+
+def _role_tokens(tokens, idx: int, spans) -> list:
+    """Walk left from the name at `idx` while the words still describe the person."""
+    role: list = []
+    j = idx - 1
+    while j >= 0:
+        t = tokens[j]
+        w = t.text.lower()
+        if t.text == ")" and j >= 2 and tokens[j - 2].text == "(":
+            role[:0] = [tokens[j - 2], tokens[j - 1], t]  # "(СУЭК)" inside a role
+            j -= 3
+            continue
+        if t.text in ROLE_PUNCT or w in ROLE_BOUNDARY or DOC_WORD.match(w) or _inside(t, spans, "PER"):
+            break
+        # "и" between two people ends a role; inside one ("министр цифрового и технологического") it does not
+        if w == "и" and (j == 0 or _inside(tokens[j - 1], spans, "PER") or tokens[j - 1].text[:1].isupper()):
+            break
+        if t.pos == "VERB" and (t.feats or {}).get("VerbForm") != "Part":
+            break
+        role.insert(0, t)
+        j -= 1
+    return role
+
+
+def find_people(sent, text: str, blocked: list[tuple[int, int]]) -> list[Person]:
+    """People named in a natasha sentence, each with the role words just before the name.
+
+    Witnesses ("в присутствии министра ...") and names inside organization names are left out.
+    """
+    base = sent.start
+    people: list[Person] = []
+    spans = sorted(sent.spans, key=lambda s: s.start)
+    tokens = sent.tokens
+    for sp in spans:
+        if sp.type != "PER":
+            continue
+        s0, s1 = sp.start - base, sp.stop - base
+        if WITNESS.search(text[max(0, s0 - 80): s0]):
+            continue
+        if any(o.start <= sp.start and sp.stop <= o.stop for o in spans if o.type == "ORG"):
+            continue  # "Фонд Владимира Потанина": a name inside an organization's name
+        idx = next((i for i, t in enumerate(tokens) if t.start == sp.start), None)
+        if idx is None:
+            continue
+        role_tokens = _role_tokens(tokens, idx, spans)
+        # places, dates, quotes and event names before the title are not part of it: "Вчера в Казани глава ..."
+        while role_tokens and (
+            role_tokens[0].text[:1].isdigit()
+            or role_tokens[0].text in QUOTE_MARKS
+            or any(a < role_tokens[0].stop - base and role_tokens[0].start - base < b for a, b in blocked)
+            or _inside(role_tokens[0], spans, "LOC")
+            or MONTH_WORD.match(role_tokens[0].text.lower())
+        ):
+            role_tokens.pop(0)
+        role = text[role_tokens[0].start - base: role_tokens[-1].stop - base] if role_tokens else None
+        names = [(t.text, (t.feats or {}).get("Case")) for t in sp.tokens]
+        role_start = role_tokens[0].start - base if role_tokens else s0
+        people.append(Person(names, role_nominative(role) if role else None, s0, s1, role_start))
+    return people

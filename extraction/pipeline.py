@@ -31,6 +31,7 @@ BACKGROUND = re.compile(
 )
 MENTIONS_DOC = re.compile(r"(?:соглашени|меморандум|договор|документ)\w*", re.I)
 WINDOW_AFTER = 4
+DEADLINE = re.compile(r"(?:\bдо|\bк|\bпо|не\s+позднее|срок\w*|течение|начиная\s+с|с)\s+$", re.I)
 
 
 @dataclass(slots=True)
@@ -40,6 +41,15 @@ class Group:
     signings: list[Signing] = field(default_factory=list)
     parties: list[SentenceParties] = field(default_factory=list)
     weak: list[Signing] = field(default_factory=list)  # "подписанное 14 марта соглашение": dates only
+
+
+def _reference_date(given: PartialDate | None, in_text: PartialDate | None) -> PartialDate | None:
+    """The article's own date line wins for day and month; the given publication date fills the year."""
+    if in_text is None:
+        return given
+    if in_text.year is None and given is not None:
+        return PartialDate(given.year, in_text.month, in_text.day)
+    return in_text
 
 
 def _uniq(items: list[str]) -> list[str]:
@@ -110,13 +120,32 @@ def _signatories(people_lists, doc_known: list[str], full_names: list[str]) -> l
     return out
 
 
+@dataclass(slots=True)
+class Article:
+    """One article after cleaning and the NLP pass: what assembling an agreement needs to look at."""
+
+    body: str
+    title: str | None
+    ref: PartialDate | None  # publication date: given, or found in the text
+    sents: list
+    texts: list[str]
+    quotes: list[tuple[int, int]]
+    known_names: list[str]  # full names written in the nominative
+    full_names: list[str]  # every full name, normalized
+    events: dict[int, tuple[str, int, int] | None]
+    groups: list[Group]
+
+    def in_quote(self, s: Signing) -> bool:
+        pos = self.sents[s.index].start + s.predicate_at
+        return any(a <= pos < b for a, b in self.quotes)
+
+
 def extract(text: str, published: date | str | None = None) -> list[Agreement]:
     """Every agreement the article reports as signed."""
     cleaned = clean(text or "")
     if not cleaned.lines:
         return []
-    ref: PartialDate | None = from_iso(published) if published else None
-    ref = ref or cleaned.published
+    ref = _reference_date(from_iso(published) if published else None, cleaned.published)
     body = cleaned.text
     doc = analyze(body)
     sents = list(doc.sents)
@@ -131,83 +160,111 @@ def extract(text: str, published: date | str | None = None) -> list[Agreement]:
         return []
     only_weak = all(s.weak for s in signings)
 
-    quotes = _quoted_ranges(body)
-
-    def in_quote(i: int) -> bool:
-        pos = sents[i].start + signings_by_index[i].predicate_at
-        return any(a <= pos < b for a, b in quotes)
-
-    signings_by_index = {s.index: s for s in signings}
     events = {s.index: find_event(texts[s.index]) for s in signings}
-    parties = {
-        s.index: analyze_sentence(sents[s.index], texts[s.index], (ev[1], ev[2]) if (ev := events[s.index]) else None)
-        for s in signings
-    }
-    # full names seen in the nominative teach the normalizer rare surnames
-    doc_known, full_names = [], []
-    for sp in doc.spans:
-        if sp.type == "PER" and len(sp.tokens) >= 2:
-            cases = {(t.feats or {}).get("Case") for t in sp.tokens}
-            if cases <= {"Nom", None}:
-                doc_known.append(sp.text)
-            full_names.append(normalize_name([(t.text, (t.feats or {}).get("Case")) for t in sp.tokens], []))
-
     groups: list[Group] = []
     for s in signings:
-        p = parties[s.index]
-        target = None
-        if groups and (s.anaphoric or s.doc_type is None or (s.weak and not only_weak)):
-            target = groups[-1]
+        if s.weak and not only_weak:
+            # "подписанное 14 марта соглашение": a reference to a reported signing, for its date only
+            if groups:
+                groups[-1].weak.append(s)
+            continue
+        ev = events[s.index]
+        p = analyze_sentence(sents[s.index], texts[s.index], (ev[1], ev[2]) if ev else None)
+        if groups and (s.anaphoric or s.doc_type is None):
+            target: Group | None = groups[-1]
         else:
             target = next((g for g in groups if _compatible(g, s, p)), None)
         if target is None:
             target = Group()
             groups.append(target)
-        if s.weak and not only_weak:
-            if target is None:
-                continue  # a reference before any report of the signing itself
-            target.weak.append(s)
-            continue
         target.signings.append(s)
         target.parties.append(p)
 
+    # full names seen in the nominative teach the normalizer rare surnames
+    known, full = [], []
+    for sp in doc.spans:
+        if sp.type == "PER" and len(sp.tokens) >= 2:
+            cases = {(t.feats or {}).get("Case") for t in sp.tokens}
+            if cases <= {"Nom", None}:
+                known.append(sp.text)
+            full.append(normalize_name([(t.text, (t.feats or {}).get("Case")) for t in sp.tokens], []))
+    art = Article(body, cleaned.title, ref, sents, texts, _quoted_ranges(body), known, full, events, groups)
+
     agreements: list[Agreement] = []
     prev: Agreement | None = None
-    for gi, g in enumerate(groups):
-        agreements_g = _assemble(g, gi, groups, sents, texts, body, cleaned.title, ref, events, in_quote,
-                                 doc_known, full_names, prev)
-        for a in agreements_g:
+    for g in groups:
+        for a in _assemble(art, g, prev):
             if a.regions or a.partners or a.countries:
                 agreements.append(a)
                 prev = a
     return agreements
 
 
-def _window_parties(indices: list[int], sents, texts) -> list[SentenceParties]:
-    return [analyze_sentence(sents[i], texts[i], None) for i in indices if 0 <= i < len(sents)]
+def _window_parties(art: Article, indices: list[int]) -> list[SentenceParties]:
+    return [analyze_sentence(art.sents[i], art.texts[i], None) for i in indices if 0 <= i < len(art.sents)]
 
 
-def _assemble(g: Group, gi: int, groups: list[Group], sents, texts, body: str, title: str | None,
-              ref: PartialDate | None, events, in_quote, doc_known, full_names, prev: Agreement | None
-              ) -> list[Agreement]:
+def _assemble(art: Article, g: Group, prev: Agreement | None) -> list[Agreement]:
+    """One agreement from a group of signing sentences (or one per region for "соглашения ... с регионами")."""
+    idx = [s.index for s in g.signings]
+    regions, partners, countries = _parties(art, g, prev)
+    people = [person for p in g.parties for person in p.people]
+    signatories = _signatories(people, art.known_names, art.full_names)
+    doc_type = next((s.doc_type for s in g.signings if s.doc_type), "соглашение")
+    event = next((ev[0] for i in idx if (ev := art.events.get(i))), None)
+    when = _signing_date(art, g)
+    amount_sents = _amount_sentences(art, g)
+    evidence = list(dict.fromkeys(art.texts[i] for i in idx))  # a title repeated in the body once
+    plural = any(s.plural for s in g.signings)
+    if plural and len(regions) <= 1 and len(partners) >= 2:
+        # "губернатор подписал соглашения с ПАО «А» и АО «Б»": one agreement per company
+        out = []
+        for partner in partners:
+            names = [partner.name, *partner.aliases]
+            own = [s for s in signatories if s.role and any(n.casefold() in s.role.casefold() for n in names)]
+            mine = {x.name for x in own}
+            others = {x.name for x in signatories if x.role and x.name not in mine and any(
+                n.casefold() in x.role.casefold() for p2 in partners if p2 is not partner for n in (p2.name, *p2.aliases))}
+            shared = [s for s in signatories if s.name not in mine and s.name not in others]
+            amount = _near_amount(art.texts, amount_sents, names)
+            out.append(Agreement(doc_type, regions, [partner], countries, shared + own, when, event, amount,
+                                 evidence))
+        return out
+    if not (plural and len(regions) >= 2):
+        amount = _first_amount(art.texts, amount_sents)
+        return [Agreement(doc_type, regions, partners, countries, signatories, when, event, amount, evidence)]
+
+    # "Соглашения ... подписаны ... вице-губернатором Краснодарского края ..., губернатором Вологодской
+    # области ...": one agreement per region, each with its own official and sum
+    out = []
+    for region in regions:
+        own = [s for s in signatories if s.role and _role_region(s.role) == region]
+        shared = [s for s in signatories if not s.role or _role_region(s.role) is None]
+        amount = _region_amount(art.texts, amount_sents, region)
+        out.append(Agreement(doc_type, [region], partners, countries, shared + own, when, event, amount,
+                             evidence))
+    return out
+
+
+def _parties(art: Article, g: Group, prev: Agreement | None) -> tuple[list[str], list[Partner], list[str]]:
+    """Regions, partners and countries: from the signing sentences, then their neighbours, then the article."""
     idx = [s.index for s in g.signings]
     regions = _uniq([r for p in g.parties for r in p.regions])
     countries = _uniq([c for p in g.parties for c in p.countries])
     explicit = {c for p in g.parties for c in p.explicit_countries}
     partners = [Partner(n, tuple(a)) for p in g.parties for n, a, _ in p.partners]
-    bodies = [(n, c) for p in g.parties for n, c in p.foreign_bodies]
-    for name, country in bodies:
+    for name, country in (b for p in g.parties for b in p.foreign_bodies):
         if not country or country not in explicit:  # a unit acting for a state already named is that state
             partners.append(Partner(name))
     signal = any(p.regional_signal for p in g.parties)
 
-    # what the signing sentences leave out, the sentences around them often say
+    # what the signing sentences leave out, the sentences around them (and the title) often say
     window_places: list[str] = []
     if not regions or not (partners or countries):
         window = sorted({i for i in [idx[0] - 1, idx[-1] + 1, idx[-1] + 2] if i not in idx})
-        if title is not None and 0 not in idx:
+        if art.title is not None and 0 not in idx:
             window.insert(0, 0)
-        for wp in _window_parties(window, sents, texts):
+        for wp in _window_parties(art, window):
             window_places += wp.location_regions
             if not regions and wp.regions:
                 regions = _uniq(wp.regions)
@@ -220,63 +277,50 @@ def _assemble(g: Group, gi: int, groups: list[Group], sents, texts, body: str, t
         regions = _uniq([r for p in g.parties for r in p.location_regions])[:1]
     if not regions and signal:
         regions = _uniq(window_places)[:1]
-    if not regions and signal:
-        dom = _dominant_region(body)
+    if not regions and signal:  # "врио губернатора подписал": the region the article is about
+        dom = _dominant_region(art.body)
         regions = [dom] if dom else []
     if not regions and not partners and not countries and prev is not None:
+        # "Кроме того, подписано соглашение о ...": the same sides again
         regions, partners, countries = list(prev.regions), list(prev.partners), list(prev.countries)
-    partners = merge(partners)
+    return regions, merge(partners), countries
 
-    people = [person for p in g.parties for person in p.people]
-    signatories = _signatories(people, doc_known, full_names)
 
-    doc_type = next((s.doc_type for s in g.signings if s.doc_type), "соглашение")
-    event = next((events[i][0] for i in idx if events.get(i)), None)
-
-    # date: an explicit one in the signing sentences, then relative words, then the publication date
+def _signing_date(art: Article, g: Group) -> PartialDate | None:
+    """An explicit date in the signing sentences, then relative words, then the publication date."""
+    idx = [s.index for s in g.signings]
     when: PartialDate | None = None
     relative: PartialDate | None = None
     for i in idx + [w.index for w in g.weak]:
-        for m in find_dates(texts[i]):
-            if m.value is not None and when is None and (m.value.month is not None):
-                when = resolve(m, ref)
+        t = art.texts[i]
+        for m in find_dates(t):
+            if DEADLINE.search(t[max(0, m.start - 20): m.start]):
+                continue  # "построить завод до 31 декабря 2025 года": a term, not the signing
+            if m.value is not None and when is None and m.value.month is not None:
+                when = resolve(m, art.ref)
             elif m.relative and relative is None and i in idx:
-                relative = resolve(m, ref)
+                relative = resolve(m, art.ref)
     if when is None:
         when = relative
-    if when is None and not all(in_quote(i) for i in idx):
-        when = ref
+    # a signing reported as news happened on the publication date; one recalled in a quote did not
+    if when is None and not all(art.in_quote(s) for s in g.signings):
+        when = art.ref
+    return when
 
-    # amount: named by the signing sentence or an investment sentence right after it
-    signings_of_others = {s.index for g2 in groups if g2 is not g for s in g2.signings}
-    next_start = min((s.index for g2 in groups[gi + 1:] for s in g2.signings if s.index > idx[-1]),
-                     default=len(texts))
+
+def _amount_sentences(art: Article, g: Group) -> list[int]:
+    """Sentences that may name the agreement's sum: its signing sentences and investment talk right after."""
+    idx = [s.index for s in g.signings]
+    others = {s.index for g2 in art.groups if g2 is not g for s in g2.signings}
     scope = list(idx)
     for j in idx:
-        for i in range(j + 1, min(j + 1 + WINDOW_AFTER, next_start)):
-            if BACKGROUND.match(texts[i]) or i in signings_of_others:
+        for i in range(j + 1, min(j + 1 + WINDOW_AFTER, len(art.texts))):
+            if BACKGROUND.match(art.texts[i]) or i in others:
                 break
             if i not in scope:
                 scope.append(i)
-    amount_sents = sorted(i for i in scope if find_amounts(texts[i]) and (
-        i in idx or INVEST.search(texts[i]) or MENTIONS_DOC.search(texts[i])))
-
-    evidence = [texts[i] for i in idx]
-    split = any(s.plural for s in g.signings) and len(regions) >= 2
-    if not split:
-        amount = _first_amount(texts, amount_sents)
-        return [Agreement(doc_type, regions, partners, countries, signatories, when, event, amount, evidence)]
-
-    # "Соглашения ... подписаны ... вице-губернатором Краснодарского края ..., губернатором Вологодской
-    # области ...": one agreement per region, each with its own official and sum
-    out = []
-    for region in regions:
-        own = [s for s in signatories if s.role and _role_region(s.role) == region]
-        shared = [s for s in signatories if not s.role or _role_region(s.role) is None]
-        amount = _region_amount(texts, amount_sents, region)
-        out.append(Agreement(doc_type, [region], partners, countries, shared + own, when, event, amount,
-                             evidence))
-    return out
+    return sorted(i for i in scope if find_amounts(art.texts[i]) and (
+        i in idx or INVEST.search(art.texts[i]) or MENTIONS_DOC.search(art.texts[i])))
 
 
 def _role_region(role: str) -> str | None:
@@ -289,6 +333,21 @@ def _first_amount(texts: list[str], indices: list[int]) -> Amount | None:
         found = find_amounts(texts[i])
         if found:
             return found[0].amount
+    return None
+
+
+def _near_amount(texts: list[str], indices: list[int], names: list[str]) -> Amount | None:
+    """The sum written after this organization's name (and before the next sum) in one sentence."""
+    for i in indices:
+        t = texts[i]
+        low = t.casefold()
+        for n in names:
+            at = low.find(n.casefold())
+            if at < 0:
+                continue
+            found = [a for a in find_amounts(t) if a.start > at]
+            if found:
+                return found[0].amount
     return None
 
 

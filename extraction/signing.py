@@ -45,7 +45,11 @@ PLURAL_DOC = re.compile(
     r"\b(?:соглашений|меморандумов|договоров|(?:два|три|четыре|несколько|ряд)\s+(?:соглашени[йя]|меморандум\w*|договор\w*))\b",
     re.I,
 )
+PLURAL_OBJECT = re.compile(r"^\s+(?:\w+\s+)?(?:соглашения|меморандумы|договоры)\b", re.I)
 PLURAL_SUBJECT = re.compile(r"\b(?:соглашения|меморандумы|договоры)\b", re.I)
+COUNTED = re.compile(
+    r"(?<![\w-])(?:\d+|более\s+\d+|свыше\s+\d+|около\s+\d+|десят\w+|сотн\w+|ряд)\s+(?:[а-яё-]+(?:ых|их)\s+)?$", re.I
+)
 WEAK = re.compile(r"подписани|подписанн|подписав", re.I)
 # "кроме того, подписано ...": another document than the one just reported ("ещё одно" is not: it
 # usually compares with earlier news)
@@ -103,6 +107,8 @@ def detect(sentence: str, index: int, follows_signing: bool = False) -> Signing 
     if NOT_AGREEMENT.search(sentence) and not any(d.lastgroup != "doc" for d in docs):
         return None
     typed = [d for d in docs if d.lastgroup != "doc"]
+    if typed and all(COUNTED.search(sentence[: d.start()]) for d in typed):
+        return None  # "регион подписал 15 соглашений с инвесторами": a tally, not a report of one
     # the document noun nearest the predicate names the type
     best = min(typed, key=lambda d: abs(d.start() - pred.start())) if typed else None
     doc_type = DOC_TYPE[best.lastgroup] if best else None
@@ -118,7 +124,8 @@ def detect(sentence: str, index: int, follows_signing: bool = False) -> Signing 
         doc_type=doc_type,
         topic=topic,
         plural=bool(PLURAL_DOC.search(sentence))
-        or (bool(PLURAL_SUBJECT.search(sentence)) and pred[0].lower().endswith(("ны", "ли"))),
+        or (bool(PLURAL_SUBJECT.search(sentence)) and pred[0].lower().endswith(("ны", "ли")))
+        or bool(PLURAL_OBJECT.match(sentence[pred.end():])),
         additive=bool(ADDITIVE.search(sentence[: pred.start()] + " " + sentence[pred.end():][:30])),
         anaphoric=anaphoric,
         predicate_at=pred.start(),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from aiogram import Router
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aiogram import Router
 
 
 def fresh_routers() -> list[Router]:
@@ -11,6 +14,8 @@ def fresh_routers() -> list[Router]:
     An aiogram router can belong to one dispatcher only, and tests and benchmarks build
     several in one process; handler objects are shared, routers are not.
     """
+    from aiogram import Router
+
     from handlers import admin, articles, commands, errors, export, lookup, stats
 
     # order matters: the article router's catch-all handlers come last

@@ -59,6 +59,11 @@ def looks_russian(text: str) -> str | None:
     return None
 
 
+def _n(number: int) -> str:
+    """1234567 -> '1 234 567'."""
+    return f"{number:,}".replace(",", " ")
+
+
 def published_of(message: Message) -> date | None:
     """A forward's original date is the article's publication date (Moscow time)."""
     origin = message.forward_origin
@@ -88,15 +93,16 @@ async def process_article(
     if len(text) > MAX_ARTICLE_CHARS:
         return Outcome(
             [
-                f"Текст слишком длинный ({len(text):,} символов, можно до {MAX_ARTICLE_CHARS:,}). ".replace(
-                    ",", " "
-                )
-                + "Пришлите, пожалуйста, только саму статью."
+                f"Текст слишком длинный ({_n(len(text))} символов, можно до {_n(MAX_ARTICLE_CHARS)}). "
+                "Пришлите, пожалуйста, только саму статью."
             ]
         )
+    problem = looks_russian(text[:20_000])
+    if problem is not None and sum(c.isalpha() for c in text) >= 20:
+        return Outcome([problem])  # a foreign-language sentence: say so even when it is short
     if len(text) < settings.min_article_chars:
         return Outcome(["Слишком короткий текст для статьи. " + HINT])
-    if (problem := looks_russian(text[:20_000])) is not None:
+    if problem is not None:
         return Outcome([problem])
     notes: list[str] = []
     try:
@@ -107,11 +113,12 @@ async def process_article(
         notes.append("Не удалось разобрать текст (внутренняя ошибка), но статья сохранена.")
     if len(text) > settings.max_extract_chars:
         notes.append(
-            f"Текст длинный: соглашения искал в первых {settings.max_extract_chars:,} символах, "
-            "статья сохранена целиком.".replace(",", " ")
+            f"Текст длинный: соглашения искал в первых {_n(settings.max_extract_chars)} символах, "
+            "статья сохранена целиком."
         )
     article = ArticleIn(text=text, url=url, published=published, title=title, sent_by=user_id, source="user")
     result = await ingest(session, article, agreements)
+    await session.commit()  # end the read transaction now: don't hold a pooled connection while replying
     views = result.agreements
     if result.already_known:
         head = ALREADY_KNOWN

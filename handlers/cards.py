@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from aiogram.utils.text_decorations import html_decoration as hd
@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 MAX_MESSAGE = 4096
 MAX_CAPTION = 1024
+SHORT_CARD_MAX = 1500
+MAX_URL = 500
 
 MONTHS_GEN = (
     "января", "февраля", "марта", "апреля", "мая", "июня",
@@ -29,11 +31,8 @@ CURRENCIES = {"RUB": "руб.", "USD": "долл. США", "EUR": "евро", "C
 
 
 def q(text: object, limit: int = 300) -> str:
-    """Escape for Telegram HTML, cutting the raw text first so escaping never breaks an entity."""
-    s = " ".join(str(text).split())
-    if len(s) > limit:
-        s = s[: limit - 1].rstrip() + "…"
-    return hd.quote(s)
+    """Escape for Telegram HTML, at most `limit` characters after escaping (never cut inside an entity)."""
+    return fit_plain(" ".join(str(text).split()), limit)
 
 
 def fmt_date(d: PartialDate | None) -> str:
@@ -73,30 +72,36 @@ def _join(items: Iterable[str], limit: int = 600) -> str:
     return q("; ".join(items), limit)
 
 
+def _link(url: str | None, label: str) -> str:
+    if url and url.startswith(("http://", "https://")) and len(url) <= MAX_URL:
+        return f'<a href="{html.escape(url, quote=True)}">{label}</a>'
+    return label
+
+
 def _source_lines(view: AgreementView, limit: int) -> list[str]:
     lines = []
     for src in view.sources[:limit]:
-        label = src.title or (f"статья №{src.article_id}")
+        label = q(src.title or f"статья №{src.article_id}", 120)
         when = f" ({src.published:%d.%m.%Y})" if src.published else ""
-        if src.url and src.url.startswith(("http://", "https://")) and len(src.url) <= 1000:
-            lines.append(f'<a href="{hd.quote(src.url)}">{q(label, 120)}</a>{hd.quote(when)}')
-        else:
-            lines.append(f"{q(label, 120)}{hd.quote(when)}")
+        lines.append(_link(src.url, label) + when)
     return lines
 
 
-def short_card(view: AgreementView) -> str:
-    """A few lines: number, type, date, parties, signatories, sum, event, source."""
-    head = f"<b>№{view.id}. {q(view.doc_type.capitalize(), 60)}</b> · {hd.quote(fmt_date(view.date))}"
-    lines = [head]
+def _head(view: AgreementView) -> str:
+    return f"<b>№{view.id}. {q(view.doc_type.capitalize(), 60)}</b> · {hd.quote(fmt_date(view.date))}"
+
+
+def _short_card(view: AgreementView, scale: float) -> str:
+    n = lambda limit: max(40, int(limit * scale))  # noqa: E731
+    lines = [_head(view)]
     parties = [*view.regions, *view.partners, *view.countries]
-    lines.append(f"<b>Стороны:</b> {_join(parties) if parties else 'не указаны'}")
+    lines.append(f"<b>Стороны:</b> {_join(parties, n(500)) if parties else 'не указаны'}")
     if view.signatories:
-        lines.append(f"<b>Подписали:</b> {_join(fmt_signatory(s) for s in view.signatories)}")
+        lines.append(f"<b>Подписали:</b> {_join((fmt_signatory(s) for s in view.signatories), n(400))}")
     if (amount := fmt_amount(view.amount)) is not None:
         lines.append(f"<b>Сумма:</b> {hd.quote(amount)}")
     if view.event:
-        lines.append(f"<b>Событие:</b> {q(view.event, 200)}")
+        lines.append(f"<b>Событие:</b> {q(view.event, n(200))}")
     sources = _source_lines(view, 1)
     if sources:
         more = f" и ещё {len(view.sources) - 1}" if len(view.sources) > 1 else ""
@@ -104,27 +109,47 @@ def short_card(view: AgreementView) -> str:
     return "\n".join(lines)
 
 
-def full_card(view: AgreementView) -> str:
-    """The short card plus regions/partners/countries spelled out, evidence and every source."""
-    lines = [f"<b>№{view.id}. {q(view.doc_type.capitalize(), 60)}</b> · {hd.quote(fmt_date(view.date))}"]
+def _full_card(view: AgreementView, scale: float) -> str:
+    n = lambda limit: max(40, int(limit * scale))  # noqa: E731
+    lines = [_head(view)]
     if view.regions:
-        lines.append(f"<b>Регионы:</b> {_join(view.regions)}")
+        lines.append(f"<b>Регионы:</b> {_join(view.regions, n(400))}")
     if view.partners:
-        lines.append(f"<b>Партнёры:</b> {_join(view.partners)}")
+        lines.append(f"<b>Партнёры:</b> {_join(view.partners, n(400))}")
     if view.countries:
-        lines.append(f"<b>Страны:</b> {_join(view.countries)}")
+        lines.append(f"<b>Страны:</b> {_join(view.countries, n(300))}")
     if view.signatories:
-        lines.append(f"<b>Подписали:</b> {_join(fmt_signatory(s) for s in view.signatories)}")
+        lines.append(f"<b>Подписали:</b> {_join((fmt_signatory(s) for s in view.signatories), n(400))}")
     if (amount := fmt_amount(view.amount)) is not None:
         lines.append(f"<b>Сумма:</b> {hd.quote(amount)}")
     if view.event:
-        lines.append(f"<b>Событие:</b> {q(view.event, 300)}")
+        lines.append(f"<b>Событие:</b> {q(view.event, n(300))}")
     if view.evidence:
-        lines.append(f"<b>Из текста:</b>\n<blockquote>{q(view.evidence, 1500)}</blockquote>")
-    sources = _source_lines(view, 10)
+        lines.append(f"<b>Из текста:</b>\n<blockquote>{q(view.evidence, n(1500))}</blockquote>")
+    sources = _source_lines(view, max(1, int(5 * scale)))
     if sources:
-        lines.append("<b>Источники:</b>\n" + "\n".join(f"• {s}" for s in sources))
+        more = f"\n… и ещё {len(view.sources) - len(sources)}" if len(view.sources) > len(sources) else ""
+        lines.append("<b>Источники:</b>\n" + "\n".join(f"• {s}" for s in sources) + more)
     return "\n".join(lines)
+
+
+def _fitted(render: Callable[[AgreementView, float], str], view: AgreementView, limit: int) -> str:
+    """Render with shrinking field budgets until the card fits into `limit` characters."""
+    for scale in (1.0, 0.5, 0.25, 0.1):
+        card = render(view, scale)
+        if len(card) <= limit:
+            return card
+    return fit_plain(_strip_tags(card), limit)
+
+
+def short_card(view: AgreementView) -> str:
+    """A few lines: number, type, date, parties, signatories, sum, event, source (<= 1500 chars)."""
+    return _fitted(_short_card, view, SHORT_CARD_MAX)
+
+
+def full_card(view: AgreementView) -> str:
+    """Every party spelled out, signatories, sum, event, the evidence sentence and the sources."""
+    return _fitted(_full_card, view, MAX_MESSAGE)
 
 
 def pack(parts: list[str], limit: int = MAX_MESSAGE, sep: str = "\n\n") -> list[str]:
@@ -150,13 +175,17 @@ def pack(parts: list[str], limit: int = MAX_MESSAGE, sep: str = "\n\n") -> list[
 
 
 def fit_plain(text: str, limit: int) -> str:
-    """Escape plain text and cut it so the escaped result fits into `limit` characters."""
-    cut = len(text)
-    while True:
-        escaped = hd.quote(text[:cut] + ("…" if cut < len(text) else ""))
+    """Escape plain text, cutting it so the escaped result (with "…") fits into `limit` characters."""
+    escaped = hd.quote(text)
+    if len(escaped) <= limit:
+        return escaped
+    cut = min(len(text), limit)  # escaping never shortens text
+    while cut > 0:
+        escaped = hd.quote(text[:cut].rstrip()) + "…"
         if len(escaped) <= limit:
             return escaped
-        cut = min(cut - 1, cut - (len(escaped) - limit))
+        cut = max(0, min(cut - 1, cut - (len(escaped) - limit)))
+    return "…"
 
 
 def _strip_tags(text: str) -> str:

@@ -55,7 +55,7 @@ def html_to_text(text: str) -> str:
     """Telegram HTML as terminal text: links show their address, quotes are indented."""
     text = re.sub(
         r'<a href="([^"]*)">(.*?)</a>',
-        lambda m: f"{m.group(2)} <{m.group(1)}>" if m.group(1) != html.unescape(m.group(2)) else m.group(2),
+        lambda m: m.group(2) if m.group(1) == m.group(2) else f"{m.group(2)} ({m.group(1)})",
         text,
         flags=re.S,
     )
@@ -97,7 +97,7 @@ class ConsoleSession(BaseSession):
                     self.choices.append((button.text, button.callback_data, message_id))
                     labels.append(f"[{len(self.choices)}] {button.text}")
                 elif button.url:
-                    labels.append(f"{button.text} <{button.url}>")
+                    labels.append(f"{button.text} ({button.url})")
         return ("\n" + "  ".join(labels)) if labels else ""
 
     def _message(self, bot: Bot, chat_id: int | str, **content: Any) -> Any:
@@ -147,8 +147,8 @@ class ConsoleSession(BaseSession):
             caption = html_to_text(method.caption) if isinstance(method.caption, str) else ""
             if isinstance(file, InputFile):
                 path = self._save(file, "photo.png" if isinstance(method, SendPhoto) else "document.bin")
-                what = "Картинка" if isinstance(method, SendPhoto) else "Файл"
-                self._print(f"\n[{what} сохранён: {path}] {caption}")
+                what = "Картинка сохранена" if isinstance(method, SendPhoto) else "Файл сохранён"
+                self._print(f"\n[{what}: {path}] {caption}")
             result = self._message(bot, method.chat_id, caption=caption or None)
         elif isinstance(method, AnswerCallbackQuery):
             if method.text:

@@ -20,8 +20,10 @@ async def on_error(event: ErrorEvent, bot: Bot) -> bool:
     update = event.update
     log.error("update %s failed: %r", update.update_id, event.exception, exc_info=event.exception)
     try:
+        # a message, not a callback answer: the failed handler may have answered the callback already
         if update.callback_query is not None:
-            await update.callback_query.answer(APOLOGY[:190], show_alert=True)
+            query = update.callback_query
+            await bot.send_message(query.message.chat.id if query.message else query.from_user.id, APOLOGY)
         elif update.message is not None:
             await bot.send_message(update.message.chat.id, APOLOGY)
     except Exception:  # the apology is best effort; an error here must not loop

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 
 from extraction.models import Agreement
@@ -36,10 +37,13 @@ class ExtractPool:
     """A small process pool; `await pool.run(text, published)` never blocks the event loop."""
 
     def __init__(self, workers: int = 1) -> None:
+        self.workers = workers
+        self._executor = self._new_executor()
+
+    def _new_executor(self) -> ProcessPoolExecutor:
         # spawn: forking a process that runs an event loop and threads is unsafe
         ctx = multiprocessing.get_context("spawn")
-        self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker)
-        self.workers = workers
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_init_worker)
 
     async def warm_up(self) -> None:
         """Start the workers (and load their models) ahead of the first article."""
@@ -48,10 +52,25 @@ class ExtractPool:
 
     async def run(self, text: str, published: date | None = None) -> list[Agreement]:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, _extract, text, published)
+        executor = self._executor
+        try:
+            return await loop.run_in_executor(executor, _extract, text, published)
+        except BrokenProcessPool:
+            # a worker died (killed, out of memory): replace the pool once and retry
+            log.error("extraction worker died; restarting the pool")
+            if self._executor is executor:
+                self._executor = self._new_executor()
+            return await loop.run_in_executor(self._executor, _extract, text, published)
 
     def close(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        """Stop at once: workers hold no state, so one still loading its models is just ended."""
+        processes = list(getattr(self._executor, "_processes", {}).values())
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=5)
 
 
 async def run_extract(pool: ExtractPool, text: str, published: date | None = None) -> list[Agreement]:

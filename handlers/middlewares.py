@@ -43,19 +43,21 @@ class DbSessionMiddleware(BaseMiddleware):
 class _Bucket:
     tokens: float
     stamp: float
-    notified: bool = False
+    notified_at: float = float("-inf")
 
 
 class ThrottlingMiddleware(BaseMiddleware):
     """Per-user token bucket: `burst` updates at once, refilled at `rate` per second.
 
-    The first update over the limit gets one notice; the rest are dropped silently until
-    the bucket refills. Users are independent; the table is a bounded LRU.
+    The first update over the limit gets one notice; the rest are dropped silently, and no
+    other notice comes for `cooldown` seconds (the time to refill the whole bucket, at least 5 s).
+    Users are independent; the table is a bounded LRU.
     """
 
     def __init__(self, burst: int = 5, rate: float = 1.0, capacity: int = 100_000) -> None:
         self.burst = max(1, burst)
         self.rate = max(0.01, rate)
+        self.cooldown = max(5.0, self.burst / self.rate)
         self.capacity = capacity
         self._buckets: OrderedDict[int, _Bucket] = OrderedDict()
 
@@ -73,10 +75,10 @@ class ThrottlingMiddleware(BaseMiddleware):
             bucket.stamp = now
         if bucket.tokens >= 1:
             bucket.tokens -= 1
-            bucket.notified = False
             return True, False
-        notify = not bucket.notified
-        bucket.notified = True
+        notify = now - bucket.notified_at >= self.cooldown
+        if notify:
+            bucket.notified_at = now
         return False, notify
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dotenv import load_dotenv
 
-from fetching.limits import FetchLimits
+if TYPE_CHECKING:
+    from fetching.limits import FetchLimits
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,6 +96,8 @@ class Settings:
 
     def fetch_limits(self) -> FetchLimits:
         """fetching's limits (timeouts, byte caps, redirects: FETCH_* variables) with this bot's overrides."""
+        from fetching.limits import FetchLimits
+
         return replace(
             FetchLimits.from_env(),
             max_links=self.max_links,

@@ -568,27 +568,32 @@ class FakeTelegram:
         return bot
 
     def reset(self) -> None:
-        """Forget every update, call, message, file and rule (users and server stay)."""
+        """Forget every update, call, message, file and rule; users, ids and the server stay.
+
+        Update, message and callback ids keep counting up (as on Telegram), so a running
+        dispatcher's getUpdates offset stays valid across a reset.
+        """
+        if not hasattr(self, "_chats"):
+            self._chats: dict[int, _Chat] = {}
+            self._update_ids = itertools.count(1)
+            self._query_ids = itertools.count(1)
+            self._file_ids = itertools.count(1)
+            self._poll_generation = 0
+            self._poll_event = asyncio.Event()
+            self._chat_events: dict[int | None, asyncio.Event] = {}
+        for event in self._chat_events.values():
+            event.set()  # waiters re-check against the emptied state
+        self._chat_events = {}
         self.calls: list[Call] = []
-        self._chats: dict[int, _Chat] = getattr(self, "_chats", {})
-        for chat in self._chats.values():
-            chat.next_message_id = 1
+        self._chat_calls: dict[int | None, list[Call]] = {}
+        self._consumed: set[int] = set()
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
-        self._sources: dict[tuple[int, int], tuple[str, Any]] = {}
         self._deleted: set[tuple[int, int]] = set()
         self._updates: list[dict[str, Any]] = []
-        self._update_ids = itertools.count(1)
         self._allowed_updates: list[str] | None = None
-        self._poll_generation = 0
-        self._poll_event = asyncio.Event()
-        self._chat_calls: dict[int | None, list[Call]] = {}
-        self._chat_events: dict[int | None, asyncio.Event] = {}
-        self._consumed: set[int] = set()
         self._queries: dict[str, int] = {}
-        self._query_ids = itertools.count(1)
         self._files: dict[str, StoredFile] = {}
         self._paths: dict[str, str] = {}
-        self._file_ids = itertools.count(1)
         self._floods: list[list[Any]] = []
         self.commands: dict[str, list[dict[str, str]]] = {}
         self.webhook: dict[str, Any] = {}
@@ -814,6 +819,7 @@ class FakeTelegram:
         ]
 
     def calls_for(self, chat_id: int | None, method: str | None = None) -> list[Call]:
+        """Every recorded call to `chat_id` (optionally of one method), consumed or not."""
         return [c for c in self._chat_calls.get(chat_id, []) if method is None or c.method == method]
 
     async def wait_for(
@@ -1214,12 +1220,7 @@ class FakeTelegram:
         content = self._formatted(params, "text", "entities")
         if isinstance(params.get("link_preview_options"), dict):
             content["link_preview_options"] = params["link_preview_options"]
-        message = self._send(chat, params, content)
-        self._sources[(chat.user["id"], message["message_id"])] = (
-            params.get("text"),
-            params.get("parse_mode"),
-        )
-        return message
+        return self._send(chat, params, content)
 
     async def _m_sendphoto(self, params: dict, files: dict) -> Any:
         chat = self._target_chat(params)

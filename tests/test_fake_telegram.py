@@ -259,6 +259,12 @@ async def test_long_polling_waits_and_confirms(fake: FakeTelegram, bot: Bot) -> 
     assert origin.type == "channel" and origin.chat.title == "Вести Калуга"
     assert origin.date.date().isoformat() == "2024-05-17"
     assert await bot.get_updates(offset=update.update_id + 1, timeout=0) == []
+    for word in ("раз", "два", "три"):
+        await fake.send_text(USER, word)
+    first_two = await bot.get_updates(limit=2, timeout=0)
+    assert [u.message.text for u in first_two] == ["раз", "два"]
+    [last] = await bot.get_updates(offset=first_two[-1].update_id + 1, timeout=0)
+    assert last.message.text == "три" and last.message.message_id > first_two[-1].message.message_id
 
 
 async def test_commands_menu_validated(bot: Bot) -> None:
@@ -310,3 +316,14 @@ async def test_run_polling_raises_a_failed_startup(fake: FakeTelegram, bot: Bot)
     with pytest.raises(TelegramBadRequest, match="BOT_COMMAND_INVALID"):
         async with run_polling(dp, bot):
             pass
+
+
+async def test_reset_while_polling_keeps_delivering(fake: FakeTelegram, bot: Bot) -> None:
+    async with run_polling(echo_dispatcher(), bot):
+        await fake.send_text(USER, "до")
+        await fake.wait_for(USER)
+        fake.reset()
+        await fake.send_text(USER, "после")
+        [reply] = await fake.wait_for(USER, timeout=3)
+    assert reply.text == "после"
+    assert [c.text for c in fake.calls if c.method == "sendMessage"] == ["после"]

@@ -21,7 +21,11 @@ async def test_reload_by_an_admin_edits_progress_and_summarizes(app: App) -> Non
     [start] = await app.fake.wait_for(ADMIN_ID)
     assert "Перезагружаю базу" in start.text
     edits = await app.fake.wait_for(
-        ADMIN_ID, "editMessageText", count=1, timeout=60, predicate=lambda c: "База перезагружена" in (c.text or "")
+        ADMIN_ID,
+        "editMessageText",
+        count=1,
+        timeout=60,
+        predicate=lambda c: "База перезагружена" in (c.text or ""),
     )
     summary = edits[-1].text
     assert "Загружено статей: 5" in summary and "Ошибок нет" in summary

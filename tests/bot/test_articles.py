@@ -186,7 +186,9 @@ async def test_markup_and_entities_are_escaped(app: App, uid: int) -> None:
         ("#$%^&*()_+=-0987654321!@#$%^&*()_+{}|:<>?~`" * 5 + "ÿþ\x7f\x10¤§" * 20, "не похоже на текст"),
     ],
 )
-async def test_bad_text_gets_a_clear_answer_and_is_not_stored(app: App, uid: int, text: str, expected: str) -> None:
+async def test_bad_text_gets_a_clear_answer_and_is_not_stored(
+    app: App, uid: int, text: str, expected: str
+) -> None:
     before = await _counts(app)
     await app.fake.send_text(uid, text)
     [reply] = await app.fake.wait_for(uid)
@@ -210,7 +212,11 @@ async def test_huge_text_and_huge_document(app: App, uid: int) -> None:
 
 
 async def test_txt_document_in_windows_1251(app: App, uid: int) -> None:
-    text = LINKED.replace("14 июня", "20 июля").replace("Тульской", "Рязанской").replace("Алексей Дюмин", "Павел Малков")
+    text = (
+        LINKED.replace("14 июня", "20 июля")
+        .replace("Тульской", "Рязанской")
+        .replace("Алексей Дюмин", "Павел Малков")
+    )
     await app.fake.send_document(uid, text.encode("cp1251"), "новость.txt")
     [reply] = await app.fake.wait_for(uid, timeout=30)
     assert "Рязанская область" in reply.text and "Ростелеком" in reply.text
@@ -248,7 +254,9 @@ async def test_several_links_grouped_with_errors(app: App, site: Site, uid: int)
         ("slow", "не ответил"),
     ],
 )
-async def test_link_errors_get_their_russian_message(app: App, site: Site, uid: int, name: str, expected: str) -> None:
+async def test_link_errors_get_their_russian_message(
+    app: App, site: Site, uid: int, name: str, expected: str
+) -> None:
     await app.fake.send_text(uid, f"{site.base}/{name}")
     [reply] = await app.fake.wait_for(uid, timeout=30)
     assert expected in reply.text
@@ -260,7 +268,9 @@ async def test_malformed_url(app: App, uid: int) -> None:
     assert "Не удалось открыть ссылку" in reply.text
 
 
-async def test_same_link_from_20_users_is_fetched_once_and_stored_once(app: App, site: Site, uid: int) -> None:
+async def test_same_link_from_20_users_is_fetched_once_and_stored_once(
+    app: App, site: Site, uid: int
+) -> None:
     before, _ = await _counts(app)
     users = [uid + 1000 * i for i in range(20)]
     for user in users:

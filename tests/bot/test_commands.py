@@ -35,12 +35,16 @@ async def tula(app: App) -> list[int]:
                 date=PartialDate(2020 + i % 4, 1 + i % 12, 10 + i),
                 event="Форум <Тест> & «Проверка»",
                 amount=Amount(1.5e9 + i, "RUB"),
-                evidence=[f"Тульская область и Тестовая компания {i + 1} подписали соглашение <b>о сотрудничестве</b>."],
+                evidence=[
+                    f"Тульская область и Тестовая компания {i + 1} подписали соглашение <b>о сотрудничестве</b>."
+                ],
             )
             text = f"Тульская область и Тестовая компания {i + 1} подписали соглашение о сотрудничестве. " * 3
             result = await ingest(
                 session,
-                ArticleIn(text=text, url=f"https://example.org/tula/{i}", published=date(2024, 1, 1), source="user"),
+                ArticleIn(
+                    text=text, url=f"https://example.org/tula/{i}", published=date(2024, 1, 1), source="user"
+                ),
                 [agreement],
             )
             ids.extend(v.id for v in result.agreements)
@@ -256,3 +260,63 @@ async def test_throttling_one_notice_and_others_unaffected(app: App, uid: int) -
     answered = [t for t in all_texts if "не найдено" in t]
     assert 5 <= len(answered) < 30  # the burst passes, most of the flood is dropped
     assert len(replies) == 6
+
+
+async def test_error_handler_logs_and_apologizes(
+    app: App, uid: int, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from db import queries
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the base is on fire")
+
+    monkeypatch.setattr(queries, "stats", broken)  # a fault injected into one call
+    await app.fake.send_command(uid, "/stats")
+    [reply] = await app.fake.wait_for(uid)
+    assert "Извините, что-то пошло не так" in reply.text
+    assert any("the base is on fire" in r.getMessage() or r.exc_info for r in caplog.records)
+
+    await app.fake.send_command(uid, "/region Калужская")
+    [found] = await app.fake.wait_for(uid)
+    monkeypatch.setattr(queries, "get", broken)
+    await app.fake.press_button(uid, found, next(d for _, d in found.buttons if d.startswith("ag:")))
+    [apology] = await app.fake.wait_for(uid)
+    assert "Извините, что-то пошло не так" in apology.text
+
+
+async def test_webhook_mode_takes_updates_with_the_secret_only(app: App, uid: int) -> None:
+    from dataclasses import replace
+
+    from aiogram.client.default import DefaultBotProperties
+    from aiohttp import ClientSession
+    from aiohttp.test_utils import TestServer
+
+    from bot import make_webhook_app
+
+    settings = replace(app.settings, webhook_secret="s3cret-token", webhook_path="/tg/hook")
+    bot = app.fake.make_bot(default=DefaultBotProperties(parse_mode="HTML"))
+    server = TestServer(make_webhook_app(bot, app.dp, settings), host="127.0.0.1", port=0)
+    await server.start_server()
+    try:
+        app.fake.user(uid)
+        update = {
+            "update_id": 900_000 + uid,
+            "message": {
+                "message_id": 1,
+                "date": 1_700_000_000,
+                "chat": {"id": uid, "type": "private"},
+                "from": {"id": uid, "is_bot": False, "first_name": "Веб"},
+                "text": "/region Калужская",
+            },
+        }
+        async with ClientSession() as http:
+            url = str(server.make_url("/tg/hook"))
+            async with http.post(url, json=update) as resp:
+                assert resp.status == 401  # no secret: refused
+            headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+            async with http.post(url, json=update, headers=headers) as resp:
+                assert resp.status == 200
+        [reply] = await app.fake.wait_for(uid)
+        assert "Калужская область" in reply.text
+    finally:
+        await server.close()

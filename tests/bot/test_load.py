@@ -39,9 +39,11 @@ def article(n: int) -> tuple[str, str]:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["sqlite", "postgresql"])
 async def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[App]:
+    # no seeds here: only what the test sends is counted, and startup stays quick
+    options = {"seeds_dir": tmp_path_factory.mktemp("no-seeds")}
     if request.param == "sqlite":
         url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('load') / 'agreements.db'}"
-        async for running in start_app(url, extract_workers=2):
+        async for running in start_app(url, **options):
             yield running
         return
     conn = await _pg_or_skip()
@@ -51,7 +53,7 @@ async def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     finally:
         await conn.close()
     try:
-        async for running in start_app(f"{pg_base_url()}?search_path={schema}", extract_workers=2):
+        async for running in start_app(f"{pg_base_url()}?search_path={schema}", **options):
             yield running
     finally:
         conn = await _pg_connect()

@@ -129,3 +129,19 @@ async def test_user_and_date_details_roundtrip(sessionmaker: Maker) -> None:
     assert view is not None and view.date is not None
     assert (view.date.year, view.date.month, view.date.day) == (None, 8, 23)
     assert view.sources[0].title == "Заголовок"
+
+
+async def test_known_article_is_not_extracted_again(session: AsyncSession) -> None:
+    calls: list[str] = []
+
+    def counting(text: str, published: date | None) -> list:  # type: ignore[type-arg]
+        calls.append(text)
+        return line_extract(text, published)
+
+    text = "Заголовок\nрегион: Ярославская область\nпартнер: Сбер\nдата: 2023-01-02\n"
+    first = await ingest(session, ArticleIn(text, url="https://y.example/1"), extract_fn=counting)
+    again = await ingest(
+        session, ArticleIn("другой текст по той же ссылке", url="https://y.example/1"), extract_fn=counting
+    )
+    assert len(calls) == 1
+    assert again.already_known and [a.id for a in again.agreements] == [a.id for a in first.agreements]

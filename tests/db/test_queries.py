@@ -175,3 +175,32 @@ async def test_stats(filled: Maker) -> None:
     assert dict(st.years)[2019] == 4 and dict(st.years)[None] == 2
     assert st.years[-1][0] is None
     assert st.doc_types == [("соглашение", len(FIXTURE))]
+
+
+async def test_ambiguous_prefix_suggests_instead_of_guessing(sessionmaker: Maker) -> None:
+    async with sessionmaker() as s:
+        for i, name in enumerate(
+            [
+                "Нанотех",
+                "Нанопром",
+                "Наностал",
+                "Нанолаб",
+                "Нанохим",
+                "Нанобио",
+                "Наносеть",
+                "Нанолит",
+                "Нановолокно",
+            ]
+        ):
+            await ingest(
+                s,
+                ArticleIn(f"Статья {name}"),
+                [make_agreement(["Томская область"], [name], when=(2020, 1, 1 + i))],
+            )
+        many = await by_partner(s, "Нано")
+        one = await by_partner(s, "Нанотх")  # a typo of one of them
+        few = await by_partner(s, "Нановол")
+    assert many.matched == [] and many.page.total == 0
+    assert len(many.suggestions) == 5 and all(n.startswith("Нано") for n in many.suggestions)
+    assert one.matched == ["Нанотех"]
+    assert few.matched == ["Нановолокно"]

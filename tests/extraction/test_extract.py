@@ -75,6 +75,11 @@ def test_signing_reported_today_takes_the_publication_date() -> None:
     assert one(text).date is None
 
 
+def test_dateline_of_the_text_wins_over_the_given_date_for_the_day() -> None:
+    text = "Тверь, 14 июня. Правительство Тверской области и ПАО «Вектор» подписали соглашение о сотрудничестве."
+    assert one(text, date(2023, 6, 15)).date == PartialDate(2023, 6, 14)
+
+
 def test_several_agreements() -> None:
     found = extract(ARTICLES["two_agreements"])
     assert [partner_names(a) for a in found] == [["Фонд развития моногородов"], ["Уралсталь"]]
@@ -124,3 +129,62 @@ def test_seed_end_to_end() -> None:
     assert partner_names(a) == ["Центр цифрового развития"]
     assert {s.name for s in a.signatories} == {"Игорь Михайловский", "Александр Снегирёв"}
     assert a.date is None  # "во вторник" with no publication date
+
+
+@pytest.mark.parametrize(
+    ("text", "regions", "partners", "signers"),
+    [
+        (  # a witness is not a signer
+            "Правительство Псковской области и АО «Лён» подписали соглашение. Подписи поставили губернатор "
+            "Псковской области Михаил Ведерников и директор АО «Лён» Ольга Льнова в присутствии министра "
+            "Ивана Смотрова.",
+            ["Псковская область"], ["Лён"], ["Михаил Ведерников", "Ольга Льнова"],
+        ),
+        (  # an earlier deal recalled for background adds nothing
+            "Республика Коми и ПАО «Нефтетранс» подписали соглашение о сотрудничестве. Ранее компания "
+            "подписала соглашения с Пермским краем и Ненецким автономным округом.",
+            ["Республика Коми"], ["Нефтетранс"], [],
+        ),
+        (  # a city's administration is its region; a name in quotes declines
+            "Администрация Екатеринбурга подписала соглашение с «Уралтрансмашем» о строительстве трамваев.",
+            ["Свердловская область"], ["Уралтрансмаш"], [],
+        ),
+        (  # a destination country is a place, not a party; helpers are not parties
+            "Соглашение о поставках зерна в Китай подписали губернатор Курской области Роман Зотов и "
+            "президент компании «Нива» Иван Зернов при содействии Минсельхоза России.",
+            ["Курская область"], ["Нива"], ["Роман Зотов", "Иван Зернов"],
+        ),
+    ],
+)
+def test_parties_and_signers_only(text: str, regions: list[str], partners: list[str], signers: list[str]) -> None:
+    a = one(text)
+    assert a.regions == regions
+    assert partner_names(a) == partners
+    assert a.countries == []
+    assert [s.name for s in a.signatories] == signers
+
+
+def test_plural_agreements_split_per_region_with_own_official_and_sum() -> None:
+    text = (
+        "Соглашения о сотрудничестве подписаны с Тверской и Ярославской областями. Со стороны компании "
+        "«Газсеть» документы подписал её президент Олег Орлов, со стороны регионов — губернатор Тверской "
+        "области Игорь Руденко и губернатор Ярославской области Михаил Евсеев. Компания вложит в Тверскую "
+        "область 3 млрд рублей, в Ярославскую — 1,5 млрд рублей."
+    )
+    found = extract(text)
+    assert [a.regions for a in found] == [["Тверская область"], ["Ярославская область"]]
+    assert [[s.name for s in a.signatories] for a in found] == [
+        ["Олег Орлов", "Игорь Руденко"], ["Олег Орлов", "Михаил Евсеев"]]
+    assert [a.amount.value if a.amount else None for a in found] == [3e9, 1.5e9]
+    assert all(partner_names(a) == ["Газсеть"] for a in found)
+
+
+def test_plural_agreements_split_per_company() -> None:
+    text = (
+        "На форуме губернатор Калужской области Владислав Шапша подписал соглашения с ПАО «Альфа» и "
+        "АО «Бета». Компания «Альфа» вложит 2 млрд рублей, «Бета» — 300 млн рублей."
+    )
+    found = extract(text)
+    assert [partner_names(a) for a in found] == [["Альфа"], ["Бета"]]
+    assert [a.amount.value if a.amount else None for a in found] == [2e9, 3e8]
+    assert all([s.name for s in a.signatories] == ["Владислав Шапша"] for a in found)

@@ -99,6 +99,17 @@ def test_datelines_give_the_publication_date(text: str, expected: PartialDate) -
     assert any("подписала соглашение" in line or "соглашении" in line for line in c.lines)
 
 
+def test_publication_line_glued_to_the_text_keeps_the_text() -> None:
+    c = clean("Опубликовано: 12.03.2021 10:00. Правительство области и банк подписали соглашение о работе в сфере связи.")
+    assert c.published == PartialDate(2021, 3, 12)
+    assert c.lines == ["Правительство области и банк подписали соглашение о работе в сфере связи."]
+
+
+def test_a_sentence_about_a_date_is_not_a_publication_line() -> None:
+    c = clean("Дата подписания соглашения — 5 мая, сообщили в правительстве области.")
+    assert c.published is None and len(c.lines) == 1
+
+
 def test_link_lists_menus_and_footer_are_dropped() -> None:
     text = (
         "Главная\nНовости\nОбласть и компания «Ромашка» подписали соглашение о сотрудничестве в сфере "
@@ -167,6 +178,8 @@ def test_person_names_in_nominative(tokens, known, expected: str) -> None:
         "Губернатор подписал указ о создании агентства.",
         "Сейчас мы обсуждаем подписание соглашения.",
         "Губернатор и банк договорились о разработке стратегии.",
+        "В этом году регион подписал 15 соглашений с инвесторами.",
+        "Ранее компания подписала соглашение с соседней областью.",
     ],
 )
 def test_plans_decrees_and_talks_are_not_signings(sentence: str) -> None:
