@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import signal
 import sys
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
@@ -150,8 +151,14 @@ async def run_webhook(settings: Settings) -> None:
         site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
         await site.start()
         log.info("webhook on %s:%s%s", settings.webhook_host, settings.webhook_port, settings.webhook_path)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows' loop
+                loop.add_signal_handler(sig, stop.set)
         try:
-            await asyncio.Event().wait()
+            await stop.wait()
+            log.info("stopping the webhook")
         finally:
             await runner.cleanup()
 

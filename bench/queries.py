@@ -364,7 +364,14 @@ async def fill(engine: AsyncEngine, n_agreements: int, n_partners: int, seed: in
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
                     )
                 )
-        await conn.execute(text("ANALYZE"))
+    async with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            # What autovacuum does to a settled base: statistics and the visibility map (index-only scans).
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(text("VACUUM ANALYZE"))
+        else:
+            await conn.execute(text("ANALYZE"))
+            await conn.commit()
     return {"regions": regions, "countries": countries, "partners": names}
 
 
@@ -491,6 +498,17 @@ async def run_backend(prefix: str, url: str, args: argparse.Namespace) -> dict[s
             figures[f"{prefix}_{name}_p99_ms"] = pct(values, 0.99)
             figures[f"{prefix}_{name}_cpu_p50_ms"] = pct(cpu, 0.5)
             figures[f"{prefix}_{name}_cpu_p99_ms"] = pct(cpu, 0.99)
+        others = {
+            "search": (
+                ["соглашение 12345", "иван7 петров7", "губернатор", "подписано 999"] * 5,
+                queries.search,
+            ),
+            "recent": ([0, 5, 100, 5000] * 5, lambda s, off: queries.recent(s, offset=off)),
+            "stats": ([None] * 3, lambda s, _: queries.stats(s)),
+        }
+        for name, (inputs, call) in others.items():
+            wall, _ = await timed(sm, inputs, call)
+            figures[f"{prefix}_{name}_p50_ms"] = pct(wall, 0.5)
         figures[f"{prefix}_by_region_vs_baseline_p50"] = round(
             statistics.median(reg_t) / statistics.median(base_t), 2
         )
@@ -559,17 +577,19 @@ async def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--ingest", type=int, default=1_000)
     parser.add_argument("--skip-pg", action="store_true")
+    parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()
     figures: dict[str, Any] = {
         "agreements": args.agreements,
         "partners": args.partners,
         "queries": args.queries,
     }
-    tmp = Path(tempfile.mkdtemp(prefix="bench-queries-"))
-    try:
-        figures.update(await run_backend("sqlite", f"sqlite+aiosqlite:///{tmp / 'bench.db'}", args))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    if not args.skip_sqlite:
+        tmp = Path(tempfile.mkdtemp(prefix="bench-queries-"))
+        try:
+            figures.update(await run_backend("sqlite", f"sqlite+aiosqlite:///{tmp / 'bench.db'}", args))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     if args.skip_pg:
         print("PostgreSQL skipped (--skip-pg)")
     else:
@@ -585,9 +605,9 @@ async def main() -> None:
     figures["ingest_1000_s"] = figures.get(f"sqlite_ingest_{args.ingest}_s")
     figures["loadavg_1m_end"] = round(os.getloadavg()[0], 2)
     figures["cpu_count"] = os.cpu_count()
-    figures["sqlite_target_p99_under_10ms"] = (
-        max(figures["sqlite_by_region_p99_ms"], figures["sqlite_by_partner_p99_ms"]) < 10.0
-    )
+    if not args.skip_sqlite:
+        worst = max(figures["sqlite_by_region_p99_ms"], figures["sqlite_by_partner_p99_ms"])
+        figures["sqlite_target_p99_under_10ms"] = worst < 10.0
     print(json.dumps(figures, ensure_ascii=False))
 
 

@@ -25,13 +25,8 @@ Target = tuple[str, int]  # ("r" | "o" | "c", row id)
 FUZZY_CUTOFF = 86.0
 MAX_PREFIX_TARGETS = 8
 _DIGITS = re.compile(r"\d+")
-_SHORT_WORDS = {
-    "обл": "область",
-    "респ": "республика",
-    "г": "город",
-    "край": "край",
-    "ао": "автономный округ",
-}
+_SHORT_WORDS = {"обл": "область", "респ": "республика", "ао": "автономный округ"}
+_DROPPED_WORDS = {"г", "город"}  # "г. Москва" is Москва
 
 
 @dataclass(slots=True)
@@ -175,7 +170,7 @@ def suggest(index: NameIndex, forms: list[str], limit: int) -> list[str]:
 
 def region_query_key(text: str) -> str:
     """Folded region name with common abbreviations spelled out ("обл." -> "область")."""
-    return " ".join(_SHORT_WORDS.get(w, w) for w in region_key(text).split())
+    return " ".join(_SHORT_WORDS.get(w, w) for w in region_key(text).split() if w not in _DROPPED_WORDS)
 
 
 async def region_index(session: AsyncSession) -> NameIndex:

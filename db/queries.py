@@ -148,8 +148,19 @@ async def search(session: AsyncSession, text: str, offset: int = 0, limit: int =
     if not terms:
         return Page([], 0, offset, limit)
     cond = [A.c.search.like(f"%{_like_escape(t)}%", escape="\\") for t in terms]
-    ids_q = select(A.c.id.label("agreement_id"), A.c.sort_key).where(*cond)
-    return await _paged(session, ids_q, select(func.count()).select_from(A).where(*cond), offset, limit)
+    # One scan: the window count sees every matching row before LIMIT cuts the page.
+    q = (
+        select(A.c.id, func.count().over().label("total"))
+        .where(*cond)
+        .order_by(A.c.sort_key.desc(), A.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    rows = (await session.execute(q)).all()
+    if not rows:
+        total = (await session.execute(select(func.count()).select_from(A).where(*cond))).scalar_one()
+        return Page([], int(total), offset, limit)
+    return Page(await load_views(session, [r.id for r in rows]), int(rows[0].total), offset, limit)
 
 
 async def recent(session: AsyncSession, offset: int = 0, limit: int = 5) -> Page:

@@ -62,6 +62,8 @@ def _nominative_word(word: str, gender: str | None = None) -> str:
 def _case_like(form: str, like: str) -> str:
     if like.isupper() and len(like) > 1:
         return form.upper()
+    if any(c.isupper() for c in like[1:]):  # "МегаФоном" -> "МегаФон": keep the inner capitals
+        return "".join(b if a.lower() == b.lower() else a for a, b in zip(form, like, strict=False)) + form[len(like):]
     if like[:1].isupper():
         return form[:1].upper() + form[1:]
     return form

@@ -22,7 +22,7 @@ ATTRIBUTION = re.compile(
     re.I,
 )
 EVENT_WORD = re.compile(
-    r"(?:форум|пмэф|вэф|пмюф|конференц|выставк|саммит|сесси|фестивал|съезд|конгресс|иннопром|\bдн(?:и|ей)\b)",
+    r"(?<![а-яёa-z])(?:форум|пмэф|вэф|пмюф|конференц|выставк|саммит|сесси|фестивал|съезд|конгресс|иннопром|\bдн(?:и|ей)\b)",
     re.I,
 )
 GOV_HEAD = re.compile(
@@ -39,6 +39,8 @@ PARTY_NOUN_AFTER = re.compile(
     r"администраци\w+|мэри\w+|руководств\w+|врио)\b",
     re.I,
 )
+# "монгольская компания" is a foreign company, not the foreign state as a party
+BUSINESS_NOUN = re.compile(r"^\s*(?:компани|фирм|корпораци|банк|предприяти|инвестор|бизнес|концерн|холдинг)", re.I)
 DESCRIPTOR_QUOTED = re.compile(
     r"(?:(?:[Гг]ос)?[Кк]орпораци\w+|[Кк]омпани\w+|[Оо]рганизаци\w+|[Фф]онд\w*|[Бб]анк\w*|[Гг]рупп\w+|"
     r"[Хх]олдинг\w*|[Кк]онцерн\w*|[Аа]гентств\w+|[Оо]ператор\w*|[Аа]ссоциаци\w+|[Цц]ентр\w*|"
@@ -69,6 +71,15 @@ HELPER = re.compile(
 CITY_BODY = re.compile(
     r"(?:администраци\w+|мэри\w+|мэр\w*|глав\w+|дум\w+|горсовет\w*|совет\w*|правительств\w+)\s+"
     r"(?:(?:города|г\.)\s+)?$",
+    re.I,
+)
+
+
+# "соглашение с VK", "с Huawei": a Latin name right after "с" is a counterparty natasha often misses
+LATIN_AFTER_WITH = re.compile(r"\b[Сс]о?\s+((?:[A-Z][A-Za-z0-9&.\-]*)(?:\s+[A-Z][A-Za-z0-9&.\-]*){0,2})(?![A-Za-z])")
+# "Поволжский филиал «МегаФона»": a branch stands for its company; a branch with no name is no party
+BRANCH = re.compile(
+    r"^(?:[А-ЯЁа-яё-]+(?:ий|ый|ой|ого|ому|ым|ом|ая|ое|ой)\s+)?(?:филиал|отделени|представительств|подразделени)\w*\s*",
     re.I,
 )
 
@@ -159,7 +170,7 @@ def _places(text: str, blocked: list[tuple[int, int]], spans, base: int, out: Se
     for c in gz.find_countries(text):
         if _overlaps((c.start, c.end), blocked):
             continue
-        if c.kind == "adjective" and not PARTY_NOUN_AFTER.match(text[c.end:]):
+        if c.kind == "adjective" and (not PARTY_NOUN_AFTER.match(text[c.end:]) or BUSINESS_NOUN.match(text[c.end:])):
             continue
         if LOCATION_PREP.search(text[max(0, c.start - 12): c.start]):
             continue  # "поставки в Китай", "визит во Вьетнам": a place, not a party
@@ -175,6 +186,25 @@ def _places(text: str, blocked: list[tuple[int, int]], spans, base: int, out: Se
                 out.regional_signal = True  # a town or district of a region as a party
 
 
+# a foreign region's executive stands for the region: "Гомельский облисполком" -> Гомельская область
+FOREIGN_EXECUTIVE = re.compile(
+    r"^([А-ЯЁ][а-яё]+(?:ск|цк))(?:ий|ого|ому|им|ом)\s+(?:областн\w+\s+исполнительн\w+\s+комитет\w*|облисполком\w*|"
+    r"областн\w+\s+акимат\w*|областн\w+\s+хокимият\w*)$"
+)
+
+
+def foreign_region(name: str) -> tuple[str, list[str]]:
+    """A foreign region's executive body named as its region, the body's name kept as an alias."""
+    m = FOREIGN_EXECUTIVE.match(name)
+    return (f"{m[1]}ая область", [name]) if m else (name, [])
+
+
+def _person_after(text: str) -> bool:
+    """A name right after a unit ("акима Павлодарской области Асаин Байханов"): the unit is a signer's role."""
+    m = re.match(r"^\s*[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+", text)
+    return bool(m) and not gz.find_countries(m[0]) and not gz.find_regions(m[0])
+
+
 def _foreign(text: str, role_spans: list[tuple[int, int]], out: SentenceParties) -> list[tuple[int, int]]:
     """Foreign sub-national units and cities: a partner (or, in a signer's role, a body) and its state."""
     taken: list[tuple[int, int]] = []
@@ -183,22 +213,20 @@ def _foreign(text: str, role_spans: list[tuple[int, int]], out: SentenceParties)
         if LOCATION_PREP.search(text[max(0, u.start - 12): u.start]):
             taken.append((u.start, u.end))
             continue  # "вчера в Минске": where, not who
-        name = nominative_head(u.text)
-        in_role = _overlaps((u.start, u.end), role_spans) or bool(
-            re.match(r"^\s*[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+", text[u.end:])
-        )
+        name, aliases = foreign_region(nominative_head(u.text))
+        in_role = _overlaps((u.start, u.end), role_spans) or _person_after(text[u.end:])
         out.countries.append(u.country.name)
         if in_role:
             out.foreign_bodies.append((name, u.country.name))
         else:
-            out.partners.append((name, [], False))
+            out.partners.append((name, aliases, False))
         taken.append((u.start, u.end))
     # an oblast or province that is no Russian region is a foreign one ("хоким Ташкентской области")
     for m in OTHER_OBLAST.finditer(text):
         if _overlaps(m.span(), taken) or gz.find_regions(m[0]) or gz.find_foreign_units(m[0]):
             continue
         name = nominative_head(m[0])
-        if _overlaps(m.span(), role_spans) or re.match(r"^\s*[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+", text[m.end():]):
+        if _overlaps(m.span(), role_spans) or _person_after(text[m.end():]):
             out.foreign_bodies.append((name, ""))
         else:
             out.partners.append((name, [], False))
@@ -220,6 +248,7 @@ def _organizations(text: str, spans, base: int, blocked: list[tuple[int, int]], 
     cands: list[tuple[int, int]] = []
     for rx in (LEGAL_QUOTED, DESCRIPTOR_QUOTED, FEDERAL_BODY):
         cands += [m.span() for m in rx.finditer(text)]
+    cands += [m.span(1) for m in LATIN_AFTER_WITH.finditer(text)]
     org_spans: list[list[int]] = []
     for sp in spans:
         if sp.type != "ORG":
@@ -235,8 +264,9 @@ def _organizations(text: str, spans, base: int, blocked: list[tuple[int, int]], 
             cands.append((a, b))
     cands.sort()
     for a, b in cands:
-        dom = re.match(r"^\.(?:РФ|рф|ru|ру|com)\b", text[b:])
-        if dom:  # "ВЭБ.РФ", cut in two by the tokenizer
+        dom = re.match(r"^\.?(?:РФ|рф|ru|ру|com)\b", text[b:]) if text[b - 1: b] == "." or text[b: b + 1] == "." \
+            else None
+        if dom:  # "ВЭБ.РФ", "ДОМ.РФ": cut in two by the tokenizer
             b += dom.end()
         ab = re.match(r"^\s*\(([А-ЯЁA-Z]{2,8})\)", text[b:])
         if ab:  # a bracketed abbreviation right after the name belongs to it: "Агентства ... (АСИ)"
@@ -245,6 +275,12 @@ def _organizations(text: str, spans, base: int, blocked: list[tuple[int, int]], 
         if _overlaps((a, b), taken) or _overlaps((a, b), blocked):
             continue
         clean = strip_noise(raw)
+        br = BRANCH.match(clean)
+        if br:
+            rest = clean[br.end():].strip()
+            if not (QUOTED_RE.search(rest) or (rest[:1].isupper() and not rest.lower().startswith("компани"))):
+                continue
+            clean = rest
         if not clean or STOP_ORG.match(LEGAL_RE.sub("", clean).strip(" «»\"")) or EVENT_WORD.search(clean):
             continue
         if ATTRIBUTION.search(text[max(0, a - 40): a]) or HELPER.search(text[max(0, a - 40): a]):
@@ -259,6 +295,8 @@ def _organizations(text: str, spans, base: int, blocked: list[tuple[int, int]], 
 def _foreign_body(name: str, country: str, in_role: bool, out: SentenceParties) -> None:
     out.countries.append(country)
     canonical, aliases = split_name(name)
+    region, body = foreign_region(canonical)
+    canonical, aliases = region, body + aliases
     if in_role:
         out.foreign_bodies.append((canonical, country))
     else:

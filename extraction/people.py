@@ -17,6 +17,14 @@ WITNESS = re.compile(
 )
 
 
+# the speaker of a remark inside the signing sentence: "..., рассказал журналистам министр Имя Фамилия"
+SPEAKER = re.compile(
+    r"\b(?:сказал|рассказал|отметил|заявил|подчеркнул|сообщил|пояснил|добавил|уточнил|прокомментировал|"
+    r"напомнил|выступил)\w*\s+(?:[а-яё-]+\s+){0,6}$",
+    re.I,
+)
+
+
 def _gender(first: str) -> str | None:
     for p in parses(first):
         if "Name" in p.tag.grammemes:
@@ -25,12 +33,15 @@ def _gender(first: str) -> str | None:
 
 
 def _first_name_nominative(word: str, case: str = "nomn") -> str:
-    for p in parses(word):
-        if "Name" in p.tag.grammemes:
-            if "nomn" in p.tag.grammemes:
-                return word
-            form = inflect(p, {"nomn", "sing"})
-            return form.capitalize() if form else word
+    names = [p for p in parses(word) if "Name" in p.tag.grammemes]
+    fits = [p for p in names if case in p.tag.grammemes]
+    if case == "nomn" or (not fits and any("nomn" in p.tag.grammemes for p in names)):
+        # a foreign name the tagger reads as nominative stays as written: "Лян", not "Ляна"
+        return word
+    if names:
+        p = (fits or names)[0]
+        form = inflect(p, {"nomn", "sing"})
+        return form.capitalize() if form else word
     return _guess_surname(word, case, "masc")  # an unknown name declines like a consonant stem: Айсена
 
 
@@ -213,6 +224,8 @@ def find_people(sent, text: str, blocked: list[tuple[int, int]]) -> list[Person]
         s0, s1 = sp.start - base, sp.stop - base
         if WITNESS.search(text[max(0, s0 - 80): s0]):
             continue
+        if SPEAKER.search(text[max(0, s0 - 80): s0]) and not re.search(r"подпис|заключ", text[s1:], re.I):
+            continue  # a remark's speaker, unless the signing is told of them: "заявил X после подписания"
         if any(o.start <= sp.start and sp.stop <= o.stop for o in spans if o.type == "ORG"):
             continue  # "Фонд Владимира Потанина": a name inside an organization's name
         idx = next((i for i, t in enumerate(tokens) if t.start == sp.start), None)
@@ -229,6 +242,8 @@ def find_people(sent, text: str, blocked: list[tuple[int, int]]) -> list[Person]
         ):
             role_tokens.pop(0)
         role = text[role_tokens[0].start - base: role_tokens[-1].stop - base] if role_tokens else None
+        if role and role.count("«") > role.count("»"):  # "канал «Губернатор Прикамья Имя Фамилия»"
+            role = role.rsplit("«", 1)[1].strip() or None
         names = [(t.text, (t.feats or {}).get("Case")) for t in sp.tokens]
         role_start = role_tokens[0].start - base if role_tokens else s0
         people.append(Person(names, role_nominative(role) if role else None, s0, s1, role_start))

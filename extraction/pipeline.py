@@ -9,27 +9,29 @@ from datetime import date
 
 from . import gazetteer as gz
 from .amounts import find_amounts
+from .author import find_author, first_person
 from .cleaning import clean
 from .dates import find_dates, from_iso, resolve
 from .events import find_event
 from .models import Agreement, Amount, PartialDate, Partner, Signatory
 from .nlp import analyze
-from .orgs import merge
+from .orgs import merge, same_org
 from .parties import SentenceParties, analyze_sentence
 from .people import normalize_name
+from .roundup import Found, roundup
 from .signing import Signing, detect
 
 INVEST = re.compile(
-    r"(?:инвест\w*|вложит\w*|вложат|вложен\w*|вкладыва\w*|направ(?:ит|ят|ить)|выдел(?:ит|ят|ить)|"
+    r"(?:инвест\w*|(?:про)?финансир\w*|на\s+сумм\w+|оценива\w+\s+в|вложит\w*|вложат|вложен\w*|вкладыва\w*|направ(?:ит|ят|ить)|выдел(?:ит|ят|ить)|"
     r"капиталовложени\w*|стоимост\w+|"
     r"сумм\w+\s+(?:соглашени|контракт|договор|инвестици)\w*|объ[её]м\w*\s+(?:инвестици|финансировани|вложени)\w*)",
     re.I,
 )
 BACKGROUND = re.compile(
-    r"^\s*(?:напомним|ранее|справка|как\s+сообщалось|в\s+прошлом\s+году|в\s+(?:19|20)\d\d\s+году|до\s+этого)",
+    r"^\s*(?:напомним|ранее|справка|для\s+сравнения|всего|в\s+общей\s+сложности|как\s+сообщалось|в\s+прошлом\s+году|в\s+(?:19|20)\d\d\s+году|до\s+этого)",
     re.I,
 )
-MENTIONS_DOC = re.compile(r"(?:соглашени|меморандум|договор|документ)\w*", re.I)
+MENTIONS_DOC = re.compile(r"(?:соглашени|меморандум|договор|документ|дорожн\w+\s+карт|программ)\w*", re.I)
 WINDOW_AFTER = 4
 DEADLINE = re.compile(r"(?:\bдо|\bк|\bпо|не\s+позднее|срок\w*|течение|начиная\s+с|с)\s+$", re.I)
 
@@ -41,6 +43,19 @@ class Group:
     signings: list[Signing] = field(default_factory=list)
     parties: list[SentenceParties] = field(default_factory=list)
     weak: list[Signing] = field(default_factory=list)  # "подписанное 14 марта соглашение": dates only
+
+    @property
+    def plural(self) -> bool:
+        """Reports several documents at once ("подписал соглашения с тремя партнёрами")."""
+        return any(s.plural for s in self.signings)
+
+    @property
+    def item(self) -> bool:
+        """Opens with a numbered item of a roundup ("Второе — с ПАО «Б»")."""
+        return bool(self.signings) and self.signings[0].item
+
+    def partners(self) -> list[Partner]:
+        return [Partner(n, tuple(a)) for p in self.parties for n, a, _ in p.partners]
 
 
 def _reference_date(given: PartialDate | None, in_text: PartialDate | None) -> PartialDate | None:
@@ -67,7 +82,17 @@ def _names(p: SentenceParties) -> set[str]:
     return {" ".join(w for w, _ in person.name_tokens).casefold() for person in p.people}
 
 
+def _disjoint(mine: list[Partner], theirs: list[Partner]) -> bool:
+    """Both name organizations and none of them is the same."""
+    return bool(mine) and bool(theirs) and not any(same_org(a, b) for a in mine for b in theirs)
+
+
 def _compatible(g: Group, s: Signing, p: SentenceParties) -> bool:
+    mine_p = [Partner(n, tuple(a)) for n, a, _ in p.partners]
+    if _disjoint(mine_p, g.partners()):
+        return False  # another organization: another agreement
+    if g.plural and not s.plural and mine_p and len(g.partners()) != 1:
+        return False  # one of several documents reported together gets its own agreement
     types = {x.doc_type for x in g.signings if x.doc_type}
     if s.doc_type and types and s.doc_type not in types:
         return False
@@ -78,6 +103,8 @@ def _compatible(g: Group, s: Signing, p: SentenceParties) -> bool:
     theirs = {n.casefold() for q in g.parties for n, _, _ in q.partners}
     if s.additive and mine and theirs and not (mine & theirs):
         return False
+    if s.additive and s.between and (p.regions or mine):
+        return False  # "Также подписано соглашение между министерствами А и Б": its own sides, its own document
     if s.topic and topics and s.topic not in topics:
         known = set().union(*(_names(q) for q in g.parties)) if g.parties else set()
         new_people = bool(known) and bool(_names(p)) and not (_names(p) & known)
@@ -153,7 +180,8 @@ def extract(text: str, published: date | str | None = None) -> list[Agreement]:
 
     signings: list[Signing] = []
     for i, t in enumerate(texts):
-        sg = detect(t, i, follows_signing=bool(signings) and signings[-1].index == i - 1)
+        sg = detect(t, i, follows_signing=bool(signings) and signings[-1].index == i - 1,
+                    after_plural=any(x.plural and not x.weak for x in signings), after_signing=bool(signings))
         if sg:
             signings.append(sg)
     if not signings:
@@ -170,8 +198,12 @@ def extract(text: str, published: date | str | None = None) -> list[Agreement]:
             continue
         ev = events[s.index]
         p = analyze_sentence(sents[s.index], texts[s.index], (ev[1], ev[2]) if ev else None)
-        if groups and (s.anaphoric or s.doc_type is None):
-            target: Group | None = groups[-1]
+        mine = [Partner(n, tuple(a)) for n, a, _ in p.partners]
+        target: Group | None = None
+        if s.item:
+            pass  # "Второе — с АО «Б»": a new agreement of a roundup
+        elif groups and (s.anaphoric or s.doc_type is None) and not _disjoint(mine, groups[-1].partners()):
+            target = groups[-1]
         else:
             target = next((g for g in groups if _compatible(g, s, p)), None)
         if target is None:
@@ -179,6 +211,13 @@ def extract(text: str, published: date | str | None = None) -> list[Agreement]:
             groups.append(target)
         target.signings.append(s)
         target.parties.append(p)
+
+    author = find_author(sents, texts, signings[0].index) if any(first_person(texts[s.index]) for s in signings) \
+        else None
+    if author is not None:
+        for g in groups:
+            if any(first_person(texts[s.index]) for s in g.signings) and g.parties:
+                g.parties[0].people.insert(0, author)
 
     # full names seen in the nominative teach the normalizer rare surnames
     known, full = [], []
@@ -190,14 +229,19 @@ def extract(text: str, published: date | str | None = None) -> list[Agreement]:
             full.append(normalize_name([(t.text, (t.feats or {}).get("Case")) for t in sp.tokens], []))
     art = Article(body, cleaned.title, ref, sents, texts, _quoted_ranges(body), known, full, events, groups)
 
-    agreements: list[Agreement] = []
+    found: list[Found] = []
     prev: Agreement | None = None
     for g in groups:
+        explicit = _signing_date(art, g)[1]
         for a in _assemble(art, g, prev):
+            if g.item and not (a.partners or a.countries):
+                continue  # a numbered line that names no counterparty is no agreement of its own
             if a.regions or a.partners or a.countries:
-                agreements.append(a)
+                typed = any(x.doc_type for x in g.signings)
+                found.append(Found(a, umbrella=g.plural and not g.item, explicit_date=explicit, typed=typed,
+                                   tally=all(x.tally for x in g.signings)))
                 prev = a
-    return agreements
+    return roundup(found)
 
 
 def _window_parties(art: Article, indices: list[int]) -> list[SentenceParties]:
@@ -212,7 +256,7 @@ def _assemble(art: Article, g: Group, prev: Agreement | None) -> list[Agreement]
     signatories = _signatories(people, art.known_names, art.full_names)
     doc_type = next((s.doc_type for s in g.signings if s.doc_type), "соглашение")
     event = next((ev[0] for i in idx if (ev := art.events.get(i))), None)
-    when = _signing_date(art, g)
+    when = _signing_date(art, g)[0]
     amount_sents = _amount_sentences(art, g)
     evidence = list(dict.fromkeys(art.texts[i] for i in idx))  # a title repeated in the body once
     plural = any(s.plural for s in g.signings)
@@ -226,7 +270,8 @@ def _assemble(art: Article, g: Group, prev: Agreement | None) -> list[Agreement]
             others = {x.name for x in signatories if x.role and x.name not in mine and any(
                 n.casefold() in x.role.casefold() for p2 in partners if p2 is not partner for n in (p2.name, *p2.aliases))}
             shared = [s for s in signatories if s.name not in mine and s.name not in others]
-            amount = _near_amount(art.texts, amount_sents, names)
+            rivals = [n for p2 in partners if p2 is not partner for n in (p2.name, *p2.aliases)]
+            amount = _near_amount(art.texts, amount_sents, names, rivals)
             out.append(Agreement(doc_type, regions, [partner], countries, shared + own, when, event, amount,
                                  evidence))
         return out
@@ -261,7 +306,8 @@ def _parties(art: Article, g: Group, prev: Agreement | None) -> tuple[list[str],
     # what the signing sentences leave out, the sentences around them (and the title) often say
     window_places: list[str] = []
     if not regions or not (partners or countries):
-        window = sorted({i for i in [idx[0] - 1, idx[-1] + 1, idx[-1] + 2] if i not in idx})
+        others = {x.index for g2 in art.groups if g2 is not g for x in g2.signings}  # another document's
+        window = sorted({i for i in [idx[0] - 1, idx[-1] + 1, idx[-1] + 2] if i not in idx and i not in others})
         if art.title is not None and 0 not in idx:
             window.insert(0, 0)
         for wp in _window_parties(art, window):
@@ -286,8 +332,9 @@ def _parties(art: Article, g: Group, prev: Agreement | None) -> tuple[list[str],
     return regions, merge(partners), countries
 
 
-def _signing_date(art: Article, g: Group) -> PartialDate | None:
-    """An explicit date in the signing sentences, then relative words, then the publication date."""
+def _signing_date(art: Article, g: Group) -> tuple[PartialDate | None, bool]:
+    """An explicit date in the signing sentences, then relative words, then the publication date;
+    and whether the sentences themselves gave it."""
     idx = [s.index for s in g.signings]
     when: PartialDate | None = None
     relative: PartialDate | None = None
@@ -302,10 +349,11 @@ def _signing_date(art: Article, g: Group) -> PartialDate | None:
                 relative = resolve(m, art.ref)
     if when is None:
         when = relative
+    explicit = when is not None
     # a signing reported as news happened on the publication date; one recalled in a quote did not
     if when is None and not all(art.in_quote(s) for s in g.signings):
         when = art.ref
-    return when
+    return when, explicit
 
 
 def _amount_sentences(art: Article, g: Group) -> list[int]:
@@ -336,8 +384,8 @@ def _first_amount(texts: list[str], indices: list[int]) -> Amount | None:
     return None
 
 
-def _near_amount(texts: list[str], indices: list[int], names: list[str]) -> Amount | None:
-    """The sum written after this organization's name (and before the next sum) in one sentence."""
+def _near_amount(texts: list[str], indices: list[int], names: list[str], others: list[str] = ()) -> Amount | None:
+    """The sum written after this organization's name and before the next organization's, in one sentence."""
     for i in indices:
         t = texts[i]
         low = t.casefold()
@@ -345,7 +393,9 @@ def _near_amount(texts: list[str], indices: list[int], names: list[str]) -> Amou
             at = low.find(n.casefold())
             if at < 0:
                 continue
-            found = [a for a in find_amounts(t) if a.start > at]
+            ends = [j for o in others if (j := low.find(o.casefold(), at + len(n))) > at]
+            end = min(ends, default=len(t))
+            found = [a for a in find_amounts(t) if at < a.start < end]
             if found:
                 return found[0].amount
     return None

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 SIGNED = re.compile(
     r"\b(?:подписал[аио]?|подписали|подписан[аоы]?|подписанн(?:ое|ый|ая|ого|ой|ому|ым|ом|ые|ых)|"
     r"подписав(?:ш\w+)?|заключил[аио]?|заключили|заключ[её]н[аоы]?|заключенн\w+|"
-    r"скрепил[аи]?\s+(?:своими\s+)?подписями|поставил[аи]?\s+(?:свои\s+)?подписи|"
-    r"подписи\s+(?:под\s+\w+\s+)?(?:\w+\s+)?поставил[аи]?|"
+    r"скрепил[аи]?\s+(?:своими\s+)?подписями|ударил[аи]?\s+по\s+рукам|подписыва(?:ют|ет)|заключа(?:ют|ет)|поставил[аи]?\s+(?:свои\s+)?подписи|"
+    r"подпис[ьи]\s+(?:под\s+\w+\s+)?(?:[\w.«»\"-]+\s+){0,5}поставил[аи]?|"
     r"(?:состоял[аось]+|прош[её]л|прошла|прошло)\s+(?:торжественное\s+|церемони[яи]\s+)?подписани[ея]|"
     r"подписани[ея]\s+(?:\w+\s+){0,4}(?:состоял[аось]+|прошл[оа])|"
     r"(?:после|по\s+итогам|в\s+ходе|во\s+время)\s+(?:церемонии\s+)?подписания)\b",
@@ -42,10 +42,19 @@ BACKGROUND = re.compile(
 NOT_AGREEMENT = re.compile(r"\b(?:указ\w*|закон\w*|постановлени\w*|распоряжени\w*|письм\w+|обращени\w+)\b", re.I)
 TOPIC = re.compile(r"^\s*(?:\S+\s+){0,1}?(?:о|об|по)\s+(?P<w>[а-яё-]+)", re.I)
 PLURAL_DOC = re.compile(
-    r"\b(?:соглашений|меморандумов|договоров|(?:два|три|четыре|несколько|ряд)\s+(?:соглашени[йя]|меморандум\w*|договор\w*))\b",
+    r"\b(?:соглашений|меморандумов|договоров|(?:два|две|три|четыре|пять|несколько|ряд)\s+(?:[а-яё]+(?:ых|их)\s+)?"
+    r"(?:соглашени[йя]|меморандум\w*|договор\w*|документ(?:а|ов)))\b",
     re.I,
 )
-PLURAL_OBJECT = re.compile(r"^\s+(?:\w+\s+)?(?:соглашения|меморандумы|договоры)\b", re.I)
+PLURAL_OBJECT = re.compile(r"^\s+(?:[\w-]+\s+){0,3}(?:соглашения|меморандумы|договоры)\b", re.I)
+# one item of a roundup: "Первое — с ПАО «А».", "Вторым документом стало ...", "2) С VK — подписали ..."
+ITEM = re.compile(
+    r"^\W{0,6}?(?:(?:перв|втор|трет|четв[её]рт|пят|шест|седьм)(?:ое|ой|ый|ий|ым|им|ая|ье|ьим|ьей|ья)\b"
+    r"(?:\s+(?:соглашени|меморандум|договор|документ)\w*|(?=\s*(?:[—–:-]|со?\s)))|\d[.)]|\d\ufe0f?\u20e3)",
+    re.I,
+)
+# a tally of the whole event, not one agreement: "Всего на форуме заключены документы на 27 млрд"
+TOTAL = re.compile(r"^\s*(?:всего|итого|в\s+общей\s+сложности)\b|\bв\s+общей\s+сложности\b", re.I)
 PLURAL_SUBJECT = re.compile(r"\b(?:соглашения|меморандумы|договоры)\b", re.I)
 COUNTED = re.compile(
     r"(?<![\w-])(?:\d+|более\s+\d+|свыше\s+\d+|около\s+\d+|десят\w+|сотн\w+|ряд)\s+(?:[а-яё-]+(?:ых|их)\s+)?$", re.I
@@ -68,6 +77,9 @@ class Signing:
     anaphoric: bool  # starts with the document noun: refers back to one already named
     predicate_at: int
     weak: bool  # only "церемония подписания прошла", "после подписания": no clause with the parties
+    item: bool = False  # one numbered/ordinal item of a roundup: always its own agreement
+    tally: bool = False  # "подписал 15 соглашений": several documents counted, none reported by itself
+    between: bool = False  # names its own sides: "соглашение ... между министерством А и министерством Б"
 
 
 def _topic_noun(rest: str) -> str | None:
@@ -81,17 +93,35 @@ def _topic_noun(rest: str) -> str | None:
     return None
 
 
+# the present tense reports a signing only as it happens: "Сегодня ... подписывают соглашение"
+PRESENT = re.compile(r"^(?:подписыва|заключа)", re.I)
+NOW = re.compile(r"\b(?:сегодня|сейчас|в\s+эти\s+минуты|в\s+данный\s+момент)\b", re.I)
+
+
 def _not_yet(sentence: str, at: int) -> bool:
+    if PRESENT.match(sentence[at:]) and not NOW.search(sentence):
+        return True  # "регионы ежегодно подписывают соглашения": a habit, not a report
     return bool(NOT_YET.search(sentence[max(0, at - 40): at]))
 
 
-def detect(sentence: str, index: int, follows_signing: bool = False) -> Signing | None:
+def detect(sentence: str, index: int, follows_signing: bool = False, after_plural: bool = False,
+           after_signing: bool = False) -> Signing | None:
     """A Signing when `sentence` reports a document as signed (not planned, not a decree).
 
     Right after a signing sentence, one without a document noun ("Подписи поставили ...") continues it.
+    After a signing of several documents (`after_plural`), an ordinal or numbered item ("Второе — с ...")
+    reports one of them.
     """
-    if BACKGROUND.match(sentence):
+    if BACKGROUND.match(sentence) or TOTAL.search(sentence):
         return None
+    item = ITEM.match(sentence)
+    # a numbered line continues a list only after a signing of several documents; "Второе соглашение",
+    # "Вторым документом стало" speak of one more document by themselves
+    if item and (after_plural or (follows_signing and not item[0][-1:].isdigit())
+                 or (after_signing and DOC.match(item[0].split()[-1]))):
+        docs = [d for d in DOC.finditer(sentence) if d.lastgroup != "doc"]
+        return Signing(index, DOC_TYPE[docs[0].lastgroup] if docs else None, None, False, False, False,
+                       item.end(), False, item=True)
     pred = None
     for m in SIGNED.finditer(sentence):
         if not _not_yet(sentence, m.start()):
@@ -107,8 +137,9 @@ def detect(sentence: str, index: int, follows_signing: bool = False) -> Signing 
     if NOT_AGREEMENT.search(sentence) and not any(d.lastgroup != "doc" for d in docs):
         return None
     typed = [d for d in docs if d.lastgroup != "doc"]
-    if typed and all(COUNTED.search(sentence[: d.start()]) for d in typed):
-        return None  # "регион подписал 15 соглашений с инвесторами": a tally, not a report of one
+    # "регион подписал 15 соглашений с инвесторами": a tally, not a report of one; it may still lead a
+    # roundup whose passages report them one by one
+    tally = bool(typed) and all(COUNTED.search(sentence[: d.start()]) for d in typed)
     # the document noun nearest the predicate names the type
     best = min(typed, key=lambda d: abs(d.start() - pred.start())) if typed else None
     doc_type = DOC_TYPE[best.lastgroup] if best else None
@@ -123,11 +154,13 @@ def detect(sentence: str, index: int, follows_signing: bool = False) -> Signing 
         index=index,
         doc_type=doc_type,
         topic=topic,
-        plural=bool(PLURAL_DOC.search(sentence))
+        plural=tally or bool(PLURAL_DOC.search(sentence))
         or (bool(PLURAL_SUBJECT.search(sentence)) and pred[0].lower().endswith(("ны", "ли")))
         or bool(PLURAL_OBJECT.match(sentence[pred.end():])),
         additive=bool(ADDITIVE.search(sentence[: pred.start()] + " " + sentence[pred.end():][:30])),
         anaphoric=anaphoric,
         predicate_at=pred.start(),
         weak=bool(WEAK.search(pred[0])),
+        between=bool(best) and bool(re.search(r"\bмежду\b", sentence[best.end():])),
+        tally=tally,
     )

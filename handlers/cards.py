@@ -35,6 +35,17 @@ def q(text: object, limit: int = 300) -> str:
     return fit_plain(" ".join(str(text).split()), limit)
 
 
+def plural(n: int, forms: tuple[str, str, str]) -> str:
+    """Russian plural: plural(1, ("соглашение", "соглашения", "соглашений")) -> "1 соглашение"."""
+    if n % 10 == 1 and n % 100 != 11:
+        form = forms[0]
+    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        form = forms[1]
+    else:
+        form = forms[2]
+    return f"{n} {form}"
+
+
 def fmt_date(d: PartialDate | None) -> str:
     if d is None or (d.year is None and d.month is None and d.day is None):
         return "дата неизвестна"

@@ -9,7 +9,7 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import BotCommand, Message
 
 from db import queries
-from handlers.cards import q
+from handlers.cards import plural, q
 
 router = Router(name="commands")
 
@@ -33,7 +33,9 @@ async def set_commands(bot: Bot) -> None:
 async def help_text(session: Any) -> str:
     stats = await queries.stats(session)
     top = ", ".join(q(name, 60) for name, _ in stats.regions[:3])
-    known = f"В базе {stats.agreements} соглашений из {stats.articles} статей"
+    agreements = plural(stats.agreements, ("соглашение", "соглашения", "соглашений"))
+    articles = plural(stats.articles, ("статьи", "статей", "статей"))  # genitive after «из»
+    known = f"В базе {agreements} из {articles}"
     known += f" (чаще всего: {top})." if top else "."
     return "\n".join(
         [

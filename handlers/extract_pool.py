@@ -39,6 +39,8 @@ class ExtractPool:
     def __init__(self, workers: int = 1) -> None:
         self.workers = workers
         self._executor = self._new_executor()
+        self._inflight: dict[tuple[str, date | None], asyncio.Future[list[Agreement]]] = {}
+        self.extractions = 0  # texts actually sent to the workers
 
     def _new_executor(self) -> ProcessPoolExecutor:
         # spawn: forking a process that runs an event loop and threads is unsafe
@@ -51,6 +53,24 @@ class ExtractPool:
         await asyncio.gather(*(loop.run_in_executor(self._executor, _ping) for _ in range(self.workers)))
 
     async def run(self, text: str, published: date | None = None) -> list[Agreement]:
+        """Agreements of `text`; the same text asked for concurrently (a post forwarded by many
+        users at once) is extracted once."""
+        key = (text, published)
+        future = self._inflight.get(key)
+        if future is None:
+            future = asyncio.ensure_future(self._run(text, published))
+            self._inflight[key] = future
+            future.add_done_callback(lambda f, k=key: self._done(k, f))
+        # shield: one caller going away must not cancel the extraction for the others
+        return list(await asyncio.shield(future))
+
+    def _done(self, key: tuple[str, date | None], future: asyncio.Future[list[Agreement]]) -> None:
+        self._inflight.pop(key, None)
+        if not future.cancelled():
+            future.exception()  # retrieved, even when every caller went away
+
+    async def _run(self, text: str, published: date | None) -> list[Agreement]:
+        self.extractions += 1
         loop = asyncio.get_running_loop()
         executor = self._executor
         try:

@@ -41,7 +41,7 @@ def _ids(raw: str | None) -> frozenset[int]:
 class Settings:
     """Everything the bot reads from its environment; construct directly in tests."""
 
-    bot_token: str | None = None
+    bot_token: str | None = field(default=None, repr=False)  # never in logs
     database_url: str | None = None
     admin_ids: frozenset[int] = field(default_factory=frozenset)
     bot_api_url: str | None = None
@@ -50,7 +50,7 @@ class Settings:
     webhook_host: str = "0.0.0.0"
     webhook_port: int = 8080
     webhook_path: str = "/webhook"
-    webhook_secret: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
     webhook_url: str | None = None  # public base URL given to setWebhook; None = set it elsewhere
     # per-user throttling (token bucket)
     throttle_burst: int = 5

@@ -222,6 +222,14 @@ async def test_txt_document_in_windows_1251(app: App, uid: int) -> None:
     assert "Рязанская область" in reply.text and "Ростелеком" in reply.text
 
 
+async def test_html_document_is_read_as_an_article(app: App, uid: int) -> None:
+    body = CAPTION.replace("Томской", "Омской").replace("Владимир Мазур", "Виталий Хоценко")
+    html = page("Омская область и «Северный ветер»", body, "2021-09-01")
+    await app.fake.send_document(uid, html.encode("utf-8"), "omsk.html")
+    [reply] = await app.fake.wait_for(uid, timeout=30)
+    assert "Омская область" in reply.text and "Северный ветер" in reply.text
+
+
 async def test_other_documents_are_refused(app: App, uid: int) -> None:
     await app.fake.send_document(uid, b"%PDF-1.4 ...", "report.pdf")
     [reply] = await app.fake.wait_for(uid)
@@ -281,3 +289,22 @@ async def test_same_link_from_20_users_is_fetched_once_and_stored_once(
     assert len(known) == 19
     assert all("Тульская область" in r.text for r in replies)
     assert (await _counts(app))[0] == before + 1
+
+
+async def test_same_post_forwarded_by_20_users_at_once_is_extracted_and_stored_once(
+    app: App, uid: int
+) -> None:
+    text = FORWARD.replace("Ярославской", "Владимирской").replace("Михаил Евраев", "Александр Авдеев")
+    text = text.replace("Вчера в Ярославле", "Во Владимире")
+    before, _ = await _counts(app)
+    pool = app.dp["pool"]
+    extractions = pool.extractions
+    users = [uid + 1000 * i for i in range(20)]
+    when = datetime(2024, 5, 20, 8, 0, tzinfo=UTC)
+    for user in users:
+        await app.fake.send_text(user, text, forward_date=when)
+    replies = [(await app.fake.wait_for(user, timeout=60))[0] for user in users]
+    assert sum(ALREADY_KNOWN in r.text for r in replies) == 19
+    assert all("Владимирская область" in r.text for r in replies)
+    assert (await _counts(app))[0] == before + 1
+    assert pool.extractions - extractions == 1

@@ -48,7 +48,14 @@ def test_console_mode_answers_commands_and_buttons(db: Path) -> None:
         "Пётр Сидоров.\n"
         '"""\n'
     )
-    stdin = "/start\n/region Калужская\n1\n" + article + "/region Томская\n/reload\n"
+    news = db.parent / "новость.txt"
+    news.write_text(
+        "Правительство Курской области и АО «Южный берег» подписали соглашение о сотрудничестве. "
+        "Документ подписали губернатор Курской области Иван Петров и генеральный директор АО «Южный берег» "
+        "Сергей Смирнов.",
+        encoding="cp1251",
+    )
+    stdin = "/start\n/region Калужская\n1\n" + article + f"/region Томская\n/file {news}\n/reload\n"
     done = run_bot(["--console"], stdin, db)
     out = done.stdout
     assert done.returncode == 0, done.stderr[-2000:]
@@ -59,6 +66,7 @@ def test_console_mode_answers_commands_and_buttons(db: Path) -> None:
     assert "Из текста:" in out and "  │ " in out  # pressing "1" opened the full card with its evidence
     assert "Нашёл соглашений: 1" in out and "Северный ветер" in out  # the multi-line article
     assert "Регион: Томская область" in out
+    assert "Курская область" in out and "Южный берег" in out  # a .txt file sent with /file
     assert "База перезагружена" in out  # the console user is the admin
     assert "<b>" not in out and "&quot;" not in out  # HTML turned into plain text
 

@@ -9,7 +9,7 @@ from aiogram.utils.text_decorations import html_decoration as hd
 from db.views import AgreementView, Page, SourceView
 from extraction.models import Amount, PartialDate, Signatory
 from handlers.articles import looks_russian
-from handlers.cards import MAX_MESSAGE, fmt_amount, fmt_date, full_card, pack, short_card
+from handlers.cards import MAX_MESSAGE, fmt_amount, fmt_date, full_card, pack, plural, short_card
 from handlers.console import html_to_text
 from handlers.keyboards import (
     REGION,
@@ -73,6 +73,15 @@ def test_formatting_of_dates_and_sums() -> None:
     assert fmt_amount(Amount(2.5e9, "RUB")) == "2,5 млрд руб."
     assert fmt_amount(Amount(8.5e9, "USD")) == "8,5 млрд долл. США"
     assert fmt_amount(Amount(750_000, "EUR")) == "750 тыс. евро"
+
+
+def test_russian_plurals() -> None:
+    forms = ("соглашение", "соглашения", "соглашений")
+    got = [plural(n, forms) for n in (1, 2, 5, 11, 12, 21, 22, 25, 101, 111)]
+    assert got == [
+        "1 соглашение", "2 соглашения", "5 соглашений", "11 соглашений", "12 соглашений",
+        "21 соглашение", "22 соглашения", "25 соглашений", "101 соглашение", "111 соглашений",
+    ]  # fmt: skip
 
 
 def test_callback_data_stays_under_64_bytes_for_long_queries() -> None:

@@ -72,3 +72,33 @@ def test_default_url_and_env(monkeypatch) -> None:  # type: ignore[no-untyped-de
     assert normalize_url().render_as_string() == "sqlite+aiosqlite:///data/agreements.db"
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/d")
     assert normalize_url().drivername == "postgresql+asyncpg"
+
+
+async def test_downgrade_and_upgrade_again_rebuild_cards(engine: AsyncEngine) -> None:
+    from db.engine import make_sessionmaker
+    from db.ingest import ArticleIn, ingest
+    from db.migrate import downgrade
+    from db.queries import by_region
+    from tests.db.helpers import make_agreement
+
+    sm = make_sessionmaker(engine)
+    async with sm() as s:
+        await ingest(s, ArticleIn("Текст"), [make_agreement(["Калужская область"], ["МТС"])])
+    await downgrade(engine, "0001")  # drops agreement.card (a table rebuild in batch mode on SQLite)
+    assert await current(engine) == "0001"
+    async with engine.connect() as conn:
+        columns = {c["name"] for c in await conn.run_sync(lambda c: inspect(c).get_columns("agreement"))}
+    assert "card" not in columns
+    await upgrade(engine)
+    if engine.dialect.name == "sqlite":  # switched off for the table rebuilds, and back on after
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar_one() == 1
+    async with sm() as s:
+        found = await by_region(s, "Калужская")
+    assert [i.partners for i in found.page.items] == [["МТС"]]
+    async with engine.connect() as conn:
+        assert (
+            await conn.execute(text("SELECT count(*) FROM agreement WHERE card IS NULL"))
+        ).scalar_one() == 0
+    await downgrade(engine, "base")
+    assert await current(engine) is None

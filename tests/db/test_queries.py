@@ -148,6 +148,8 @@ async def test_search_is_case_insensitive_over_parties_people_event_evidence(fil
         by_event = await search(s, "экономический форум")
         by_evidence = await search(s, "номер 7")
         by_alias = await search(s, "ЦИФРОВАЯ экономика")
+        paged = await search(s, "соглашение", offset=3, limit=3)
+        beyond = await search(s, "соглашение", offset=100)
         nothing = await search(s, "%_%")
         blank = await search(s, "  ")
     assert [i.signatories[0].name for i in by_person.items] == ["Анатолий Артамонов"]
@@ -155,6 +157,8 @@ async def test_search_is_case_insensitive_over_parties_people_event_evidence(fil
     assert by_evidence.total == 1 and by_evidence.items[0].regions == ["Нижегородская область"]
     assert by_alias.total == 2
     assert nothing.total == 0 and blank.total == 0
+    assert paged.total == beyond.total == len(FIXTURE)
+    assert len(paged.items) == 3 and beyond.items == []
 
 
 async def test_recent_pages_all_newest_first(filled: Maker) -> None:

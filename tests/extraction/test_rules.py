@@ -1,0 +1,104 @@
+"""Rules added for unseen articles that need no NER: names, items, tallies, tenses, bodies, cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.author import first_person
+from extraction.orgs import _case_like, split_name
+from extraction.parties import BRANCH, LATIN_AFTER_WITH, foreign_region
+from extraction.people import normalize_name
+from extraction.signing import detect
+
+
+@pytest.mark.parametrize(
+    ("tokens", "expected"),
+    [
+        ([("Лян", "Nom"), ("Хуэйлин", "Nom")], "Лян Хуэйлин"),  # a Chinese name read as nominative
+        ([("Цэнддоржийн", "Nom"), ("Батбаяр", "Nom")], "Цэнддоржийн Батбаяр"),  # Mongolian: kept as written
+        ([("Александра", "Gen"), ("Дрозденко", "Gen")], "Александр Дрозденко"),  # still declined when oblique
+        ([("Ольгой", "Ins"), ("Любимовой", "Ins")], "Ольга Любимова"),
+    ],
+)
+def test_foreign_names_stay_and_russian_ones_decline(tokens: list[tuple[str, str]], expected: str) -> None:
+    assert normalize_name(tokens) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "after_plural", "after_signing", "is_item"),
+    [
+        ("Первое — с ПАО «Дельта».", True, True, True),
+        ("Второе соглашение губернатор заключил с АО «Гамма».", False, True, True),
+        ("Вторым документом стал меморандум с банком «Омега».", False, True, True),
+        ("2) С ООО «Вектор» — о строительстве склада.", True, True, True),
+        ("2) С ООО «Вектор» — о строительстве склада.", False, True, False),  # a list after one signing
+        ("Первое заседание рабочей группы пройдёт в мае.", True, True, False),
+    ],
+)
+def test_roundup_items(sentence: str, after_plural: bool, after_signing: bool, is_item: bool) -> None:
+    s = detect(sentence, 5, follows_signing=False, after_plural=after_plural, after_signing=after_signing)
+    assert bool(s and s.item) is is_item
+
+
+@pytest.mark.parametrize(
+    ("sentence", "signed"),
+    [
+        ("Всего на выставке заключены контракты на 40 млрд рублей.", False),  # a tally of the event
+        ("В общей сложности подписано 12 соглашений.", False),
+        ("Сегодня губернатор и глава банка подписывают соглашение о кредитовании.", True),
+        ("Регионы ежегодно подписывают соглашения с инвесторами.", False),
+        ("Глава области и директор завода ударили по рукам и подписали соглашение.", True),
+        ("Подпись под соглашением со стороны ГК «Альфа» поставил её директор.", True),
+    ],
+)
+def test_signing_predicates(sentence: str, signed: bool) -> None:
+    assert (detect(sentence, 1) is not None) is signed
+
+
+def test_several_documents_counted_in_words_are_plural() -> None:
+    s = detect("Республика подписала два документа с партнёрами из Казахстана.", 0)
+    assert s is not None and s.plural
+    s = detect("Область подписала на выставке соглашения с тремя банками.", 0)
+    assert s is not None and s.plural
+
+
+def test_additive_signing_between_own_sides_is_marked() -> None:
+    s = detect("Также подписано соглашение между министерством спорта А и министерством спорта Б.", 3)
+    assert s is not None and s.additive and s.between
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Подписал сегодня соглашение с заводом.", True),
+        ("⚡️ Сегодня подписала меморандум с университетом.", True),
+        ("Мы подписали соглашение с банком.", True),
+        ("Губернатор подписал соглашение с банком.", False),
+    ],
+)
+def test_first_person_signing(sentence: str, expected: bool) -> None:
+    assert first_person(sentence) is expected
+
+
+@pytest.mark.parametrize(
+    ("body", "region", "alias"),
+    [
+        ("Витебский областной исполнительный комитет", "Витебская область", True),
+        ("Гродненский облисполком", "Гродненская область", True),
+        ("Брестский областной Совет депутатов", "Брестский областной Совет депутатов", False),  # a council
+    ],
+)
+def test_foreign_regional_executive_is_its_region(body: str, region: str, alias: bool) -> None:
+    name, aliases = foreign_region(body)
+    assert name == region and (aliases == [body]) is alias
+
+
+def test_branch_prefix_and_latin_name_after_with() -> None:
+    assert BRANCH.match("Сибирский филиал «Гаммы»")
+    assert not BRANCH.match("Сибирская угольная компания")
+    assert [m[1] for m in LATIN_AFTER_WITH.finditer("подписали соглашение с Avito и с «Альфой»")] == ["Avito"]
+
+
+def test_camel_case_names_keep_their_capitals() -> None:
+    assert _case_like("мегафон", "МегаФоном") == "МегаФон"
+    assert split_name("«ТрансКомом»")[0] == "ТрансКом"
