@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -73,10 +74,17 @@ def read_article(path: Path) -> str:
     return text
 
 
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
 def title_of(text: str, limit: int = 200) -> str | None:
-    """The first non-empty line, shortened: a title for articles that have none."""
-    for line in text.splitlines():
-        line = line.strip()
-        if line:
-            return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
-    return None
+    """The first line that reads like a headline, shortened: a title for articles that have none.
+
+    Site menus and page headers ("Новости", "Понедельник,", "2") come before the headline in copied
+    pages, so a line needs a few words to count; failing that, the first non-empty line.
+    """
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    headline = next((line for line in lines if len(_WORDS.findall(line)) >= 4), lines[0] if lines else None)
+    if headline is None:
+        return None
+    return headline if len(headline) <= limit else headline[: limit - 1].rstrip() + "…"

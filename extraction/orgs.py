@@ -171,6 +171,15 @@ def _abbreviation(name: str) -> str:
     return "".join(w[0] for w in re.findall(r"[А-ЯЁA-Zа-яёa-z]+", name) if len(w) > 2).upper()
 
 
+def _inflected(x: str, y: str) -> bool:
+    """One word written in two cases: "Автодор" / "Автодором", "Россети" / "Россетями"."""
+    if " " in x or " " in y:
+        return False
+    short, long_ = sorted((x.casefold(), y.casefold()), key=len)
+    return len(short) >= 5 and x != y and len(long_) - len(short) <= 3 and long_[: len(short) - 1] == short[:-1] \
+        and not long_.endswith(("банк", "бан"))
+
+
 def same_org(a: Partner, b: Partner) -> bool:
     """Two partners are one organization spelled differently."""
     names_a = [a.name, *a.aliases]
@@ -181,7 +190,7 @@ def same_org(a: Partner, b: Partner) -> bool:
             ky = key(y)
             if not kx or not ky:
                 continue
-            if kx == ky or fuzz.ratio(kx, ky) >= 90:
+            if kx == ky or fuzz.ratio(kx, ky) >= 90 or _inflected(kx, ky):
                 return True
             wx, wy = kx.split(), ky.split()
             short, long_ = (wx, wy) if len(wx) <= len(wy) else (wy, wx)
@@ -208,8 +217,10 @@ def merge(partners: list[Partner]) -> list[Partner]:
     for g in groups:
         names = [p.name for p in g]
         # not a bare abbreviation when a full name is known; then the most frequent, then the longest
-        name = min(names, key=lambda n: (n.isupper() and len(n) <= 5 and len(set(names)) > 1,
-                                         -len(n), -names.count(n)))
+        # a case form of a shorter name is not the name: "Автодором" -> "Автодор"
+        plain = [n for n in names if not any(m != n and len(m) < len(n) and _inflected(m, n) for m in names)]
+        name = min(plain or names, key=lambda n: (n.isupper() and len(n) <= 5 and len(set(names)) > 1,
+                                                  -len(n), -names.count(n)))
         aliases: list[str] = []
         for p in g:
             for a in (p.name, *p.aliases):

@@ -76,7 +76,8 @@ CITY_BODY = re.compile(
 
 
 # "соглашение с VK", "с Huawei": a Latin name right after "с" is a counterparty natasha often misses
-LATIN_AFTER_WITH = re.compile(r"\b[Сс]о?\s+((?:[A-Z][A-Za-z0-9&.\-]*)(?:\s+[A-Z][A-Za-z0-9&.\-]*){0,2})(?![A-Za-z])")
+_LATIN_WORD = r"[A-Z][A-Za-z0-9&]*(?:[.\-][A-Za-z0-9&]+)*"
+LATIN_AFTER_WITH = re.compile(rf"\b[Сс]о?\s+({_LATIN_WORD}(?:\s+{_LATIN_WORD}){{0,2}})(?![\w-])")
 # "Поволжский филиал «МегаФона»": a branch stands for its company; a branch with no name is no party
 BRANCH = re.compile(
     r"^(?:[А-ЯЁа-яё-]+(?:ий|ый|ой|ого|ому|ым|ом|ая|ое|ой)\s+)?(?:филиал|отделени|представительств|подразделени)\w*\s*",

@@ -25,6 +25,9 @@ SPEAKER = re.compile(
 )
 
 
+WE_SIGNED = re.compile(r"\b(?:мы|я)\s+(?:[а-яё]+\s+)?(?:подписал|заключил)\w*", re.I)
+
+
 def _gender(first: str) -> str | None:
     for p in parses(first):
         if "Name" in p.tag.grammemes:
@@ -197,6 +200,11 @@ def _role_tokens(tokens, idx: int, spans) -> list:
             role[:0] = [tokens[j - 2], tokens[j - 1], t]  # "(СУЭК)" inside a role
             j -= 3
             continue
+        if t.text in "—–-" and j >= 1 and j + 1 < idx and tokens[j + 1].text[:1].isupper() and re.match(
+                r"^(?:округа?|област[ьи]|Республик[аи]|Осети[ия])$", tokens[j - 1].text):
+            role.insert(0, t)  # "губернатор Ханты-Мансийского автономного округа — Югры"
+            j -= 1
+            continue
         if t.text in ROLE_PUNCT or w in ROLE_BOUNDARY or DOC_WORD.match(w) or _inside(t, spans, "PER"):
             break
         # "и" between two people ends a role; inside one ("министр цифрового и технологического") it does not
@@ -224,8 +232,11 @@ def find_people(sent, text: str, blocked: list[tuple[int, int]]) -> list[Person]
         s0, s1 = sp.start - base, sp.stop - base
         if WITNESS.search(text[max(0, s0 - 80): s0]):
             continue
-        if SPEAKER.search(text[max(0, s0 - 80): s0]) and not re.search(r"подпис|заключ", text[s1:], re.I):
-            continue  # a remark's speaker, unless the signing is told of them: "заявил X после подписания"
+        if SPEAKER.search(text[max(0, s0 - 80): s0]) and not re.search(r"подпис|заключ", text[s1:], re.I) \
+                and not WE_SIGNED.search(text[:s0]):
+            # a remark's speaker, unless the signing is told of them ("заявил X после подписания") or by
+            # them ("«Мы подписали соглашение...», — сказал X")
+            continue
         if any(o.start <= sp.start and sp.stop <= o.stop for o in spans if o.type == "ORG"):
             continue  # "Фонд Владимира Потанина": a name inside an organization's name
         idx = next((i for i, t in enumerate(tokens) if t.start == sp.start), None)

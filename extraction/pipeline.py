@@ -87,10 +87,18 @@ def _disjoint(mine: list[Partner], theirs: list[Partner]) -> bool:
     return bool(mine) and bool(theirs) and not any(same_org(a, b) for a in mine for b in theirs)
 
 
-def _compatible(g: Group, s: Signing, p: SentenceParties) -> bool:
+def _continues(g: Group, s: Signing, mine: list[Partner], roundup: bool) -> bool:
+    """"Документ подписали ...", "Соглашение с X подписано ...": the last group's document again, unless
+    a roundup moves on to another organization."""
+    if roundup and _disjoint(mine, g.partners()):
+        return False
+    return not (g.plural and not (s.plural or s.plural_ref) and mine and len(g.partners()) != 1)
+
+
+def _compatible(g: Group, s: Signing, p: SentenceParties, roundup: bool = False) -> bool:
     mine_p = [Partner(n, tuple(a)) for n, a, _ in p.partners]
-    if _disjoint(mine_p, g.partners()):
-        return False  # another organization: another agreement
+    if roundup and _disjoint(mine_p, g.partners()):
+        return False  # after a signing of several documents, another organization is another agreement
     if g.plural and not s.plural and mine_p and len(g.partners()) != 1:
         return False  # one of several documents reported together gets its own agreement
     types = {x.doc_type for x in g.signings if x.doc_type}
@@ -199,13 +207,14 @@ def extract(text: str, published: date | str | None = None) -> list[Agreement]:
         ev = events[s.index]
         p = analyze_sentence(sents[s.index], texts[s.index], (ev[1], ev[2]) if ev else None)
         mine = [Partner(n, tuple(a)) for n, a, _ in p.partners]
+        in_roundup = any(g.plural for g in groups)
         target: Group | None = None
         if s.item:
             pass  # "Второе — с АО «Б»": a new agreement of a roundup
-        elif groups and (s.anaphoric or s.doc_type is None) and not _disjoint(mine, groups[-1].partners()):
+        elif groups and (s.anaphoric or s.doc_type is None) and _continues(groups[-1], s, mine, in_roundup):
             target = groups[-1]
         else:
-            target = next((g for g in groups if _compatible(g, s, p)), None)
+            target = next((g for g in groups if _compatible(g, s, p, in_roundup)), None)
         if target is None:
             target = Group()
             groups.append(target)
@@ -216,8 +225,12 @@ def extract(text: str, published: date | str | None = None) -> list[Agreement]:
         else None
     if author is not None:
         for g in groups:
-            if any(first_person(texts[s.index]) for s in g.signings) and g.parties:
-                g.parties[0].people.insert(0, author)
+            for s, p in zip(g.signings, g.parties, strict=True):
+                # "Подписали соглашение губернатор X и ...": a subject after the verb is no first person
+                subject = any(c in ("Nom", None) for person in p.people for _, c in person.name_tokens[-1:])
+                if first_person(texts[s.index]) and not subject:
+                    p.people.insert(0, author)
+                    break
 
     # full names seen in the nominative teach the normalizer rare surnames
     known, full = [], []

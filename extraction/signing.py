@@ -53,6 +53,7 @@ ITEM = re.compile(
     r"(?:\s+(?:соглашени|меморандум|договор|документ)\w*|(?=\s*(?:[—–:-]|со?\s)))|\d[.)]|\d\ufe0f?\u20e3)",
     re.I,
 )
+HISTORY = re.compile(r"\b(?:19|20)\d\d\s+год|\bранее\b|\bпрошл\w+\s+год", re.I)
 # a tally of the whole event, not one agreement: "Всего на форуме заключены документы на 27 млрд"
 TOTAL = re.compile(r"^\s*(?:всего|итого|в\s+общей\s+сложности)\b|\bв\s+общей\s+сложности\b", re.I)
 PLURAL_SUBJECT = re.compile(r"\b(?:соглашения|меморандумы|договоры)\b", re.I)
@@ -79,6 +80,7 @@ class Signing:
     weak: bool  # only "церемония подписания прошла", "после подписания": no clause with the parties
     item: bool = False  # one numbered/ordinal item of a roundup: always its own agreement
     tally: bool = False  # "подписал 15 соглашений": several documents counted, none reported by itself
+    plural_ref: bool = False  # speaks of the documents together: "документы подписал ..."
     between: bool = False  # names its own sides: "соглашение ... между министерством А и министерством Б"
 
 
@@ -95,7 +97,7 @@ def _topic_noun(rest: str) -> str | None:
 
 # the present tense reports a signing only as it happens: "Сегодня ... подписывают соглашение"
 PRESENT = re.compile(r"^(?:подписыва|заключа)", re.I)
-NOW = re.compile(r"\b(?:сегодня|сейчас|в\s+эти\s+минуты|в\s+данный\s+момент)\b", re.I)
+NOW = re.compile(r"\b(?:сегодня|прямо\s+сейчас|в\s+эти\s+(?:минуты|часы))\b", re.I)
 
 
 def _not_yet(sentence: str, at: int) -> bool:
@@ -115,6 +117,8 @@ def detect(sentence: str, index: int, follows_signing: bool = False, after_plura
     if BACKGROUND.match(sentence) or TOTAL.search(sentence):
         return None
     item = ITEM.match(sentence)
+    if item and HISTORY.search(sentence):
+        item = None  # "Первое соглашение было подписано в 2015 году": history, not a passage of this roundup
     # a numbered line continues a list only after a signing of several documents; "Второе соглашение",
     # "Вторым документом стало" speak of one more document by themselves
     if item and (after_plural or (follows_signing and not item[0][-1:].isdigit())
@@ -163,4 +167,5 @@ def detect(sentence: str, index: int, follows_signing: bool = False, after_plura
         weak=bool(WEAK.search(pred[0])),
         between=bool(best) and bool(re.search(r"\bмежду\b", sentence[best.end():])),
         tally=tally,
+        plural_ref=bool(re.search(r"\b(?:документы|соглашения|меморандумы|договоры)\b", sentence, re.I)),
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from extraction.author import first_person
-from extraction.orgs import _case_like, split_name
+from extraction.models import Partner
+from extraction.orgs import _case_like, merge, same_org, split_name
 from extraction.parties import BRANCH, LATIN_AFTER_WITH, foreign_region
 from extraction.people import normalize_name
 from extraction.signing import detect
@@ -102,3 +103,11 @@ def test_branch_prefix_and_latin_name_after_with() -> None:
 def test_camel_case_names_keep_their_capitals() -> None:
     assert _case_like("мегафон", "МегаФоном") == "МегаФон"
     assert split_name("«ТрансКомом»")[0] == "ТрансКом"
+
+
+def test_one_word_name_in_two_cases_is_one_organization() -> None:
+    assert same_org(Partner("Автодором"), Partner("Автодор"))
+    assert same_org(Partner("Роснефти"), Partner("Роснефть"))
+    assert not same_org(Partner("Газпром"), Partner("Газпромбанк"))
+    assert not same_org(Partner("Татнефть"), Partner("Транснефть"))
+    assert merge([Partner("Автодором"), Partner("Автодор", ("госкомпания «Автодор»",))])[0].name == "Автодор"

@@ -178,12 +178,17 @@ def test_person_names_in_nominative(tokens, known, expected: str) -> None:
         "Губернатор подписал указ о создании агентства.",
         "Сейчас мы обсуждаем подписание соглашения.",
         "Губернатор и банк договорились о разработке стратегии.",
-        "В этом году регион подписал 15 соглашений с инвесторами.",
         "Ранее компания подписала соглашение с соседней областью.",
     ],
 )
 def test_plans_decrees_and_talks_are_not_signings(sentence: str) -> None:
     assert detect(sentence, 0) is None
+
+
+def test_a_tally_reports_no_agreement_of_its_own() -> None:
+    # it may only lead a roundup whose passages report the documents one by one
+    s = detect("В этом году регион подписал 15 соглашений с инвесторами.", 0)
+    assert s is not None and s.tally and s.plural
 
 
 @pytest.mark.parametrize(
