@@ -59,7 +59,9 @@ def make_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     from aiogram.enums import ParseMode
 
     from handlers.middlewares import RetryAfterMiddleware
+    from handlers.response_models import pin_response_models
 
+    pin_response_models()  # pydantic holds Response[T] weakly: rebuilding it after each GC is costly
     if session is None:
         api = TelegramAPIServer.from_base(settings.bot_api_url) if settings.bot_api_url else None
         session = AiohttpSession(api=api) if api else AiohttpSession()

@@ -20,8 +20,10 @@ def first_person(sentence: str) -> bool:
 
 
 def find_author(sents: list, texts: list[str], before: int) -> Person | None:
-    """The first full name in the lines above the first signing sentence (channel title, "Переслано из")."""
-    for i in range(min(before, 3)):
+    """The first full name in the lines above the first signing sentence (channel title, "Переслано из"),
+    else in a short signature line at the end ("Глава Мордовии Артём Здунов")."""
+    tail = [i for i in range(max(before + 1, len(texts) - 3), len(texts)) if len(texts[i].split()) <= 8]
+    for i in [*range(min(before, 3)), *reversed(tail)]:
         for person in find_people(sents[i], texts[i], []):
             if len(person.name_tokens) >= 2:
                 return person

@@ -86,9 +86,14 @@ def clean(text: str) -> Cleaned:
     lines: list[str] = []
     published: PartialDate | None = None
     skip_header_date = False
+    skip_link = False
     for i, line in enumerate(raw):
         if not line:
             continue
+        if skip_link:  # the links listed under a bare "Читайте также:": short, no sentence end
+            if len(WORD.findall(line)) <= 15 and not re.search(r"[.!?…]$", line):
+                continue
+            skip_link = False
         if skip_header_date:
             if len(WORD.findall(line)) <= 3 and (line[0].isdigit() or re.match(r"[а-яё]+\s+\d{4}", line)):
                 continue
@@ -99,6 +104,7 @@ def clean(text: str) -> Cleaned:
         if END_MARKERS.match(line):
             has_sentence = any(len(WORD.findall(x)) >= 10 for x in lines)
             if not has_sentence or re.match(r"^\s*(?:см\.?\s+также|читайте\s+также)\s*:", line, re.I):
+                skip_link = bool(re.match(r"^\s*(?:см\.?\s+также|читайте\s+также)\s*:?\s*$", line, re.I))
                 continue  # page navigation above the text, or one related link inside it
             break
         if FOOTER.search(line) and len(line) < 200:
@@ -139,8 +145,9 @@ def clean(text: str) -> Cleaned:
         line = GLUED_SENTENCE.sub(r"\1. \2", line)
         if not line or _is_menu(line):
             continue
-        if not re.search(r"[.!?…»\"“”:;]$", line):
-            line += "."
+        if not re.search(r"[.!?…»\"“”:;]$", line) or (
+                re.search(r"[»\"”]$", line) and not re.search(r"[.!?…][»\"”]$", line)):
+            line += "."  # a title ending in a quoted name ends its sentence too: "... на форуме «Россия»"
         lines.append(line)
     title = lines[0] if lines else None
     return Cleaned(lines, title, published)

@@ -14,8 +14,14 @@ MONTHS: dict[str, int] = {
 }
 _MONTH_RE = (
     r"(?:январ[ья]|феврал[ья]|марта?|апрел[ья]|ма[йя]|июн[ья]|июл[ья]|августа?|"
-    r"сентябр[ья]|октябр[ья]|ноябр[ья]|декабр[ья])"
+    r"сентябр[ья]|октябр[ья]|ноябр[ья]|декабр[ья]|"
+    # abbreviated, as agency datelines write them: "МОСКВА, 3 фев — РИА Новости"
+    r"янв|фев|мар|апр|июн|июл|авг|сент?|окт|ноя|дек)"
 )
+MONTH_ABBR: dict[str, int] = {
+    "янв": 1, "фев": 2, "мар": 3, "апр": 4, "июн": 6, "июл": 7, "авг": 8,
+    "сен": 9, "сент": 9, "окт": 10, "ноя": 11, "дек": 12,
+}
 _YEAR_TAIL = r"(?:\s*(?P<year>(?:19|20)\d{2})(?:\s*(?:года|год|г\.?|гг\.?))?)?"
 DATE_WORDS = re.compile(rf"(?<![\d.])(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH_RE})\b{_YEAR_TAIL}", re.I)
 DATE_NUMERIC = re.compile(r"(?<![\d.:])(?P<day>\d{1,2})[./-](?P<month>\d{1,2})[./-](?P<year>(?:19|20)?\d{2})(?![\d])")
@@ -41,6 +47,8 @@ RELATIVE_RE = re.compile(r"\b(сегодня|вчера|позавчера|на�
 def month_number(word: str) -> int | None:
     """Month number of a Russian month name in any case."""
     w = word.lower()
+    if w.rstrip(".") in MONTH_ABBR:
+        return MONTH_ABBR[w.rstrip(".")]
     for stem in sorted(MONTHS, key=len, reverse=True):
         if w.startswith(stem):
             return MONTHS[stem]

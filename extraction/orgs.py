@@ -16,7 +16,9 @@ LEGAL_FORMS = (
 LEGAL_RE = re.compile(r"(?<![\w-])(?:" + "|".join(sorted(LEGAL_FORMS, key=len, reverse=True)) + r")(?![\w-])")
 TICKER_RE = re.compile(r"\(?\s*\b(?:NYSE|MOEX|NASDAQ|LSE|ММВБ|РТС|MCX|OTC)\s*:\s*[A-Z0-9.]+[^)]*\)?")
 QUOTED_RE = re.compile(r"[«\"“„]([^«»\"“”„]{2,80})[»\"”“]")
-BRACKET_ABBR_RE = re.compile(r"\(\s*([А-ЯЁA-Z][А-ЯЁA-Z0-9\-]{1,10})\s*\)")
+# "(АСИ)", "(УрФУ)", "(СПбГУ)": at least two capitals, lower-case letters allowed between them
+ABBR = r"[А-ЯЁA-Z](?=[А-ЯЁA-Zа-яё0-9\-]*[А-ЯЁA-Z])[А-ЯЁA-Zа-яё0-9\-]{1,10}"
+BRACKET_ABBR_RE = re.compile(rf"\(\s*({ABBR})\s*\)")
 # words that describe what kind of body a quoted/proper name is: "компания «X»", "банк ВТБ"
 DESCRIPTORS = {
     "компания", "организация", "госкорпорация", "корпорация", "фонд", "банк", "группа", "холдинг",
@@ -29,6 +31,12 @@ GOVERNANCE_RE = re.compile(r"^(?:[Пп]равлени[яеюм]\w*|[Сс]ове�
 # "Минприроды", "Минкультуры", "Минобрнауки": the genitive is inside the word, it never declines
 INDECLINABLE_MIN = re.compile(r"^Мин[а-яё]+[ыи]$")
 QUOTES = "«»\"“”„'"
+
+
+def is_abbreviation(word: str) -> bool:
+    """"УрФУ", "МГУ", "СПбГУ": capitals inside and at the end; such a word never declines (unlike "МегаФоном")."""
+    w = word.strip(QUOTES + ".,")
+    return len(w) >= 2 and sum(c.isupper() for c in w) >= 2 and (w[-1].isupper() or w[-1].isdigit())
 
 
 def strip_noise(raw: str) -> str:
@@ -47,7 +55,13 @@ def strip_noise(raw: str) -> str:
 
 def _nominative_word(word: str, gender: str | None = None) -> str:
     """One word in the nominative singular, keeping capitalization."""
-    for p in parses(word):
+    if is_abbreviation(word):
+        return word
+    ps = list(parses(word))
+    # an organization's word is not a person's name: "Ростехом" is Ростех, not the plural of "Ростехома"
+    org = [p for p in ps if "Orgn" in p.tag.grammemes]
+    impersonal = [p for p in ps if not {"Name", "Surn", "Patr"} & p.tag.grammemes]
+    for p in org or impersonal or ps:
         if {"NOUN", "ADJF", "PRTF"} & p.tag.grammemes and "nomn" not in p.tag.grammemes:
             grams = {"nomn", "sing"} if "plur" not in p.tag.grammemes else {"nomn"}
             if gender and "ADJF" in p.tag.grammemes and "sing" in p.tag.grammemes:
@@ -80,16 +94,18 @@ def nominative_head(phrase: str) -> str:
     out: list[str] = []
     head_gender: str | None = None
     # find the first noun to learn its gender (adjectives before it must agree)
-    for w in words:
+    for w in words[1:] if re.fullmatch(r"[IVXLC]+", words[0]) else words:
         if any(c in w for c in QUOTES) or not re.match(r"^[А-Яа-яЁё-]+$", w):
             break
         ps = parses(w)
         if ps and "NOUN" in ps[0].tag.grammemes:
             head_gender = next((g for g in ("masc", "femn", "neut") if g in ps[0].tag.grammemes), None)
             break
+    lead = [words.pop(0)] if len(words) > 1 and re.fullmatch(r"[IVXLC]+", words[0]) else []  # "VII форум"
+    out.extend(lead)
     for i, w in enumerate(words):
         if any(c in w for c in QUOTES) or not re.match(r"^[А-Яа-яЁё-]+$", w) or (w.isupper() and len(w) > 1) \
-                or INDECLINABLE_MIN.match(w):
+                or is_abbreviation(w) or INDECLINABLE_MIN.match(w):
             out.extend(words[i:])
             break
         ps = parses(w)
@@ -137,7 +153,7 @@ def split_name(raw: str) -> tuple[str, list[str]]:
     else:
         bare = LEGAL_RE.sub("", s).strip(" " + QUOTES)
         words = bare.split(" ")
-        if len(words) == 2 and words[0].lower() in DESCRIPTORS and _proper(words[1]):
+        if len(words) == 2 and _nominative_word(words[0]).lower() in DESCRIPTORS and _proper(words[1]):
             name = words[1]
         else:
             name = nominative_head(bare)

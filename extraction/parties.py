@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 from . import gazetteer as gz
-from .orgs import LEGAL_RE, QUOTED_RE, nominative_head, split_name, strip_noise
-from .people import Person, find_people
+from .orgs import ABBR, LEGAL_RE, QUOTED_RE, nominative_head, split_name, strip_noise
+from .people import Person, find_people, role_nominative
 
 # media, news agencies, social networks and regulators seen in bylines and footers: never a party
 STOP_ORG = re.compile(
@@ -38,6 +38,9 @@ PARTY_NOUN_AFTER = re.compile(
     r"партнер\w*|фирм\w+|корпораци\w+|банк\w*|регион\w*|област\w+|губернатор\w*|глав\w+|власт\w+|"
     r"администраци\w+|мэри\w+|руководств\w+|врио)\b",
     re.I,
+)
+EVENT_BEFORE = re.compile(
+    r"(?:форум|выставк|фестивал|конференци|саммит|сесси|конкурс|преми|акци|экспо|ярмарк)[а-яё-]*\s*$", re.I
 )
 # "монгольская компания" is a foreign company, not the foreign state as a party
 BUSINESS_NOUN = re.compile(r"^\s*(?:компани|фирм|корпораци|банк|предприяти|инвестор|бизнес|концерн|холдинг)", re.I)
@@ -143,6 +146,7 @@ def analyze_sentence(sent, text: str, event_span: tuple[int, int] | None) -> Sen
     role_spans = [(p.role_start, p.start) for p in out.people if p.role]
     _places(text, blocked, spans, sent.start, out)
     taken = _foreign(text, role_spans, out)
+    _foreign_officials(text, out)
     _organizations(text, spans, sent.start, blocked, taken, role_spans, out)
     return out
 
@@ -204,6 +208,32 @@ def _person_after(text: str) -> bool:
     """A name right after a unit ("акима Павлодарской области Асаин Байханов"): the unit is a signer's role."""
     m = re.match(r"^\s*[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+", text)
     return bool(m) and not gz.find_countries(m[0]) and not gz.find_regions(m[0])
+
+
+FOREIGN_TITLE = re.compile(
+    r"(?:(?:вице|экс)-|заместител\w+\s+|перв\w+\s+)?(?:губернатор\w*|мэр\w*|глав\w+|председател\w+|"
+    r"секретар\w+|аким\w*|хоким\w*|министр\w*)\s+(?:[а-яё-]+\s+){0,3}$",
+    re.I,
+)
+FOREIGN_NAME = re.compile(r"^\s+((?:[А-ЯЁ][а-яё]+)(?:\s+[А-ЯЁ][а-яё]+){1,2})(?=[\s,.]|$)")
+
+
+def _foreign_officials(text: str, out: SentenceParties) -> None:
+    """"губернатор провинции Цзянсу Ма Синьжуй": a foreign official's name the NER took for a place."""
+    for u in gz.find_foreign_units(text):
+        m = FOREIGN_NAME.match(text[u.end:])
+        title = FOREIGN_TITLE.search(text[max(0, u.start - 60): u.start])
+        if not m or not title or gz.find_countries(m[1]) or gz.find_regions(m[1]):
+            continue
+        start, end = u.end + m.start(1), u.end + m.end(1)
+        if any(p.start < end and start < p.end for p in out.people):
+            continue  # the NER found the name already
+        words = m[1].split()
+        if words[-1].lower() in ("подписали", "подписал"):
+            continue
+        role_start = max(0, u.start - 60) + title.start()
+        out.people.append(Person([(w, "Nom") for w in words], role_nominative(text[role_start:u.end]), start,
+                                 end, role_start))
 
 
 def _foreign(text: str, role_spans: list[tuple[int, int]], out: SentenceParties) -> list[tuple[int, int]]:
@@ -269,7 +299,7 @@ def _organizations(text: str, spans, base: int, blocked: list[tuple[int, int]], 
             else None
         if dom:  # "ВЭБ.РФ", "ДОМ.РФ": cut in two by the tokenizer
             b += dom.end()
-        ab = re.match(r"^\s*\(([А-ЯЁA-Z]{2,8})\)", text[b:])
+        ab = re.match(rf"^\s*\(({ABBR})\)", text[b:])
         if ab:  # a bracketed abbreviation right after the name belongs to it: "Агентства ... (АСИ)"
             b += ab.end()
         raw = text[a:b]
@@ -279,13 +309,17 @@ def _organizations(text: str, spans, base: int, blocked: list[tuple[int, int]], 
         br = BRANCH.match(clean)
         if br:
             rest = clean[br.end():].strip()
-            if not (QUOTED_RE.search(rest) or (rest[:1].isupper() and not rest.lower().startswith("компани"))):
-                continue
+            if not re.search(r"[«\"A-ZА-ЯЁ]", rest):
+                continue  # "филиала компании": the company is named elsewhere
             clean = rest
         if not clean or STOP_ORG.match(LEGAL_RE.sub("", clean).strip(" «»\"")) or EVENT_WORD.search(clean):
             continue
         if ATTRIBUTION.search(text[max(0, a - 40): a]) or HELPER.search(text[max(0, a - 40): a]):
             continue
+        before = text[max(0, a - 30): a]
+        quoted = raw[:1] in "«\"" or bool(re.search(r"[«\"]\s*$", before))
+        if quoted and EVENT_BEFORE.search(before.rstrip(" «\"")):
+            continue  # "на выставке-форуме «Россия»": the event's name
         if LOCATION_PREP.search(text[max(0, a - 12): a]) and not LEGAL_RE.search(clean):
             continue
         if re.fullmatch(r"[A-Z]{2,6}", clean) and re.search(r"(?:NYSE|MOEX|NASDAQ|LSE)", text[max(0, a - 12): a]):

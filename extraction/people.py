@@ -25,6 +25,9 @@ SPEAKER = re.compile(
 )
 
 
+# a region's head named by title alone: "глава республики", "губернатор края"
+HEAD_TITLE = (r"(?:врио\s+)?(?:губернатор\w*|глав[аыеу])(?:\s+(?:региона|области|края|республики|округа|"
+              r"субъекта|города|[А-ЯЁ][а-яё]+))?")
 WE_SIGNED = re.compile(r"\b(?:мы|я)\s+(?:[а-яё]+\s+)?(?:подписал|заключил)\w*", re.I)
 
 
@@ -131,7 +134,8 @@ def role_nominative(role: str) -> str:
     words = role.split()
     out = []
     for i, w in enumerate(words):
-        if not re.match(r"^[А-Яа-яЁё-]+$", w) or (w.isupper() and len(w) > 1):
+        if not re.match(r"^[А-Яа-яЁё-]+$", w) or (w.isupper() and len(w) > 1) or (
+                sum(c.isupper() for c in w) >= 2 and w[-1].isupper()):  # "УрФУ" never declines
             out.extend(words[i:])
             break
         ps = parses(w)
@@ -205,6 +209,11 @@ def _role_tokens(tokens, idx: int, spans) -> list:
             role.insert(0, t)  # "губернатор Ханты-Мансийского автономного округа — Югры"
             j -= 1
             continue
+        glued = t.text == "." and j >= 1 and tokens[j - 1].stop == t.start and t.stop == tokens[j + 1].start
+        if glued:  # "председатель ВЭБ.РФ": a dot inside a name
+            role.insert(0, t)
+            j -= 1
+            continue
         if t.text in ROLE_PUNCT or w in ROLE_BOUNDARY or DOC_WORD.match(w) or _inside(t, spans, "PER"):
             break
         # "и" between two people ends a role; inside one ("министр цифрового и технологического") it does not
@@ -255,7 +264,60 @@ def find_people(sent, text: str, blocked: list[tuple[int, int]]) -> list[Person]
         role = text[role_tokens[0].start - base: role_tokens[-1].stop - base] if role_tokens else None
         if role and role.count("«") > role.count("»"):  # "канал «Губернатор Прикамья Имя Фамилия»"
             role = role.rsplit("«", 1)[1].strip() or None
+        other = re.match(rf"^(?:{HEAD_TITLE})\s+и\s+", role or "", re.I)
+        if other and role:  # "губернатор и директор фонда Имя Фамилия": the first title is someone else's
+            role = role[other.end():] or None
         names = [(t.text, (t.feats or {}).get("Case")) for t in sp.tokens]
         role_start = role_tokens[0].start - base if role_tokens else s0
         people.append(Person(names, role_nominative(role) if role else None, s0, s1, role_start))
-    return people
+    people += _missed_people(sent, text, spans, people)
+    return sorted(people, key=lambda p: p.start)
+
+
+# a title word that makes "Title ... Имя Фамилия" a person even when the NER missed the name
+TITLE_WORD = re.compile(
+    r"^(?:губернатор|глав[аыеу]|раис|мэр|врио|аким|хоким|председател|президент|премьер|министр|ректор|"
+    r"директор|руководител|заместител|вице-|начальник|гендиректор|управляющ|генеральн|посол|консул|"
+    r"полпред|уполномоченн)",
+    re.I,
+)
+
+
+def _name_pair(first: str, last: str) -> bool:
+    """"Рустам Минниханов": a known first name and a word that can be a surname (not a common noun)."""
+    if not (first[:1].isupper() and last[:1].isupper() and first.isalpha() and last.replace("-", "").isalpha()):
+        return False
+    if not any("Name" in p.tag.grammemes for p in parses(first)):
+        return False
+    lp = parses(last)
+    if any({"Geox", "Orgn", "Name"} & p.tag.grammemes for p in lp):
+        return False
+    from .nlp import models
+
+    return any("Surn" in p.tag.grammemes for p in lp) or not models().vocab.word_is_known(last.lower())
+
+
+def _missed_people(sent, text: str, spans, people: list[Person]) -> list[Person]:
+    """Names right after a title that the NER did not tag ("Раис Республики Татарстан Рустам Минниханов")."""
+    base = sent.start
+    tokens = sent.tokens
+    out: list[Person] = []
+    for i in range(1, len(tokens) - 1):
+        a, b = tokens[i], tokens[i + 1]
+        if not _name_pair(a.text, b.text) or _inside(a, spans, "PER") or _inside(b, spans, "PER"):
+            continue
+        s0, s1 = a.start - base, b.stop - base
+        if any(p.start < s1 and s0 < p.end for p in people + out):
+            continue
+        if WITNESS.search(text[max(0, s0 - 80): s0]):
+            continue
+        role_tokens = _role_tokens(tokens, i, spans)
+        while role_tokens and (_inside(role_tokens[0], spans, "LOC") or MONTH_WORD.match(role_tokens[0].text.lower())
+                               or role_tokens[0].text in QUOTE_MARKS or role_tokens[0].text[:1].isdigit()):
+            role_tokens.pop(0)
+        if not role_tokens or not any(TITLE_WORD.match(t.text) for t in role_tokens):
+            continue
+        role = text[role_tokens[0].start - base: role_tokens[-1].stop - base]
+        names = [(t.text, (t.feats or {}).get("Case")) for t in (a, b)]
+        out.append(Person(names, role_nominative(role), s0, s1, role_tokens[0].start - base))
+    return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from . import gazetteer as gz
@@ -32,6 +32,10 @@ BACKGROUND = re.compile(
     re.I,
 )
 MENTIONS_DOC = re.compile(r"(?:соглашени|меморандум|договор|документ|дорожн\w+\s+карт|программ)\w*", re.I)
+# "общий объём инвестиций по двум соглашениям": a sum of several documents, not this one's
+SEVERAL_DOCS = re.compile(
+    r"\b(?:соглашени(?:ям|ях|й)|документ(?:ам|ах|ов)|договор(?:ам|ах|ов)|меморандум(?:ам|ах|ов))\b", re.I
+)
 WINDOW_AFTER = 4
 DEADLINE = re.compile(r"(?:\bдо|\bк|\bпо|не\s+позднее|срок\w*|течение|начиная\s+с|с)\s+$", re.I)
 
@@ -250,11 +254,26 @@ def extract(text: str, published: date | str | None = None) -> list[Agreement]:
             if g.item and not (a.partners or a.countries):
                 continue  # a numbered line that names no counterparty is no agreement of its own
             if a.regions or a.partners or a.countries:
+                if prev is not None and not explicit and _same_sides(art, g, a, prev):
+                    # "Кроме того, стороны подписали ...": the same people on the same occasion
+                    a = replace(a, signatories=a.signatories or list(prev.signatories), date=prev.date or a.date)
                 typed = any(x.doc_type for x in g.signings)
                 found.append(Found(a, umbrella=g.plural and not g.item, explicit_date=explicit, typed=typed,
                                    tally=all(x.tally for x in g.signings)))
                 prev = a
     return roundup(found)
+
+
+SIDES = re.compile(r"\bсторон(?:ы|ами)\b", re.I)
+
+
+def _same_sides(art: Article, g: Group, a: Agreement, prev: Agreement) -> bool:
+    """The sentences call the parties "стороны" and name the previous agreement's sides, nobody new."""
+    if not any(SIDES.search(art.texts[s.index]) for s in g.signings):
+        return False
+    if a.regions != prev.regions or not all(any(same_org(p, q) for q in prev.partners) for p in a.partners):
+        return False
+    return not a.signatories or {x.name for x in a.signatories} <= {x.name for x in prev.signatories}
 
 
 def _window_parties(art: Article, indices: list[int]) -> list[SentenceParties]:
@@ -268,7 +287,8 @@ def _assemble(art: Article, g: Group, prev: Agreement | None) -> list[Agreement]
     people = [person for p in g.parties for person in p.people]
     signatories = _signatories(people, art.known_names, art.full_names)
     doc_type = next((s.doc_type for s in g.signings if s.doc_type), "соглашение")
-    event = next((ev[0] for i in idx if (ev := art.events.get(i))), None)
+    # a title shortens the event ("на ПМЭФ"); the body names it in full
+    event = next((ev[0] for i in sorted(idx, key=lambda i: i == 0) if (ev := art.events.get(i))), None)
     when = _signing_date(art, g)[0]
     amount_sents = _amount_sentences(art, g)
     evidence = list(dict.fromkeys(art.texts[i] for i in idx))  # a title repeated in the body once
@@ -288,7 +308,8 @@ def _assemble(art: Article, g: Group, prev: Agreement | None) -> list[Agreement]
             out.append(Agreement(doc_type, regions, [partner], countries, shared + own, when, event, amount,
                                  evidence))
         return out
-    if not (plural and len(regions) >= 2):
+    if not (plural and len(regions) >= 2) or not (partners or countries):
+        # regions with no one else are each other's party: "Калужская и Тульская области подписали соглашения"
         amount = _first_amount(art.texts, amount_sents)
         return [Agreement(doc_type, regions, partners, countries, signatories, when, event, amount, evidence)]
 
@@ -327,7 +348,9 @@ def _parties(art: Article, g: Group, prev: Agreement | None) -> tuple[list[str],
             window_places += wp.location_regions
             if not regions and wp.regions:
                 regions = _uniq(wp.regions)
-            if not (partners or countries) and (wp.partners or wp.countries):
+            # a lead of several documents ("подписал два документа") takes no counterparty from a title
+            # that sums them up: its passages name each one's own
+            if not (partners or countries) and (wp.partners or wp.countries) and not g.plural:
                 partners = [Partner(n, tuple(a)) for n, a, _ in wp.partners[:1]]
                 countries = _uniq(wp.countries)
     if not regions:
@@ -381,7 +404,8 @@ def _amount_sentences(art: Article, g: Group) -> list[int]:
             if i not in scope:
                 scope.append(i)
     return sorted(i for i in scope if find_amounts(art.texts[i]) and (
-        i in idx or INVEST.search(art.texts[i]) or MENTIONS_DOC.search(art.texts[i])))
+        i in idx or ((INVEST.search(art.texts[i]) or MENTIONS_DOC.search(art.texts[i]))
+                     and (g.plural or not SEVERAL_DOCS.search(art.texts[i])))))
 
 
 def _role_region(role: str) -> str | None:

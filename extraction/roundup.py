@@ -38,17 +38,18 @@ def _add_people(people: list[Signatory], more: list[Signatory]) -> list[Signator
     return out
 
 
-def _lend(child: Found, lead: Found, take_people: bool) -> Agreement:
-    """The child's agreement completed by the lead: regions, lead-side signers, kind, date, event."""
+def _lend(child: Found, lead: Found, lead_amount: bool) -> Agreement:
+    """The child's agreement completed by the lead: regions, lead's signers, kind, date, event (and the
+    sum when the lead wrote it for this very partner)."""
     c, u = child.agreement, lead.agreement
     return replace(
         c,
         doc_type=c.doc_type if child.typed or not lead.typed else u.doc_type,
         regions=c.regions or u.regions,
-        signatories=_add_people(list(u.signatories), c.signatories) if take_people else c.signatories,
+        signatories=_add_people(list(u.signatories), c.signatories),
         date=u.date if u.date is not None and lead.explicit_date and not child.explicit_date else c.date,
         event=c.event or u.event,
-        amount=c.amount or (u.amount if take_people is False else None),
+        amount=c.amount or (u.amount if lead_amount else None),
         evidence=list(dict.fromkeys(u.evidence + c.evidence)),
     )
 
@@ -69,12 +70,15 @@ def roundup(found: list[Found]) -> list[Agreement]:
         if same:  # the lead split per partner already: one agreement, the passage completes it
             j = same[-1]
             used.add(j)
-            a = Found(_lend(a, found[j], take_people=True), False, a.explicit_date or found[j].explicit_date, True)
-        bare = [j for j in leads if not (found[j].agreement.partners or found[j].agreement.countries)]
+            a = Found(_lend(a, found[j], lead_amount=True), False, a.explicit_date or found[j].explicit_date, True)
+        # two regions with no one else are an agreement of their own, not a lead
+        bare = [j for j in leads if not (found[j].agreement.partners or found[j].agreement.countries)
+                and len(found[j].agreement.regions) <= 1]
         if bare:  # "губернатор подписал соглашения с тремя партнёрами": the region's side of each
             j = bare[-1]
             used.add(j)
-            a = Found(_lend(a, found[j], take_people=True), False, a.explicit_date or found[j].explicit_date, True)
+            # its sum, if any, is the total of all documents, not this one's
+            a = Found(_lend(a, found[j], lead_amount=False), False, a.explicit_date or found[j].explicit_date, True)
         out.append(a.agreement)
     # leads whose documents got no passage of their own stay as they are
     rest = [(k, f.agreement) for k, f in enumerate(found) if f.umbrella and k not in used and not f.tally]
@@ -95,10 +99,10 @@ def _head_again(agreements: list[Agreement]) -> list[Agreement]:
     """An agreement whose sentences name the region's head by title only gets that head from an earlier one."""
     out: list[Agreement] = []
     for a in agreements:
-        has_head = any(s.role and REGION_HEAD.search(s.role) for s in a.signatories)
+        has_head = any(s.role and REGION_HEAD.match(s.role) for s in a.signatories)
         if a.regions and not has_head and any(BARE_HEAD.search(e) for e in a.evidence):
             head = next((s for b in reversed(out) if b.regions == a.regions for s in b.signatories
-                         if s.role and REGION_HEAD.search(s.role)), None)
+                         if s.role and REGION_HEAD.match(s.role)), None)
             if head is not None:
                 a = replace(a, signatories=_add_people([head], a.signatories))
         out.append(a)

@@ -7,8 +7,7 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 if TYPE_CHECKING:
     from db.views import Page
@@ -62,8 +61,7 @@ class QueryStore:
 
 def encode_query(store: QueryStore, text: str, pack_probe: CallbackData) -> str:
     """The query itself when it fits into callback data, else a short key into the store."""
-    probe = pack_probe.model_copy(update={"q": text})
-    if ":" not in text and not text.startswith("#") and len(_packed(probe)) <= MAX_CALLBACK_BYTES:
+    if ":" not in text and not text.startswith("#") and _fits(pack_probe, text):
         return text
     return "#" + store.put(text)
 
@@ -75,55 +73,57 @@ def decode_query(store: QueryStore, q: str) -> str | None:
     return q
 
 
-def _packed(cb: CallbackData) -> bytes:
-    sep = cb.__separator__
-    parts = [cb.__prefix__, *(str(v) for v in cb.model_dump().values())]
-    return sep.join(parts).encode()
+def _fits(probe: CallbackData, text: str) -> bool:
+    """Whether `probe` with its field `q` set to `text` packs into at most 64 bytes."""
+    values = probe.model_dump() | {"q": text}
+    packed = probe.__separator__.join([probe.__prefix__, *(str(v) for v in values.values())])
+    return len(packed.encode()) <= MAX_CALLBACK_BYTES
+
+
+# Keyboards are built from aiogram's button and markup types directly: InlineKeyboardBuilder
+# deep-copies its whole markup on every added button (quadratic; ~50 µs a button), which was a
+# visible share of a lookup reply's CPU time.
+
+
+def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+
+def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
 def page_keyboard(
     page: Page, kind: str, query: str, store: QueryStore, *, cards: bool = True
 ) -> InlineKeyboardMarkup | None:
-    """Buttons for each agreement's full card plus previous/next page."""
-    kb = InlineKeyboardBuilder()
-    if cards:
-        for item in page.items:
-            kb.button(text=f"№{item.id} подробнее", callback_data=CardCB(id=item.id))
+    """Buttons for each agreement's full card (three a row) plus previous/next page (one row)."""
+    card_buttons = (
+        [_button(f"№{item.id} подробнее", CardCB(id=item.id)) for item in page.items] if cards else []
+    )
     q = encode_query(store, query, PageCB(k=kind, o=page.total + page.limit)) if kind != RECENT else ""
     nav = []
     if page.offset > 0:
-        nav.append(("« Назад", PageCB(k=kind, o=max(0, page.offset - page.limit), q=q)))
+        nav.append(_button("« Назад", PageCB(k=kind, o=max(0, page.offset - page.limit), q=q)))
     if page.offset + len(page.items) < page.total:
-        nav.append(("Дальше »", PageCB(k=kind, o=page.offset + page.limit, q=q)))
-    for text, cb in nav:
-        kb.button(text=text, callback_data=cb)
-    n_cards = len(page.items) if cards else 0
-    if n_cards + len(nav) == 0:
-        return None
-    layout = [min(n_cards, 3)] * (n_cards // 3) + ([n_cards % 3] if n_cards % 3 else [])
-    kb.adjust(*layout, max(1, len(nav)))
-    return kb.as_markup()
+        nav.append(_button("Дальше »", PageCB(k=kind, o=page.offset + page.limit, q=q)))
+    rows = _rows(card_buttons, 3) + ([nav] if nav else [])
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
 def cards_keyboard(ids: list[int]) -> InlineKeyboardMarkup | None:
     """Full-card buttons for a list of agreement ids (no paging)."""
     if not ids:
         return None
-    kb = InlineKeyboardBuilder()
-    for agreement_id in ids[:30]:
-        kb.button(text=f"№{agreement_id} подробнее", callback_data=CardCB(id=agreement_id))
-    kb.adjust(3)
-    return kb.as_markup()
+    buttons = [_button(f"№{agreement_id} подробнее", CardCB(id=agreement_id)) for agreement_id in ids[:30]]
+    return InlineKeyboardMarkup(inline_keyboard=_rows(buttons, 3))
 
 
 def suggestions_keyboard(kind: str, names: list[str], store: QueryStore) -> InlineKeyboardMarkup | None:
+    """One button a row per suggested name; pressing it runs the lookup for that name."""
     if not names:
         return None
-    kb = InlineKeyboardBuilder()
-    for name in names[:8]:
-        kb.button(
-            text=name[:60],
-            callback_data=SuggestCB(k=kind, q=encode_query(store, name, SuggestCB(k=kind, q=""))),
-        )
-    kb.adjust(1)
-    return kb.as_markup()
+    probe = SuggestCB(k=kind, q="")
+    buttons = [
+        _button(name[:60], SuggestCB(k=kind, q=encode_query(store, name, probe))) for name in names[:8]
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=_rows(buttons, 1))

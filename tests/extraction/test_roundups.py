@@ -116,6 +116,49 @@ TEXTS: dict[str, str] = {
         "«Сегодня мы подписали соглашение с компанией «Волгатранс» о строительстве логистического центра», "
         "— рассказал губернатор Ивановской области Станислав Воскресенский."
     ),
+    "signature_post": (
+        "Подписали сегодня с «Ростехом» соглашение о создании в регионе центра беспилотных авиасистем. "
+        "Инвестиции составят 3 млрд рублей.\n\nРаботаем дальше!\n\nГубернатор Курганской области Вадим Шумков"
+    ),
+    "regions_plural": (
+        "Губернаторы Липецкой и Воронежской областей Игорь Артамонов и Александр Гусев подписали "
+        "соглашения о сотрудничестве в сфере туризма и культуры."
+    ),
+    "regions_then_company": (
+        "Калужская и Тульская области подписали соглашения о сотрудничестве. Губернаторы Владислав Шапша и "
+        "Дмитрий Миляев подписали соглашения о туризме и культуре. Также подписано соглашение между "
+        "правительством Калужской области и ПАО «Ростелеком» о развитии связи."
+    ),
+    "chinese_official": (
+        "Заместитель мэра Москвы Наталья Сергунина и вице-губернатор провинции Цзянсу Ма Синьжуй подписали "
+        "меморандум о сотрудничестве в сфере туризма."
+    ),
+    "one_sentence_list": (
+        "В рамках форума подписаны соглашения: с ПАО «Апатит» — о строительстве нового производства "
+        "стоимостью 30 млрд рублей, с ВЭБ.РФ — о развитии Великого Новгорода. Документы подписали губернатор "
+        "Новгородской области Александр Дронов, председатель совета директоров «Апатита» Михаил Рыбников "
+        "и председатель ВЭБ.РФ Игорь Шувалов."
+    ),
+    "vice_governors": (
+        "На инвестиционном форуме Краснодарский край подписал два соглашения. Первое — с ООО «Кубань-Агро» "
+        "о строительстве тепличного комплекса; документ подписал вице-губернатор Александр Руппель. Второе — "
+        "с АО «Тандер» о строительстве склада; его подписал вице-губернатор Андрей Коробка. Общий объём "
+        "инвестиций по двум соглашениям — 12 млрд рублей."
+    ),
+    "head_and_director": (
+        "Глава Республики Калмыкия Бату Хасиков подписал соглашение с ПАО «Россети» о развитии сетей.\n\n"
+        "Кроме того, республика подписала меморандум с компанией «Энел Россия» о строительстве ветропарка. "
+        "Меморандум подписали глава республики и генеральный директор компании Стефано Конти."
+    ),
+    "event_named_like_a_country": (
+        "Тамбовская область заключила три соглашения на форуме «Россия»\n"
+        "Губернатор Тамбовской области Евгений Первышев на выставке-форуме «Россия» подписал три соглашения.\n"
+        "Первое соглашение — с Фондом развития промышленности. Со стороны фонда его подписал директор "
+        "Роман Петруценко.\n"
+        "Второе соглашение заключено с АНО «Агентство стратегических инициатив», документ подписала "
+        "генеральный директор Светлана Чупшева.\n"
+        "Читайте также:\nСбербанк и ВТБ подписали соглашения с Курской областью"
+    ),
     "habit": (
         "Регионы ежегодно подписывают соглашения с крупными компаниями. Губернатор Ивановской области "
         "Станислав Воскресенский рассказал о планах на год."
@@ -250,3 +293,61 @@ def test_names_declined_in_the_title_merge_with_their_passages() -> None:
 def test_speaker_of_a_quoted_we_signed_is_the_signer() -> None:
     (a,) = run("quoted_we")
     assert names(a) == {"Станислав Воскресенский"}
+
+
+def test_first_person_post_signed_at_the_end() -> None:
+    (a,) = run("signature_post")
+    assert [(s.name, s.role) for s in a.signatories] == [("Вадим Шумков", "губернатор Курганской области")]
+    assert [p.name for p in a.partners] == ["Ростех"]  # not a person's name declined
+    assert a.regions == ["Курганская область"]
+
+
+def test_two_regions_signing_several_documents_together_stay_one_party_pair() -> None:
+    (a,) = run("regions_plural")
+    assert a.regions == ["Липецкая область", "Воронежская область"] and a.partners == []
+    assert names(a) == {"Игорь Артамонов", "Александр Гусев"}
+
+
+def test_a_region_pair_is_no_lead_for_a_later_company_agreement() -> None:
+    pair, company = run("regions_then_company")
+    assert pair.regions == ["Калужская область", "Тульская область"] and pair.partners == []
+    assert company.regions == ["Калужская область"] and [p.name for p in company.partners] == ["Ростелеком"]
+
+
+def test_foreign_official_the_ner_took_for_a_place_is_a_signer() -> None:
+    (a,) = run("chinese_official")
+    assert [(s.name, s.role) for s in a.signatories] == [
+        ("Наталья Сергунина", "заместитель мэра Москвы"), ("Ма Синьжуй", "вице-губернатор провинции Цзянсу")]
+    assert a.countries == ["Китай"] and a.regions == ["Москва"]
+
+
+def test_one_sentence_list_gives_each_company_its_sum_and_its_signer() -> None:
+    found = by_partner("one_sentence_list")
+    assert set(found) == {"Апатит", "ВЭБ.РФ"}
+    assert names(found["Апатит"]) == {"Александр Дронов", "Михаил Рыбников"}
+    assert names(found["ВЭБ.РФ"]) == {"Александр Дронов", "Игорь Шувалов"}
+    shuvalov = next(s for s in found["ВЭБ.РФ"].signatories if s.name == "Игорь Шувалов")
+    assert shuvalov.role == "председатель ВЭБ.РФ"  # the dot inside the name does not end the role
+    assert found["Апатит"].amount == Amount(3e10, "RUB") and found["ВЭБ.РФ"].amount is None
+
+
+def test_total_of_several_documents_is_no_agreements_sum() -> None:
+    found = by_partner("vice_governors")
+    assert names(found["Кубань-Агро"]) == {"Александр Руппель"}
+    assert names(found["Тандер"]) == {"Андрей Коробка"}
+    assert all(a.amount is None for a in found.values())
+
+
+def test_head_by_title_next_to_another_signer() -> None:
+    found = by_partner("head_and_director")
+    konti = [(s.name, s.role) for s in found["Энел Россия"].signatories]
+    assert konti == [("Бату Хасиков", "глава Республики Калмыкия"), ("Стефано Конти", "генеральный директор компании")]
+    assert found["Энел Россия"].doc_type == "меморандум"
+
+
+def test_quoted_event_name_is_no_partner_and_related_links_no_agreements() -> None:
+    found = run("event_named_like_a_country")
+    assert len(found) == 2
+    assert all(a.regions == ["Тамбовская область"] for a in found)
+    assert all("Евгений Первышев" in names(a) for a in found)
+    assert not any(p.name == "Россия" for a in found for p in a.partners)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from extraction.author import first_person
+from extraction.cleaning import clean
+from extraction.events import find_event
 from extraction.models import Partner
-from extraction.orgs import _case_like, merge, same_org, split_name
+from extraction.orgs import _case_like, merge, nominative_head, same_org, split_name
 from extraction.parties import BRANCH, LATIN_AFTER_WITH, foreign_region
 from extraction.people import normalize_name
 from extraction.signing import detect
@@ -111,3 +113,43 @@ def test_one_word_name_in_two_cases_is_one_organization() -> None:
     assert not same_org(Partner("Газпром"), Partner("Газпромбанк"))
     assert not same_org(Partner("Татнефть"), Partner("Транснефть"))
     assert merge([Partner("Автодором"), Partner("Автодор", ("госкомпания «Автодор»",))])[0].name == "Автодор"
+
+
+@pytest.mark.parametrize(("word", "expected"), [("Ростехом", "Ростех"), ("Россетями", "Россети"), ("Росатома", "Росатом")])
+def test_organization_words_are_not_read_as_personal_names(word: str, expected: str) -> None:
+    assert nominative_head(word) == expected
+
+
+def test_a_named_branch_stands_for_its_company() -> None:
+    assert split_name("банка ВТБ")[0] == "ВТБ"
+    rest = "Курский филиал банка ВТБ"[BRANCH.match("Курский филиал банка ВТБ").end():]
+    assert rest == "банка ВТБ"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event"),
+    [
+        ("На Восточном экономическом форуме Камчатский край заключил соглашение.", "Восточный экономический форум"),
+        ("на Российском инвестиционном форуме три соглашения", "Российский инвестиционный форум"),
+        ("на форуме семейного бизнеса подписали", "форум семейного бизнеса"),
+        ("в рамках VII Российско-Китайского ЭКСПО в Харбине", "VII Российско-Китайское ЭКСПО"),
+    ],
+)
+def test_event_phrase_ends_before_the_subject_and_counts(sentence: str, event: str) -> None:
+    found = find_event(sentence)
+    assert found is not None and found[0] == event
+
+
+def test_title_ending_in_a_quoted_name_is_a_sentence_of_its_own() -> None:
+    lines = clean("Область подписала соглашения на форуме «Дельта»\nГубернатор подписал соглашения.").lines
+    assert lines[0] == "Область подписала соглашения на форуме «Дельта»."
+    assert clean("Он сказал: «Всё готово.»\nДалее.").lines[0] == "Он сказал: «Всё готово.»"
+
+
+def test_links_under_a_bare_read_also_line_are_dropped() -> None:
+    text = ("Губернатор подписал соглашение с компанией «Альфа» о строительстве завода в области.\n"
+            "Читайте также:\nБанк «Бета» подписал соглашение с соседней областью\nЕщё одна новость про завод\n"
+            "Завод начнёт работу в следующем году.")
+    lines = clean(text).lines
+    assert not any("Бета" in x or "Ещё одна" in x for x in lines)
+    assert lines[-1] == "Завод начнёт работу в следующем году."
