@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from aiogram import Bot, Dispatcher
     from aiogram.client.session.base import BaseSession
     from aiohttp import web
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 # Heavy imports (aiogram, aiohttp) live inside the functions: extraction workers are spawned
 # processes that re-import this module as __mp_main__, and they should start fast.
@@ -78,6 +80,19 @@ def make_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     )
 
 
+async def warm_up_lookups(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    """Load what the first lookups need (morphology dictionaries, gazetteer, name indexes) before
+    the first user comes, instead of stalling the event loop for a second on their query."""
+    from db import queries
+
+    try:
+        async with sessionmaker() as session:
+            await queries.by_region(session, "Калужская")
+            await queries.by_partner(session, "МТС")
+    except Exception:  # a cold cache is slower, not broken: start anyway
+        log.warning("lookup warm-up failed", exc_info=True)
+
+
 @contextlib.asynccontextmanager
 async def app_context(
     settings: Settings, session: BaseSession | None = None
@@ -95,6 +110,7 @@ async def app_context(
     pool = ExtractPool(settings.extract_workers)
     fetcher = Fetcher(settings.fetch_limits())
     bot: Bot | None = None
+    frozen = False
     warm_up = asyncio.create_task(pool.warm_up())  # load the models while migrations run
     try:
         await upgrade(engine)
@@ -106,8 +122,16 @@ async def app_context(
         dp["fetcher"] = fetcher
         dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
         bot = make_bot(settings, session)
+        await warm_up_lookups(sessionmaker)
+        # Everything loaded so far (gazetteer, name indexes, SQLAlchemy and aiogram models) lives as
+        # long as the bot: keep it out of the cyclic GC's full collections, which otherwise re-scan
+        # it all several times a minute under load.
+        gc.freeze()
+        frozen = True
         yield bot, dp
     finally:
+        if frozen:
+            gc.unfreeze()
         warm_up.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await warm_up

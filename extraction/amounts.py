@@ -16,12 +16,15 @@ _CUR = (
     r"белорусских\s+рубл(?:ей|я|ь)|бел\.\s*руб\.?|рубл(?:ей|я|ь)|руб\.?|р\.|"
     r"доллар(?:ов|а)?(?:\s+США)?|долл\.?|евро|юан(?:ей|я|ь)|тенге|сом(?:ов|а)?|"
     r"гривен|гривны|гривна|иен|йен|фунт(?:ов|а)?\s+стерлингов|"
-    r"RUB|USD|EUR|CNY|KZT|BYN|KGS|UZS|UAH"
+    r"RUB|USD|EUR|CNY|KZT|BYN|KGS|UZS|UAH|[₽$€¥£]"
 )
 PREFIX_CUR = {"$": "USD", "€": "EUR", "¥": "CNY", "₽": "RUB", "£": "GBP"}
 
 AMOUNT_RE = re.compile(
-    rf"(?P<pre>[$€¥₽£])\s?(?P<pnum>{_NUM})\s*(?P<pscale>{_SCALE})?"
+    # "1 млрд 200 млн рублей"
+    rf"(?P<bnum>\d+(?:[.,]\d+)?)\s*(?P<bscale>трлн\.?|млрд\.?|миллиард(?:а|ов)?)\s+(?P<snum>\d{{1,3}})\s*"
+    rf"(?P<sscale>млрд\.?|миллиард(?:а|ов)?|млн\.?|миллион(?:а|ов)?)\s*(?P<bcur>{_CUR})(?![а-яё])"
+    rf"|(?P<pre>[$€¥₽£])\s?(?P<pnum>{_NUM})\s*(?P<pscale>{_SCALE})?"
     rf"|(?:(?P<num>{_NUM})\s*)?(?P<scale>{_SCALE})\s*(?P<cur>{_CUR})(?![а-яё])"
     rf"|(?P<num2>{_NUM})\s*(?P<cur2>{_CUR})(?![а-яё])",
     re.I,
@@ -42,6 +45,8 @@ def _scale(word: str | None) -> float:
 
 
 def _currency(word: str) -> str:
+    if word in PREFIX_CUR:  # "5 млрд ₽": the sign written after the number
+        return PREFIX_CUR[word]
     w = word.lower()
     if w.startswith(("бел", "byn")):
         return "BYN"
@@ -85,7 +90,10 @@ def find_amounts(text: str) -> list[AmountMention]:
     """Every sum of money in `text`, in order."""
     out: list[AmountMention] = []
     for m in AMOUNT_RE.finditer(text):
-        if m["pre"]:
+        if m["bnum"]:
+            value = _number(m["bnum"]) * _scale(m["bscale"]) + _number(m["snum"]) * _scale(m["sscale"])
+            cur = _currency(m["bcur"])
+        elif m["pre"]:
             value = _number(m["pnum"]) * _scale(m["pscale"])
             cur = PREFIX_CUR[m["pre"]]
         elif m["scale"]:

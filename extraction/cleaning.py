@@ -49,6 +49,8 @@ DATELINE = re.compile(
     rf"^\s*(?:{TIME}[,\s]+)?(?P<d>{_DATE_ANY})(?:[,\s]+{TIME})?(?:\s*\|.*)?\s*(?P<rest>.*)$", re.I
 )
 INLINE_DATELINE = re.compile(rf"(?:(?:\s+[А-ЯЁA-Z]{{3,}})?\s*[|]\s*)?(?P<d>{_DATE_ANY}),?\s+{TIME}(?:\s*\|[^.]*)?", re.I)
+HASHTAGS_ONLY = re.compile(r"^(?:\s*[#@][\w.]+[\s,.;]*)+$")
+HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
 READ_ON_SITE = re.compile(r"^читать на сайте\s+[\w.-]+?\.(?:ru|net|com|org|info|рф|su|by|kz)(?=[А-ЯЁ\s]|$)", re.I)
 GLUED_SENTENCE = re.compile(r"([а-яё»)\"]{2})\.([А-ЯЁ])")
 WORD = re.compile(r"[А-Яа-яЁёA-Za-z0-9]+")
@@ -112,8 +114,9 @@ def clean(text: str) -> Cleaned:
                 break
             continue
         line = READ_ON_SITE.sub("", line).strip()
-        if DROP_LINE.match(line):
-            continue
+        if DROP_LINE.match(line) or HASHTAGS_ONLY.match(line):
+            continue  # a post's tag line ("#Курская_область #губернатор") names no one who signed
+        line = HASHTAG.sub(lambda m: m[1].replace("_", " "), line)
         pm = PUBLISHED.match(line)
         if pm and _first_date(line[pm.end():]):
             published = published or _first_date(line[pm.end():])

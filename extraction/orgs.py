@@ -44,6 +44,8 @@ def strip_noise(raw: str) -> str:
     s = TICKER_RE.sub("", raw)
     s = re.sub(r"\(\s*\)", "", s)
     s = re.sub(r"\s+", " ", s).strip(" ,.;:-–—|")
+    if s.count("«") > s.count("»") and s.endswith("»"):
+        s += "»" * (s.count("«") - s.count("»"))  # «НК «Роснефть»: nested quotes share the closing mark
     if s.count("«") != s.count("»"):
         s = s.replace("«", "").replace("»", "").strip()
     if s.count('"') % 2:
@@ -165,7 +167,7 @@ def split_name(raw: str) -> tuple[str, list[str]]:
     seen = {name.casefold()}
     uniq = []
     for a in aliases:
-        a = a.strip()
+        a = a.strip().replace("»»", "»")  # as Russian typography writes nested quotes
         if a and a.casefold() not in seen:
             seen.add(a.casefold())
             uniq.append(a)

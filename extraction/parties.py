@@ -50,7 +50,12 @@ DESCRIPTOR_QUOTED = re.compile(
     r"[Уу]ниверситет\w*|[Ии]нститут\w*|[Пп]латформ\w+)\s+[«\"][^«»\"]{2,60}[»\"]"
 )
 LEGAL_QUOTED = re.compile(LEGAL_RE.pattern + r"\s*[«\"][^«»\"]{2,60}[»\"]")
-FOREIGN_CITY = re.compile(r"(?:город\w*|провинци\w+|уезд\w*|округ\w*)\s+(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)")
+# a foreign unit by its kind and name: "индийского штата Гуджарат", "эмирата Шарджа (ОАЭ)", "земли Бавария"
+FOREIGN_CITY = re.compile(
+    r"(?<![а-яё])(?P<unit>город\w*|провинци\w+|уезд\w*|округ\w*|штат(?:а|е|у|ом)?|эмират\w*|префектур\w+|"
+    r"земл(?:я|и|е|ю|ей)|област(?:ь|и|ью)|кантон\w*|воеводств\w+|департамент\w*)\s+"
+    r"(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)(?![\w-])(?!\s+[А-ЯЁ][а-яё]+\s+[А-ЯЁ])"
+)
 REGIONAL_SIGNAL = re.compile(
     r"\b(?:губернатор\w*|врио|глав[аыуе]\s+(?:региона|области|края|республики)|правительств\w+\s+(?:региона|области|края|республики|города)|"
     r"администраци\w+\s+(?:региона|области|края|города)|наш\w*\s+регион\w*|регион\w*)\b",
@@ -218,6 +223,19 @@ FOREIGN_TITLE = re.compile(
 FOREIGN_NAME = re.compile(r"^\s+((?:[А-ЯЁ][а-яё]+)(?:\s+[А-ЯЁ][а-яё]+){1,2})(?=[\s,.]|$)")
 
 
+UD_CASE = {"nomn": "Nom", "gent": "Gen", "datv": "Dat", "accs": "Acc", "ablt": "Ins", "loct": "Loc"}
+
+
+def _title_case(word: str) -> str:
+    """The case of the title before a foreign name, which the name shares: "с хокимом ... Эркином Юлдашевым"."""
+    from .nlp import parses
+
+    ps = parses(word.lower())
+    if not ps:
+        return "Nom"
+    return next((UD_CASE[g] for g in UD_CASE if g in ps[0].tag.grammemes), "Nom")
+
+
 def _foreign_officials(text: str, out: SentenceParties) -> None:
     """"губернатор провинции Цзянсу Ма Синьжуй": a foreign official's name the NER took for a place."""
     for u in gz.find_foreign_units(text):
@@ -232,7 +250,8 @@ def _foreign_officials(text: str, out: SentenceParties) -> None:
         if words[-1].lower() in ("подписали", "подписал"):
             continue
         role_start = max(0, u.start - 60) + title.start()
-        out.people.append(Person([(w, "Nom") for w in words], role_nominative(text[role_start:u.end]), start,
+        case = _title_case(title[0].split()[0] if title[0].split() else "")
+        out.people.append(Person([(w, case) for w in words], role_nominative(text[role_start:u.end]), start,
                                  end, role_start))
 
 
@@ -245,6 +264,10 @@ def _foreign(text: str, role_spans: list[tuple[int, int]], out: SentenceParties)
             taken.append((u.start, u.end))
             continue  # "вчера в Минске": where, not who
         name, aliases = foreign_region(nominative_head(u.text))
+        kind = re.match(r"^\s+(област|провинци)\w*", text[u.end:])
+        if kind and " " not in name and name.endswith("ая"):
+            # "между Ярославской и Витебской областями": the shared noun belongs to the foreign unit too
+            name = f"{name} {'область' if kind[1] == 'област' else 'провинция'}"
         in_role = _overlaps((u.start, u.end), role_spans) or _person_after(text[u.end:])
         out.countries.append(u.country.name)
         if in_role:
@@ -263,11 +286,26 @@ def _foreign(text: str, role_spans: list[tuple[int, int]], out: SentenceParties)
             out.partners.append((name, [], False))
         taken.append(m.span())
     for m in FOREIGN_CITY.finditer(text):
+        if _overlaps(m.span(), taken) or gz.find_countries(m["name"]) or gz.find_regions(m["name"]):
+            continue
         before = text[max(0, m.start() - 25): m.start()]
         cs = [c for c in gz.find_countries(before) if c.kind == "adjective"]
-        if cs and not _overlaps(m.span(), taken):
-            out.partners.append((m["name"], [f"{before[cs[-1].start:].strip()} {m[0]}".strip()], False))
-            taken.append(m.span())
+        # or the state in the genitive or in brackets right after: "провинции Шаньси КНР", "(ОАЭ)"
+        after = re.match(r"^\s*\(?\s*([А-ЯЁ][\w-]*(?:\s+[А-ЯЁ][\w-]*)?)", text[m.end():])
+        ca = [c for c in gz.find_countries(after[1]) if c.kind != "adjective"] if after else []
+        if not cs and not ca:
+            continue
+        country = cs[-1].country.name if cs else ca[0].country.name
+        unit = f"{nominative_head(m['unit'])} {m['name']}"
+        in_role = _overlaps(m.span(), role_spans) or _person_after(text[m.end():])
+        if country not in out.countries:
+            out.countries.append(country)
+        if in_role:
+            out.foreign_bodies.append((m["name"], country))
+        else:
+            aliases = [unit] + ([f"{before[cs[-1].start:].strip()} {m[0]}".strip()] if cs else [])
+            out.partners.append((m["name"], aliases, False))
+        taken.append(m.span())
 
     return taken
 
@@ -312,9 +350,13 @@ def _organizations(text: str, spans, base: int, blocked: list[tuple[int, int]], 
             if not re.search(r"[«\"A-ZА-ЯЁ]", rest):
                 continue  # "филиала компании": the company is named elsewhere
             clean = rest
+        if re.match(r"^(?:[Пп]одписанн|[Зз]аключ[её]нн)", clean):
+            continue  # "Подписанное вчера соглашение": the NER took the participle for a name
         if not clean or STOP_ORG.match(LEGAL_RE.sub("", clean).strip(" «»\"")) or EVENT_WORD.search(clean):
             continue
         if ATTRIBUTION.search(text[max(0, a - 40): a]) or HELPER.search(text[max(0, a - 40): a]):
+            continue
+        if _content_object(text, a):
             continue
         before = text[max(0, a - 30): a]
         quoted = raw[:1] in "«\"" or bool(re.search(r"[«\"]\s*$", before))
@@ -325,6 +367,21 @@ def _organizations(text: str, spans, base: int, blocked: list[tuple[int, int]], 
         if re.fullmatch(r"[A-Z]{2,6}", clean) and re.search(r"(?:NYSE|MOEX|NASDAQ|LSE)", text[max(0, a - 12): a]):
             continue
         _classify_org(clean, text[b: b + 60], _overlaps((a, b), role_spans), out)
+
+
+# what a document provides for: "документ предусматривает модернизацию завода X": X is an object, not a side
+CONTENT = re.compile(
+    r"\b(?:предусматрива\w*|предполага\w*|направлен\w*\s+на|нацелен\w*\s+на|каса\w+ся|посвящ[её]н\w*|"
+    r"регламентиру\w*|определя\w*\s+порядок)",
+    re.I,
+)
+PARTY_CUE = re.compile(r"\b(?:подписал\w*|подписан\w*|заключ\w+|между|сторон\w*)\b", re.I)
+
+
+def _content_object(text: str, at: int) -> bool:
+    """The name stands in what the document provides for, after a content verb and before any new signing."""
+    found = list(CONTENT.finditer(text[:at]))
+    return bool(found) and not PARTY_CUE.search(text[found[-1].end(): at])
 
 
 def _foreign_body(name: str, country: str, in_role: bool, out: SentenceParties) -> None:

@@ -31,6 +31,11 @@ HEAD_TITLE = (r"(?:врио\s+)?(?:губернатор\w*|глав[аыеу])(?
 WE_SIGNED = re.compile(r"\b(?:мы|я)\s+(?:[а-яё]+\s+)?(?:подписал|заключил)\w*", re.I)
 
 
+OBLIQUE_SURNAME = (("овым", "ablt"), ("евым", "ablt"), ("ёвым", "ablt"), ("иным", "ablt"), ("ыным", "ablt"),
+                   ("ским", "ablt"), ("цким", "ablt"), ("скому", "datv"), ("цкому", "datv"), ("ову", "datv"),
+                   ("еву", "datv"), ("ину", "datv"))
+
+
 def _gender(first: str) -> str | None:
     for p in parses(first):
         if "Name" in p.tag.grammemes:
@@ -105,6 +110,12 @@ def normalize_name(tokens: list[tuple[str, str | None]], known: Iterable[str] = 
     if not words:
         return ""
     cases = [OBLIQUE.get(c or "", "nomn") for _, c in tokens]
+    if len(words) >= 2 and all(c == "nomn" for c in cases):
+        # the tagger said nominative, but no surname ends so in the nominative: "с хокимом Эркином Юлдашевым"
+        for end, case in OBLIQUE_SURNAME:
+            if words[-1].endswith(end):
+                cases = [case] * len(words)
+                break
     if len(words) == 1:
         first, rest = None, words
     else:
@@ -144,7 +155,11 @@ def role_nominative(role: str) -> str:
             break
         p = ps[0]
         g = p.tag.grammemes
-        if "ADVB" in g or w.lower() in ("временно", "исполняющий", "врио"):
+        if w.lower() in ("исполняющий", "исполняющего", "исполняющему", "исполняющим", "исполняющем"):
+            out.append("исполняющий")  # "исполняющего обязанности губернатора": the object stays as written
+            out.extend(words[i + 1:])
+            break
+        if "ADVB" in g or w.lower() in ("временно", "врио"):
             out.append(w.lower() if i == 0 else w)
             continue
         if "nomn" in g and not ({"gent", "datv", "ablt", "loct"} & g):
@@ -189,6 +204,12 @@ MONTH_WORD = re.compile(
 )
 
 
+def _place_word(word: str) -> bool:
+    """A capitalized place name the NER left untagged: "(в) Казани губернатор ..." starts no title."""
+    return word[:1].isupper() and len(word) > 2 and not word.isupper() and any(
+        "Geox" in p.tag.grammemes for p in parses(word)[:1])
+
+
 def _inside(t, spans, kind: str) -> bool:
     return any(p.start <= t.start < p.stop for p in spans if p.type == kind)
 
@@ -219,8 +240,8 @@ def _role_tokens(tokens, idx: int, spans) -> list:
         # "и" between two people ends a role; inside one ("министр цифрового и технологического") it does not
         if w == "и" and (j == 0 or _inside(tokens[j - 1], spans, "PER") or tokens[j - 1].text[:1].isupper()):
             break
-        if t.pos == "VERB" and (t.feats or {}).get("VerbForm") != "Part":
-            break
+        if (t.pos == "VERB" and (t.feats or {}).get("VerbForm") != "Part") or t.pos == "PRON":
+            break  # a finite verb, or a pronoun ("На ней губернатор ..."): the title starts after it
         role.insert(0, t)
         j -= 1
     return role
@@ -259,8 +280,15 @@ def find_people(sent, text: str, blocked: list[tuple[int, int]]) -> list[Person]
             or any(a < role_tokens[0].stop - base and role_tokens[0].start - base < b for a, b in blocked)
             or _inside(role_tokens[0], spans, "LOC")
             or MONTH_WORD.match(role_tokens[0].text.lower())
+            or _place_word(role_tokens[0].text)
         ):
             role_tokens.pop(0)
+        first = next((k for k, t in enumerate(role_tokens) if TITLE_WORD.match(t.text)), 0)
+        if first and all(_inside(t, spans, "ORG") or _inside(t, spans, "LOC") or _place_word(t.text)
+                         for t in role_tokens[:first]):
+            role_tokens = role_tokens[first:]  # "в Доме Правительства Раис ...": the place, then the title
+        while role_tokens and role_tokens[0].text.lower() in ("и", "а", "также", "затем", "потом", "далее"):
+            role_tokens.pop(0)  # "..., и Имя Фамилия": a conjunction, not a title
         role = text[role_tokens[0].start - base: role_tokens[-1].stop - base] if role_tokens else None
         if role and role.count("«") > role.count("»"):  # "канал «Губернатор Прикамья Имя Фамилия»"
             role = role.rsplit("«", 1)[1].strip() or None
@@ -271,7 +299,26 @@ def find_people(sent, text: str, blocked: list[tuple[int, int]]) -> list[Person]
         role_start = role_tokens[0].start - base if role_tokens else s0
         people.append(Person(names, role_nominative(role) if role else None, s0, s1, role_start))
     people += _missed_people(sent, text, spans, people)
+    for k, person in enumerate(people):
+        if person.role is None:
+            role = _apposition(text[person.end:])
+            if role:
+                people[k] = Person(person.name_tokens, role_nominative(role), person.start, person.end,
+                                   person.role_start)
     return sorted(people, key=lambda p: p.start)
+
+
+APPOSITION = re.compile(r"^\s*,\s*(?P<role>[^,;()]{3,120}?(?:\([^()]{1,40}\)[^,;()]{0,60}?)?)\s*(?:,|;|\.|$)")
+
+
+def _apposition(after: str) -> str | None:
+    """"Алексей Миллер, председатель правления ПАО «Газпром», и ...": a title written after the name."""
+    m = APPOSITION.match(after)
+    if not m or not TITLE_WORD.match(m["role"]):
+        return None
+    role = m["role"].strip()
+    verb = re.search(r"\s(?:подписал|заключил|поставил|скрепил)\w*", role)
+    return role[: verb.start()].strip() if verb else role
 
 
 # a title word that makes "Title ... Имя Фамилия" a person even when the NER missed the name
@@ -290,8 +337,10 @@ def _name_pair(first: str, last: str) -> bool:
     if not any("Name" in p.tag.grammemes for p in parses(first)):
         return False
     lp = parses(last)
-    if any({"Geox", "Orgn", "Name"} & p.tag.grammemes for p in lp):
+    if lp and {"Geox", "Orgn"} & lp[0].tag.grammemes:
         return False
+    if any("Name" in p.tag.grammemes and "sing" in p.tag.grammemes for p in lp):
+        return False  # two first names, or a first name and a patronymic-less word: not "Имя Фамилия"
     from .nlp import models
 
     return any("Surn" in p.tag.grammemes for p in lp) or not models().vocab.word_is_known(last.lower())
@@ -315,8 +364,10 @@ def _missed_people(sent, text: str, spans, people: list[Person]) -> list[Person]
         while role_tokens and (_inside(role_tokens[0], spans, "LOC") or MONTH_WORD.match(role_tokens[0].text.lower())
                                or role_tokens[0].text in QUOTE_MARKS or role_tokens[0].text[:1].isdigit()):
             role_tokens.pop(0)
-        if not role_tokens or not any(TITLE_WORD.match(t.text) for t in role_tokens):
+        first = next((k for k, t in enumerate(role_tokens) if TITLE_WORD.match(t.text)), None)
+        if first is None:
             continue
+        role_tokens = role_tokens[first:]  # "В Казани Раис ...": the place before the title is no part of it
         role = text[role_tokens[0].start - base: role_tokens[-1].stop - base]
         names = [(t.text, (t.feats or {}).get("Case")) for t in (a, b)]
         out.append(Person(names, role_nominative(role), s0, s1, role_tokens[0].start - base))

@@ -19,7 +19,7 @@ from .orgs import merge, same_org
 from .parties import SentenceParties, analyze_sentence
 from .people import normalize_name
 from .roundup import Found, roundup
-from .signing import Signing, detect
+from .signing import PAST_YEAR, Signing, detect
 
 INVEST = re.compile(
     r"(?:инвест\w*|(?:про)?финансир\w*|на\s+сумм\w+|оценива\w+\s+в|вложит\w*|вложат|вложен\w*|вкладыва\w*|направ(?:ит|ят|ить)|выдел(?:ит|ят|ить)|"
@@ -213,8 +213,8 @@ def extract(text: str, published: date | str | None = None) -> list[Agreement]:
         mine = [Partner(n, tuple(a)) for n, a, _ in p.partners]
         in_roundup = any(g.plural for g in groups)
         target: Group | None = None
-        if s.item:
-            pass  # "Второе — с АО «Б»": a new agreement of a roundup
+        if s.item or s.recalled:
+            pass  # "Второе — с АО «Б»": a new agreement of a roundup; a recalled one is its own too
         elif groups and (s.anaphoric or s.doc_type is None) and _continues(groups[-1], s, mine, in_roundup):
             target = groups[-1]
         else:
@@ -374,6 +374,12 @@ def _signing_date(art: Article, g: Group) -> tuple[PartialDate | None, bool]:
     idx = [s.index for s in g.signings]
     when: PartialDate | None = None
     relative: PartialDate | None = None
+    if any(s.recalled for s in g.signings):
+        # a signing recalled from an earlier year: that year, never the publication date
+        years = [m for s in g.signings if (m := PAST_YEAR.search(art.texts[s.index]))]
+        last = art.ref.year - 1 if art.ref is not None and art.ref.year else None
+        year = next((int(m["year"]) if m["year"] else last for m in years), None)
+        return (PartialDate(year, None, None) if year else None), True
     for i in idx + [w.index for w in g.weak]:
         t = art.texts[i]
         for m in find_dates(t):
@@ -385,11 +391,36 @@ def _signing_date(art: Article, g: Group) -> tuple[PartialDate | None, bool]:
                 relative = resolve(m, art.ref)
     if when is None:
         when = relative
+    if when is None and ON_THAT_OCCASION.match(art.texts[idx[0]]) and idx[0] > 0:
+        # "Вчера открылся форум. В ходе форума ... подписали": the occasion's date is the signing's
+        others = {x.index for g2 in art.groups if g2 is not g for x in g2.signings}
+        if idx[0] - 1 not in others:
+            when = _sentence_date(art, idx[0] - 1)
     explicit = when is not None
     # a signing reported as news happened on the publication date; one recalled in a quote did not
     if when is None and not all(art.in_quote(s) for s in g.signings):
         when = art.ref
     return when, explicit
+
+
+# a signing sentence that points back at the occasion the previous sentence dated
+ON_THAT_OCCASION = re.compile(
+    r"^\s*(?:на\s+(?:нём|нем|ней|них)|там\s+же|тогда\s+же|в\s+тот\s+же\s+день|"
+    r"(?:в\s+ходе|в\s+рамках|во\s+время|на\s+полях|по\s+итогам)\s+(?:эт\w+\s+)?"
+    r"(?:форума|мероприятия|визита|встречи|сессии|выставки|конференции|переговоров|совещания|заседания))\b",
+    re.I,
+)
+
+
+def _sentence_date(art: Article, i: int) -> PartialDate | None:
+    """The first date of sentence `i` that is not a term, explicit or relative."""
+    t = art.texts[i]
+    for m in find_dates(t):
+        if DEADLINE.search(t[max(0, m.start - 20): m.start]):
+            continue
+        if (m.value is not None and m.value.month is not None) or m.relative:
+            return resolve(m, art.ref)
+    return None
 
 
 def _amount_sentences(art: Article, g: Group) -> list[int]:

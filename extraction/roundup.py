@@ -79,6 +79,10 @@ def roundup(found: list[Found]) -> list[Agreement]:
             used.add(j)
             # its sum, if any, is the total of all documents, not this one's
             a = Found(_lend(a, found[j], lead_amount=False), False, a.explicit_date or found[j].explicit_date, True)
+        dated = [j for j in leads if found[j].explicit_date and found[j].agreement.date is not None]
+        if not a.explicit_date and dated:
+            # "Вчера ... подписал два документа. ... Также X и Y подписали ...": the lead's day is every passage's
+            a = Found(replace(a.agreement, date=found[dated[-1]].agreement.date), False, True, a.typed)
         out.append(a.agreement)
     # leads whose documents got no passage of their own stay as they are
     rest = [(k, f.agreement) for k, f in enumerate(found) if f.umbrella and k not in used and not f.tally]

@@ -50,7 +50,8 @@ PLURAL_OBJECT = re.compile(r"^\s+(?:[\w-]+\s+){0,3}(?:соглашения|ме�
 # one item of a roundup: "Первое — с ПАО «А».", "Вторым документом стало ...", "2) С VK — подписали ..."
 ITEM = re.compile(
     r"^\W{0,6}?(?:(?:перв|втор|трет|четв[её]рт|пят|шест|седьм)(?:ое|ой|ый|ий|ым|им|ая|ье|ьим|ьей|ья)\b"
-    r"(?:\s+(?:соглашени|меморандум|договор|документ)\w*|(?=\s*(?:[—–:-]|со?\s)))|\d[.)]|\d\ufe0f?\u20e3)",
+    r"(?:(?:\s+(?:стал[оаи]?|был[оаи]?))?\s+(?:соглашени|меморандум|договор|документ)\w*|(?=\s*(?:[—–:-]|со?\s)))"
+    r"|\d[.)]|\d\ufe0f?\u20e3)",
     re.I,
 )
 HISTORY = re.compile(r"\b(?:19|20)\d\d\s+год|\bранее\b|\bпрошл\w+\s+год", re.I)
@@ -64,6 +65,10 @@ WEAK = re.compile(r"подписани|подписанн|подписав", re.
 # "кроме того, подписано ...": another document than the one just reported ("ещё одно" is not: it
 # usually compares with earlier news)
 ADDITIVE = re.compile(r"\b(?:кроме\s+того|также|помимо\s+(?:этого|того)|второе|другое|общее|отдельное)\b", re.I)
+
+
+# the year a recalled signing happened: "было подписано в 2016 году", "в 2018 году стороны подписали"
+PAST_YEAR = re.compile(r"\bв\s+(?:(?P<year>(?:19|20)\d\d)\s+(?:год[уа]?|г\.)|(?P<last>прошлом)\s+году)", re.I)
 
 
 @dataclass(slots=True)
@@ -82,6 +87,7 @@ class Signing:
     tally: bool = False  # "подписал 15 соглашений": several documents counted, none reported by itself
     plural_ref: bool = False  # speaks of the documents together: "документы подписал ..."
     between: bool = False  # names its own sides: "соглашение ... между министерством А и министерством Б"
+    recalled: bool = False  # background with its own year: "Напомним, соглашение ... подписано в 2016 году"
 
 
 def _topic_noun(rest: str) -> str | None:
@@ -114,8 +120,10 @@ def detect(sentence: str, index: int, follows_signing: bool = False, after_plura
     After a signing of several documents (`after_plural`), an ordinal or numbered item ("Второе — с ...")
     reports one of them.
     """
-    if BACKGROUND.match(sentence) or TOTAL.search(sentence):
+    if TOTAL.search(sentence):
         return None
+    if BACKGROUND.match(sentence):
+        return _recalled(sentence, index)
     item = ITEM.match(sentence)
     if item and HISTORY.search(sentence):
         item = None  # "Первое соглашение было подписано в 2015 году": history, not a passage of this roundup
@@ -169,3 +177,17 @@ def detect(sentence: str, index: int, follows_signing: bool = False, after_plura
         tally=tally,
         plural_ref=bool(re.search(r"\b(?:документы|соглашения|меморандумы|договоры)\b", sentence, re.I)),
     )
+
+
+def _recalled(sentence: str, index: int) -> Signing | None:
+    """A background sentence reporting one document signed in a named year is an agreement of its own;
+    counted ("подписано 50 документов") or undated recollections are not."""
+    body = BACKGROUND.sub("", sentence, count=1)
+    if not PAST_YEAR.search(body):
+        return None
+    found = detect(body, index)
+    if found is None or found.doc_type is None or found.plural or found.tally:
+        return None
+    found.recalled = True
+    found.additive = True
+    return found

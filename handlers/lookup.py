@@ -24,6 +24,7 @@ from handlers.keyboards import (
     page_keyboard,
     suggestions_keyboard,
 )
+from handlers.middlewares import release
 from handlers.state import LastResult, LastResults
 
 router = Router(name="lookup")
@@ -72,6 +73,7 @@ async def show(
         lookup = await finder(session, query, offset=offset, limit=PAGE_SIZE)
         page = lookup.page
         if not page.items:
+            await release(session)
             await _nothing_found(
                 bot, chat_id, kind, query, lookup.matched, lookup.suggestions, qstore, offset
             )
@@ -82,6 +84,7 @@ async def show(
     elif kind == SEARCH:
         page = await queries.search(session, query, offset=offset, limit=PAGE_SIZE)
         if not page.items:
+            await release(session)
             text = f"По запросу «{q(query, 100)}» ничего не нашлось."
             if offset:
                 text = "Больше результатов нет."
@@ -91,9 +94,11 @@ async def show(
     else:
         page = await queries.recent(session, offset=offset, limit=PAGE_SIZE)
         if not page.items:
+            await release(session)
             await bot.send_message(chat_id, "В базе пока нет соглашений.")
             return
         header = f"<b>Последние соглашения</b>\nВсего в базе: {page.total}."
+    await release(session)
     header += _range(page.offset, len(page.items), page.total)
     last_results.set(user_id, LastResult(kind=kind, query=query))
     parts = [header, *(short_card(item) for item in page.items)]

@@ -16,6 +16,7 @@ from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, TelegramObject, Update, User
+from sqlalchemy.ext.asyncio import AsyncSession
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,8 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 class DbSessionMiddleware(BaseMiddleware):
     """One AsyncSession per update, as `session` in handler data; closed when the update is done.
 
-    The session connects lazily, so updates that never touch the base cost nothing.
+    The session connects lazily, so updates that never touch the base cost nothing; handlers that
+    are done with the base before talking to Telegram call `release` to free the connection early.
     """
 
     def __init__(self, sessionmaker: Any) -> None:
@@ -37,6 +39,16 @@ class DbSessionMiddleware(BaseMiddleware):
         async with self.sessionmaker() as session:
             data["session"] = session
             return await handler(event, data)
+
+
+async def release(session: AsyncSession) -> None:
+    """Hand the session's connection back to the pool now, before slow Telegram calls.
+
+    Otherwise every update holds a pooled connection while its replies go out, and many
+    concurrent users overflow the pool (a new SQLite connection and thread each time).
+    The session stays usable: it reconnects if a handler queries again.
+    """
+    await session.close()
 
 
 @dataclass(slots=True)

@@ -216,11 +216,12 @@ async def test_unknown_command_and_unsupported_content(app: App, uid: int) -> No
     await app.fake.send_command(uid, "/frobnicate")
     [reply] = await app.fake.wait_for(uid)
     assert "Не знаю такой команды" in reply.text
-    app.fake._user_message(uid, sticker={"file_id": "s1", "file_unique_id": "s1", "type": "regular",
-                                         "width": 512, "height": 512, "is_animated": False, "is_video": False})  # fmt: skip
+    sticker_obj = {"file_id": "s1", "file_unique_id": "s1", "type": "regular",
+                   "width": 512, "height": 512, "is_animated": False, "is_video": False}  # fmt: skip
+    await app.fake.send_message(uid, sticker=sticker_obj)
     [sticker] = await app.fake.wait_for(uid)
     assert "не понимаю" in sticker.text
-    app.fake._user_message(uid, voice={"file_id": "v1", "file_unique_id": "v1", "duration": 3})
+    await app.fake.send_message(uid, voice={"file_id": "v1", "file_unique_id": "v1", "duration": 3})
     [voice] = await app.fake.wait_for(uid)
     assert "не понимаю" in voice.text
     await app.fake.send_photo(uid)
