@@ -77,6 +77,17 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    # Lookups run without BEGIN, yet every session end and pool return still sends ROLLBACK through
+    # aiosqlite's thread: skip it when the connection has no open transaction.
+    dialect = engine.sync_engine.dialect
+    rollback = dialect.do_rollback
+
+    def _do_rollback(dbapi_connection: Any) -> None:
+        if dbapi_connection.driver_connection.in_transaction:
+            rollback(dbapi_connection)
+
+    dialect.do_rollback = _do_rollback  # type: ignore[method-assign]
+
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
         options = conn.get_execution_options()

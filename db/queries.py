@@ -50,7 +50,8 @@ async def _paged(session: AsyncSession, ids_q: Select, count_q: Select, offset: 
     )
     rows = (await session.execute(q)).all()
     if not rows:
-        total = int((await session.execute(count_q)).scalar_one())
+        # An empty first page means nothing matches; past the end, the total is still wanted.
+        total = int((await session.execute(count_q)).scalar_one()) if offset else 0
         return Page([], total, offset, limit)
     return Page(await views_from_rows(session, rows), int(rows[0].total), offset, limit)
 
@@ -90,6 +91,8 @@ async def _linked_page(session: AsyncSession, targets: list[Target], offset: int
         rows = (await session.execute(_SINGLE[kind], params)).all()
         if rows:
             return Page(await views_from_rows(session, rows), int(rows[0].total), offset, limit)
+        if not offset:
+            return Page([], 0, offset, limit)
         table, column = _LINKS[kind]
         count_q = select(func.count()).select_from(table).where(column == target_id)
         return Page([], int((await session.execute(count_q)).scalar_one()), offset, limit)
@@ -158,6 +161,8 @@ async def search(session: AsyncSession, text: str, offset: int = 0, limit: int =
     )
     rows = (await session.execute(q)).all()
     if not rows:
+        if not offset:
+            return Page([], 0, offset, limit)
         total = (await session.execute(select(func.count()).select_from(A).where(*cond))).scalar_one()
         return Page([], int(total), offset, limit)
     return Page(await load_views(session, [r.id for r in rows]), int(rows[0].total), offset, limit)
