@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from .nlp import parses
 from .people import Person, find_people
 
 FIRST_PERSON = re.compile(
@@ -14,9 +15,39 @@ FIRST_PERSON = re.compile(
 )
 
 
+# the words before a bare verb: "Сегодня на Восточном экономическом форуме подписал ..."
+# singular only: "В Кремле подписали соглашение" is the impersonal news "they", not the writer
+LEAD_TO_VERB = re.compile(r"^\W*(?P<lead>[^.!?«»\"]{0,100}?)\s*\b(?:подписала?|заключила?)\b", re.I)
+FUNCTION_TAGS = {"ADVB", "PREP", "CONJ", "PRCL", "NUMR", "PRED"}
+
+
 def first_person(sentence: str) -> bool:
     """The writer reports their own signing: no subject before the verb, or "я"/"мы"."""
-    return bool(FIRST_PERSON.search(sentence))
+    if FIRST_PERSON.search(sentence):
+        return True
+    m = LEAD_TO_VERB.match(sentence)
+    return bool(m) and _no_subject(m["lead"])
+
+
+def _no_subject(lead: str) -> bool:
+    """Adverbs and prepositional phrases only: every word that could be a nominative subject follows a
+    preposition as part of its object ("на Восточном экономическом форуме", "в ходе визита")."""
+    in_phrase = False
+    for w in re.findall(r"[А-Яа-яЁёA-Za-z0-9.-]+", lead):
+        ps = parses(w.lower()) if re.match(r"^[А-Яа-яЁё-]+$", w) else ()
+        first = ps[0].tag.grammemes if ps else set()
+        if "PREP" in first:
+            in_phrase = True
+            continue
+        if FUNCTION_TAGS & first and not in_phrase:
+            continue
+        if in_phrase:
+            if not ps or "NOUN" in first or w.isupper():
+                in_phrase = False  # the head noun (or an abbreviation: "на ВЭФ") closes the phrase
+            continue
+        if not ps or any("nomn" in p.tag.grammemes for p in ps):
+            return False  # a name, an abbreviation or a noun that may be the subject: "МТС", "губернатор"
+    return True
 
 
 def find_author(sents: list, texts: list[str], before: int) -> Person | None:

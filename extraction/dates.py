@@ -39,8 +39,11 @@ WEEKDAYS = {
     "понедельник": 0, "вторник": 1, "сред": 2, "четверг": 3, "пятниц": 4, "суббот": 5, "воскресень": 6,
 }
 WEEKDAY_RE = re.compile(
-    r"\b(?:в|во)\s+(понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)\b", re.I
+    r"\b(?:в|во)\s+((?:(?:минувш|прошл|прошедш)(?:ий|ый|ую|ее|ое)\s+)?"
+    r"(?:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье))\b",
+    re.I,
 )
+PAST_WEEKDAY = re.compile(r"^(?:минувш|прошл|прошедш)\w*\s+")
 RELATIVE_RE = re.compile(r"\b(сегодня|вчера|позавчера|накануне)\b", re.I)
 
 
@@ -108,7 +111,7 @@ def find_dates(text: str) -> list[DateMention]:
     for m in RELATIVE_RE.finditer(text):
         found.append(DateMention(m.start(), m.end(), None, m[1].lower()))
     for m in WEEKDAY_RE.finditer(text):
-        found.append(DateMention(m.start(), m.end(), None, m[1].lower()))
+        found.append(DateMention(m.start(), m.end(), None, " ".join(m[1].lower().split())))
     return sorted(found, key=lambda d: d.start)
 
 
@@ -143,11 +146,14 @@ def resolve(mention: DateMention, ref: PartialDate | None) -> PartialDate | None
         return _from(full - timedelta(days=1)) if full else None
     if word == "позавчера":
         return _from(full - timedelta(days=2)) if full else None
+    past = PAST_WEEKDAY.match(word)
+    day = word[past.end():] if past else word
     for stem, wd in WEEKDAYS.items():
-        if word.startswith(stem):
+        if day.startswith(stem):
             if not full:
                 return None
-            back = (full.weekday() - wd) % 7
+            # the latest such weekday on or before the publication; "в минувшую пятницу": strictly before
+            back = (full.weekday() - wd) % 7 or (7 if past else 0)
             return _from(full - timedelta(days=back))
     return None
 

@@ -412,6 +412,8 @@ _ALL_PLURAL_HEADS = frozenset().union(*_PLURAL_HEADS.values())
 _COORD_SEPARATORS = frozenset({"и", ","})
 # Capitals that are more often a person's name than a city in running text ("Владимир Путин").
 _AMBIGUOUS_CAPITALS = frozenset({"Владимир", "Киров"})
+# region abbreviations that are also legal forms of companies ("НАО" = непубличное акционерное общество)
+_LEGAL_FORM_ALIASES = frozenset({"НАО"})
 
 
 class _Index:
@@ -570,6 +572,8 @@ def find_regions(text: str, *, adjectives: bool = False) -> list[RegionMention]:
     hits = index.regions.scan(tokens, blocked=blocked)
     for a, b, pat in hits:
         start, end, surface = _span(text, tokens, a, b)
+        if surface in _LEGAL_FORM_ALIASES and re.match(r"\s*[«\"“„]", text[end:]):
+            continue  # "НАО «Завод»": a company's legal form, not the Nenets okrug
         mentions.append(RegionMention(pat.payload, start, end, surface, pat.kind))
     if adjectives:
         blocked |= _blocked_by(hits)

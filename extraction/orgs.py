@@ -31,6 +31,12 @@ GOVERNANCE_RE = re.compile(r"^(?:[Пп]равлени[яеюм]\w*|[Сс]ове�
 # "Минприроды", "Минкультуры", "Минобрнауки": the genitive is inside the word, it never declines
 INDECLINABLE_MIN = re.compile(r"^Мин[а-яё]+[ыи]$")
 QUOTES = "«»\"“”„'"
+# a holding's short name drops the group word: "СИБУР Холдинг", "Т Плюс Групп", "Segezha Group"
+# (only after a name in capitals or Latin letters: "Объединенный холдинг" keeps its noun)
+GROUP_TAIL = re.compile(
+    r"^(?P<core>(?:[A-ZА-ЯЁ]{2,}|[A-Z][A-Za-z]+)(?:[\s-]+(?:[A-ZА-ЯЁ]{2,}|[A-Z][A-Za-z]+))*)\s+"
+    r"(?:[Хх]олдинг|Групп|Group|Holding)$"
+)
 
 
 def is_abbreviation(word: str) -> bool:
@@ -162,6 +168,10 @@ def split_name(raw: str) -> tuple[str, list[str]]:
         if LEGAL_RE.search(s) or name != s:
             aliases.append(nominative_head(s) if not LEGAL_RE.match(s) else s)
     name = LEGAL_RE.sub("", name).strip(" " + QUOTES) or name
+    group = GROUP_TAIL.match(name)
+    if group:  # "СИБУР Холдинг": a user types "СИБУР"; the full spelling stays an alias
+        aliases.append(name)
+        name = group["core"]
     if abbr:
         aliases.append(f"{name} ({abbr[1]})")
     seen = {name.casefold()}
@@ -189,6 +199,20 @@ def _abbreviation(name: str) -> str:
     return "".join(w[0] for w in re.findall(r"[А-ЯЁA-Zа-яёa-z]+", name) if len(w) > 2).upper()
 
 
+def _abbreviates(short: str, full: str) -> bool:
+    """"РЖД" for "Российские железные дороги"; also the initials of the name's core, which drops a
+    leading status or a trailing addition: "ТПУ" for "Национальный исследовательский Томский
+    политехнический университет", "КРДВ" for "Корпорация развития Дальнего Востока и Арктики"."""
+    if not (short.isupper() and len(short) >= 2):
+        return False
+    initials = _abbreviation(full)
+    if short == initials:
+        return True
+    if len(short) < 3 or len(initials) <= len(short):
+        return False  # a partial match needs three letters and a longer name
+    return initials.startswith(short) or initials.endswith(short)
+
+
 def _inflected(x: str, y: str) -> bool:
     """One word written in two cases: "Автодор" / "Автодором", "Россети" / "Россетями"."""
     if " " in x or " " in y:
@@ -214,11 +238,29 @@ def same_org(a: Partner, b: Partner) -> bool:
             short, long_ = (wx, wy) if len(wx) <= len(wy) else (wy, wx)
             if long_[: len(short)] == short and len(short[0]) >= 4:  # "Почта" / "Почта России"
                 return True
-            if x.isupper() and len(x) >= 2 and x == _abbreviation(y):
-                return True
-            if y.isupper() and len(y) >= 2 and y == _abbreviation(x):
+            if _abbreviates(x, y) or _abbreviates(y, x):
                 return True
     return False
+
+
+def prefer_short(partners: list[Partner], text: str) -> list[Partner]:
+    """The abbreviation the article keeps using ("КРДВ", "ТПУ") is the name a user types; the full name
+    it stands for stays an alias. Initials the text writes ("РЖД" for "Российские железные дороги") join
+    the aliases."""
+    out = []
+    for p in partners:
+        short = [a for a in p.aliases if " " not in a and a.isupper() and is_abbreviation(a) and len(a) <= 6]
+        initials = _abbreviation(p.name)
+        if len(initials) >= 3 and " " in p.name and initials not in short:
+            short.append(initials)
+        uses = {a: len(re.findall(rf"(?<![\w-]){re.escape(a)}(?![\w-])", text)) for a in short}
+        if uses.get(initials) and initials not in p.aliases:
+            p = Partner(p.name, (*p.aliases, initials))
+        best = max(short, key=lambda a: uses[a], default=None)
+        if best is not None and uses[best] >= 2 and not is_abbreviation(p.name):
+            p = Partner(best, (p.name, *(a for a in p.aliases if a != best)))
+        out.append(p)
+    return out
 
 
 def merge(partners: list[Partner]) -> list[Partner]:

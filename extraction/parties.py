@@ -356,7 +356,7 @@ def _organizations(text: str, spans, base: int, blocked: list[tuple[int, int]], 
             continue
         if ATTRIBUTION.search(text[max(0, a - 40): a]) or HELPER.search(text[max(0, a - 40): a]):
             continue
-        if _content_object(text, a):
+        if _content_object(text, a) or _topic_object(text, a):
             continue
         before = text[max(0, a - 30): a]
         quoted = raw[:1] in "«\"" or bool(re.search(r"[«\"]\s*$", before))
@@ -376,6 +376,26 @@ CONTENT = re.compile(
     re.I,
 )
 PARTY_CUE = re.compile(r"\b(?:подписал\w*|подписан\w*|заключ\w+|между|сторон\w*)\b", re.I)
+
+
+# "соглашение о развитии платформы «Госуслуги»": a product or programme named in the document's topic
+DOC_WORD_RE = re.compile(r"\b(?:соглашени|меморандум|договор|документ)\w*", re.I)
+TOPIC_PREP = re.compile(r"\b(?:о|об)\s", re.I)
+OBJECT_NOUN = re.compile(r"\b(?:платформ|проект|программ|систем|сервис|портал|приложени|бренд)\w*\s*[«\"]?\s*$", re.I)
+OBJECT_HEAD = re.compile(r"(?:платформ|проект|программ|систем|сервис|портал|приложени|бренд)\w*\s+[«\"]", re.I)
+SIDE_CUE = re.compile(r"\b(?:с|со|между)\s", re.I)
+
+
+def _topic_object(text: str, at: int) -> bool:
+    """The name follows a product noun inside the topic phrase, with no new side introduced since."""
+    docs = list(DOC_WORD_RE.finditer(text[:at]))
+    if not docs or not (OBJECT_NOUN.search(text[max(0, at - 40): at]) or OBJECT_HEAD.match(text[at:])):
+        return False
+    topics = list(TOPIC_PREP.finditer(text, docs[-1].end(), at))
+    if not topics:
+        return False
+    between = text[topics[-1].end(): at]
+    return not SIDE_CUE.search(between) and not PARTY_CUE.search(between)
 
 
 def _content_object(text: str, at: int) -> bool:

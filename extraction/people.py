@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from . import gazetteer as gz
 from .nlp import inflect, parses
 
 OBLIQUE = {"Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}
@@ -256,10 +257,13 @@ def find_people(sent, text: str, blocked: list[tuple[int, int]]) -> list[Person]
     people: list[Person] = []
     spans = sorted(sent.spans, key=lambda s: s.start)
     tokens = sent.tokens
+    places = _place_spans(text)
     for sp in spans:
         if sp.type != "PER":
             continue
         s0, s1 = sp.start - base, sp.stop - base
+        if any(a <= s0 and s1 <= b for a, b in places):
+            continue  # "Республики Марий Эл": a tagger's person inside a region's or a country's name
         if WITNESS.search(text[max(0, s0 - 80): s0]):
             continue
         if SPEAKER.search(text[max(0, s0 - 80): s0]) and not re.search(r"подпис|заключ", text[s1:], re.I) \
@@ -298,7 +302,7 @@ def find_people(sent, text: str, blocked: list[tuple[int, int]]) -> list[Person]
         names = [(t.text, (t.feats or {}).get("Case")) for t in sp.tokens]
         role_start = role_tokens[0].start - base if role_tokens else s0
         people.append(Person(names, role_nominative(role) if role else None, s0, s1, role_start))
-    people += _missed_people(sent, text, spans, people)
+    people += _missed_people(sent, text, spans, people, places)
     for k, person in enumerate(people):
         if person.role is None:
             role = _apposition(text[person.end:])
@@ -306,6 +310,11 @@ def find_people(sent, text: str, blocked: list[tuple[int, int]]) -> list[Person]
                 people[k] = Person(person.name_tokens, role_nominative(role), person.start, person.end,
                                    person.role_start)
     return sorted(people, key=lambda p: p.start)
+
+
+def _place_spans(text: str) -> list[tuple[int, int]]:
+    """Where the sentence names a Russian region or a foreign state."""
+    return [(m.start, m.end) for m in gz.find_regions(text)] + [(m.start, m.end) for m in gz.find_countries(text)]
 
 
 APPOSITION = re.compile(r"^\s*,\s*(?P<role>[^,;()]{3,120}?(?:\([^()]{1,40}\)[^,;()]{0,60}?)?)\s*(?:,|;|\.|$)")
@@ -346,7 +355,8 @@ def _name_pair(first: str, last: str) -> bool:
     return any("Surn" in p.tag.grammemes for p in lp) or not models().vocab.word_is_known(last.lower())
 
 
-def _missed_people(sent, text: str, spans, people: list[Person]) -> list[Person]:
+def _missed_people(sent, text: str, spans, people: list[Person],
+                   places: list[tuple[int, int]] = ()) -> list[Person]:
     """Names right after a title that the NER did not tag ("Раис Республики Татарстан Рустам Минниханов")."""
     base = sent.start
     tokens = sent.tokens
@@ -356,7 +366,7 @@ def _missed_people(sent, text: str, spans, people: list[Person]) -> list[Person]
         if not _name_pair(a.text, b.text) or _inside(a, spans, "PER") or _inside(b, spans, "PER"):
             continue
         s0, s1 = a.start - base, b.stop - base
-        if any(p.start < s1 and s0 < p.end for p in people + out):
+        if any(p.start < s1 and s0 < p.end for p in people + out) or any(x <= s0 and s1 <= y for x, y in places):
             continue
         if WITNESS.search(text[max(0, s0 - 80): s0]):
             continue

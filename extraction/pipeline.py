@@ -13,9 +13,10 @@ from .author import find_author, first_person
 from .cleaning import clean
 from .dates import find_dates, from_iso, resolve
 from .events import find_event
+from .heads import add_unnamed_head, resolve_pronoun_roles
 from .models import Agreement, Amount, PartialDate, Partner, Signatory
 from .nlp import analyze
-from .orgs import merge, same_org
+from .orgs import merge, prefer_short, same_org
 from .parties import SentenceParties, analyze_sentence
 from .people import normalize_name
 from .roundup import Found, roundup
@@ -29,6 +30,12 @@ INVEST = re.compile(
 )
 BACKGROUND = re.compile(
     r"^\s*(?:напомним|ранее|справка|для\s+сравнения|всего|в\s+общей\s+сложности|как\s+сообщалось|в\s+прошлом\s+году|в\s+(?:19|20)\d\d\s+году|до\s+этого)",
+    re.I,
+)
+# "он напомнил, что с 2015 года компания инвестировала ...": a past total, not this document's sum
+PAST_TOTAL = re.compile(
+    r"\bнапомни\w*|\bс\s+(?:19|20)\d\d\s+(?:года|г\.)|\bза\s+последни[ее]\s+(?:\w+\s+)?(?:лет|года?)\b|"
+    r"\bуже\s+(?:вложил|инвестировал|направил|выделил)\w*",
     re.I,
 )
 MENTIONS_DOC = re.compile(r"(?:соглашени|меморандум|договор|документ|дорожн\w+\s+карт|программ)\w*", re.I)
@@ -99,10 +106,12 @@ def _continues(g: Group, s: Signing, mine: list[Partner], roundup: bool) -> bool
     return not (g.plural and not (s.plural or s.plural_ref) and mine and len(g.partners()) != 1)
 
 
-def _compatible(g: Group, s: Signing, p: SentenceParties, roundup: bool = False) -> bool:
+def _compatible(g: Group, s: Signing, p: SentenceParties, roundup: bool = False, apart: bool = False) -> bool:
     mine_p = [Partner(n, tuple(a)) for n, a, _ in p.partners]
-    if roundup and _disjoint(mine_p, g.partners()):
-        return False  # after a signing of several documents, another organization is another agreement
+    if (roundup or (apart and not s.anaphoric)) and _disjoint(mine_p, g.partners()):
+        # after a signing of several documents, or in a paragraph of its own, another organization is
+        # another agreement
+        return False
     if g.plural and not s.plural and mine_p and len(g.partners()) != 1:
         return False  # one of several documents reported together gets its own agreement
     types = {x.doc_type for x in g.signings if x.doc_type}
@@ -123,6 +132,20 @@ def _compatible(g: Group, s: Signing, p: SentenceParties, roundup: bool = False)
         if s.additive or new_people:
             return False
     return True
+
+
+ABOUT_THE_DOCUMENT = re.compile(
+    r"^\W*(?:(?:это|эти|данн|указанн|сам)\w*\s+)?(?:соглашени|документ|меморандум|договор|подпис)\w*", re.I
+)
+
+
+def _apart(body: str, sents: list, g: Group, s: Signing, titled: bool) -> bool:
+    """A paragraph break lies between the group's last sentence and this one (a title that sums up the
+    body, in its own words, is not a paragraph of its own)."""
+    last = max(x.index for x in g.signings)
+    if (titled and last == 0) or ABOUT_THE_DOCUMENT.match(sents[s.index].text):
+        return False  # "Подписи под соглашением поставили ...": the same document, told on
+    return "\n" in body[sents[last].stop: sents[s.index].start]
 
 
 def _quoted_ranges(text: str) -> list[tuple[int, int]]:
@@ -218,7 +241,8 @@ def extract(text: str, published: date | str | None = None) -> list[Agreement]:
         elif groups and (s.anaphoric or s.doc_type is None) and _continues(groups[-1], s, mine, in_roundup):
             target = groups[-1]
         else:
-            target = next((g for g in groups if _compatible(g, s, p, in_roundup)), None)
+            target = next((g for g in groups if _compatible(
+                g, s, p, in_roundup, _apart(body, sents, g, s, cleaned.title is not None))), None)
         if target is None:
             target = Group()
             groups.append(target)
@@ -284,8 +308,12 @@ def _assemble(art: Article, g: Group, prev: Agreement | None) -> list[Agreement]
     """One agreement from a group of signing sentences (or one per region for "соглашения ... с регионами")."""
     idx = [s.index for s in g.signings]
     regions, partners, countries = _parties(art, g, prev)
-    people = [person for p in g.parties for person in p.people]
+    partners = prefer_short(partners, art.body)
+    people = [person for p in g.parties for person in p.people] + _elliptic_signers(art, g)
     signatories = _signatories(people, art.known_names, art.full_names)
+    signatories = add_unnamed_head(art.sents, art.texts, idx, signatories, regions, art.known_names)
+    signed = [(s.index, person) for s, p in zip(g.signings, g.parties, strict=True) for person in p.people]
+    signatories = resolve_pronoun_roles(art.texts, signed, signatories, partners, art.known_names)
     doc_type = next((s.doc_type for s in g.signings if s.doc_type), "соглашение")
     # a title shortens the event ("на ПМЭФ"); the body names it in full
     event = next((ev[0] for i in sorted(idx, key=lambda i: i == 0) if (ev := art.events.get(i))), None)
@@ -325,6 +353,21 @@ def _assemble(art: Article, g: Group, prev: Agreement | None) -> list[Agreement]
     return out
 
 
+# "Со стороны банка — зампред правления Иван Иванов.": the verb of the sentence before is left out
+ELLIPTIC_SIDE = re.compile(r"^\W*(?:а\s+)?со\s+стороны\s+[^—–.;]{2,80}?\s[—–-]\s", re.I)
+
+
+def _elliptic_signers(art: Article, g: Group) -> list:
+    """People of a verbless "Со стороны X — Y" sentence right after the group's signing sentence."""
+    idx = {s.index for s in g.signings}
+    others = {x.index for g2 in art.groups if g2 is not g for x in g2.signings}
+    out = []
+    for j in sorted({i + 1 for i in idx} - idx - others):
+        if j < len(art.texts) and ELLIPTIC_SIDE.match(art.texts[j]):
+            out += analyze_sentence(art.sents[j], art.texts[j], None).people
+    return out
+
+
 def _parties(art: Article, g: Group, prev: Agreement | None) -> tuple[list[str], list[Partner], list[str]]:
     """Regions, partners and countries: from the signing sentences, then their neighbours, then the article."""
     idx = [s.index for s in g.signings]
@@ -344,13 +387,16 @@ def _parties(art: Article, g: Group, prev: Agreement | None) -> tuple[list[str],
         window = sorted({i for i in [idx[0] - 1, idx[-1] + 1, idx[-1] + 2] if i not in idx and i not in others})
         if art.title is not None and 0 not in idx:
             window.insert(0, 0)
-        for wp in _window_parties(art, window):
+        window = [i for i in window if 0 <= i < len(art.sents)]
+        for wp_i, wp in zip(window, _window_parties(art, window), strict=True):
             window_places += wp.location_regions
             if not regions and wp.regions:
                 regions = _uniq(wp.regions)
             # a lead of several documents ("подписал два документа") takes no counterparty from a title
             # that sums them up: its passages name each one's own
-            if not (partners or countries) and (wp.partners or wp.countries) and not g.plural:
+            # two regions that signed are each other's party; a meeting after the signing names no side
+            if not (partners or countries) and (wp.partners or wp.countries) and not g.plural \
+                    and len(regions) < 2 and not MEETING.search(art.texts[wp_i]):
                 partners = [Partner(n, tuple(a)) for n, a, _ in wp.partners[:1]]
                 countries = _uniq(wp.countries)
     if not regions:
@@ -366,6 +412,9 @@ def _parties(art: Article, g: Group, prev: Agreement | None) -> tuple[list[str],
         # "Кроме того, подписано соглашение о ...": the same sides again
         regions, partners, countries = list(prev.regions), list(prev.partners), list(prev.countries)
     return regions, merge(partners), countries
+
+
+MEETING = re.compile(r"\b(?:встрети\w+|встреча\w*|переговор\w*|обсуди\w+|обсужда\w+|посети\w+)\b", re.I)
 
 
 def _signing_date(art: Article, g: Group) -> tuple[PartialDate | None, bool]:
@@ -396,6 +445,16 @@ def _signing_date(art: Article, g: Group) -> tuple[PartialDate | None, bool]:
         others = {x.index for g2 in art.groups if g2 is not g for x in g2.signings}
         if idx[0] - 1 not in others:
             when = _sentence_date(art, idx[0] - 1)
+    if when is None and SAME_DAY.search(art.texts[idx[0]]) and g in art.groups and art.groups.index(g) > 0:
+        # "В тот же день стороны заключили ...": the day of the signing reported just before
+        before, said = _signing_date(art, art.groups[art.groups.index(g) - 1])
+        when = before if said else None
+    if when is None:
+        # "... подписали соглашение. Церемония прошла в понедельник", "В понедельник прошла церемония
+        # подписания ... Документ подписали ...": the ceremony's date is the signing's
+        others = {x.index for g2 in art.groups if g2 is not g for x in g2.signings}
+        near = [k for j in idx for k in (j + 1, j - 1) if 0 <= k < len(art.texts) and k not in idx and k not in others]
+        when = next((d for k in near if CEREMONY.search(art.texts[k]) and (d := _sentence_date(art, k))), None)
     explicit = when is not None
     # a signing reported as news happened on the publication date; one recalled in a quote did not
     if when is None and not all(art.in_quote(s) for s in g.signings):
@@ -410,6 +469,10 @@ ON_THAT_OCCASION = re.compile(
     r"(?:форума|мероприятия|визита|встречи|сессии|выставки|конференции|переговоров|совещания|заседания))\b",
     re.I,
 )
+
+SAME_DAY = re.compile(r"^\W*(?:\w+\s+){0,2}?(?:в\s+тот\s+же\s+день|в\s+этот\s+же\s+день|тогда\s+же)\b", re.I)
+# a sentence right after the signing that dates the ceremony itself
+CEREMONY = re.compile(r"^\s*(?:Церемони[яи]|Подписание)\b|\bцеремони\w+\s+подписани", re.I)
 
 
 def _sentence_date(art: Article, i: int) -> PartialDate | None:
@@ -434,9 +497,14 @@ def _amount_sentences(art: Article, g: Group) -> list[int]:
                 break
             if i not in scope:
                 scope.append(i)
-    return sorted(i for i in scope if find_amounts(art.texts[i]) and (
-        i in idx or ((INVEST.search(art.texts[i]) or MENTIONS_DOC.search(art.texts[i]))
-                     and (g.plural or not SEVERAL_DOCS.search(art.texts[i])))))
+    return sorted(i for i in scope if find_amounts(art.texts[i]) and (i in idx or _talks_investment(art.texts[i], g)))
+
+
+def _talks_investment(t: str, g: Group) -> bool:
+    """A sentence after the signing that speaks of this document's investment, not of a past total."""
+    if PAST_TOTAL.search(t) or not (INVEST.search(t) or MENTIONS_DOC.search(t)):
+        return False
+    return g.plural or not SEVERAL_DOCS.search(t)
 
 
 def _role_region(role: str) -> str | None:

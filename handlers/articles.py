@@ -222,7 +222,8 @@ async def on_document(
         await message.answer(f"Файл слишком большой: больше {limit // 1024} КБ. Пришлите только саму статью.")
         return
     try:
-        text = read_document(data, name, limits=settings.fetch_limits())
+        # trafilatura parses .html documents: keep that off the event loop
+        text = await asyncio.to_thread(read_document, data, name, limits=settings.fetch_limits())
     except FetchError as exc:
         await message.answer(q(exc.message_ru, 1000))
         return
