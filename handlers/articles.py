@@ -227,17 +227,24 @@ async def on_document(
     except FetchError as exc:
         await message.answer(q(exc.message_ru, 1000))
         return
-    outcome = await process_article(
+    outcome = await _process_own_text(message, text, name, session, pool, settings)
+    await _finish(message, bot, outcome, last_results)
+
+
+async def _process_own_text(
+    message: Message, text: str, title: str | None, session: Any, pool: ExtractPool, settings: Settings
+) -> Outcome:
+    """The message's own text (or document) as an article; a forward's date is its publication date."""
+    return await process_article(
         text=text,
         url=None,
-        title=name,
+        title=title,
         published=published_of(message),
         user_id=message.from_user.id if message.from_user else None,
         session=session,
         pool=pool,
         settings=settings,
     )
-    await _finish(message, bot, outcome, last_results)
 
 
 @router.message(F.text.startswith("/"))
@@ -265,16 +272,7 @@ async def on_text(
     if urls and len(rest.strip()) < settings.min_article_chars:
         outcome = await handle_links(message, urls, bot, session, pool, settings, fetcher)
     else:
-        outcome = await process_article(
-            text=text,
-            url=None,
-            title=None,
-            published=published_of(message),
-            user_id=message.from_user.id if message.from_user else None,
-            session=session,
-            pool=pool,
-            settings=settings,
-        )
+        outcome = await _process_own_text(message, text, None, session, pool, settings)
     await _finish(message, bot, outcome, last_results)
 
 

@@ -8,6 +8,7 @@ CI=true.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -47,14 +48,11 @@ async def _pg_or_skip() -> Any:
     pytest.skip(message)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """URL of a fresh, empty (not migrated) database; accepted by `db.engine.make_engine`."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'agreements.db'}"
-        return
+@contextlib.asynccontextmanager
+async def pg_schema_url(prefix: str = "t") -> AsyncIterator[str]:
+    """URL of a fresh PostgreSQL schema of its own, dropped on exit (skips or fails as `_pg_or_skip`)."""
     conn = await _pg_or_skip()
-    schema = f"t_{uuid.uuid4().hex}"
+    schema = f"{prefix}_{uuid.uuid4().hex}"
     try:
         await conn.execute(f'CREATE SCHEMA "{schema}"')
     finally:
@@ -67,6 +65,16 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
             await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         finally:
             await conn.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """URL of a fresh, empty (not migrated) database; accepted by `db.engine.make_engine`."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'agreements.db'}"
+        return
+    async with pg_schema_url() as url:
+        yield url
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -14,7 +13,7 @@ import pytest_asyncio
 from db import queries
 from handlers.articles import ALREADY_KNOWN
 from tests.bot.conftest import App, start_app
-from tests.conftest import _pg_connect, _pg_or_skip, pg_base_url
+from tests.conftest import pg_schema_url
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -46,21 +45,9 @@ async def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         async for running in start_app(url, **options):
             yield running
         return
-    conn = await _pg_or_skip()
-    schema = f"t_bot_{uuid.uuid4().hex}"
-    try:
-        await conn.execute(f'CREATE SCHEMA "{schema}"')
-    finally:
-        await conn.close()
-    try:
-        async for running in start_app(f"{pg_base_url()}?search_path={schema}", **options):
+    async with pg_schema_url("t_bot") as url:
+        async for running in start_app(url, **options):
             yield running
-    finally:
-        conn = await _pg_connect()
-        try:
-            await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        finally:
-            await conn.close()
 
 
 async def _counts(app: App) -> tuple[int, int]:
