@@ -25,7 +25,18 @@ def names_unnamed_head(text: str) -> bool:
     """The sentence has the region's head sign with no name after the title ("глава региона и ...")."""
     if not SIGNER_CUE.search(text):
         return False
-    return any(not m["rest"].strip()[:1].isupper() for m in UNNAMED_HEAD.finditer(text))
+    return any(_bare_title(text, m) for m in UNNAMED_HEAD.finditer(text))
+
+
+def _bare_title(text: str, m: re.Match) -> bool:
+    """No personal name follows the title; "губернатор Кузбасса подписал": a region's name is no person's."""
+    after = text[m.end() - len(m["rest"]):].lstrip()
+    if not after[:1].isupper():
+        return True
+    found = gz.find_regions(after[:80])
+    if not found or found[0].start != 0:
+        return False
+    return not after[found[0].end:].lstrip()[:1].isupper()
 
 
 def _head_of(person: Person, regions: list[str]) -> bool:

@@ -6,6 +6,7 @@ import re
 
 from rapidfuzz import fuzz
 
+from . import gazetteer as gz
 from .models import Partner
 from .nlp import inflect, parses
 
@@ -19,6 +20,10 @@ QUOTED_RE = re.compile(r"[«\"“„]([^«»\"“”„]{2,80})[»\"”“]")
 # "(АСИ)", "(УрФУ)", "(СПбГУ)": at least two capitals, lower-case letters allowed between them
 ABBR = r"[А-ЯЁA-Z](?=[А-ЯЁA-Zа-яё0-9\-]*[А-ЯЁA-Z])[А-ЯЁA-Zа-яё0-9\-]{1,10}"
 BRACKET_ABBR_RE = re.compile(rf"\(\s*({ABBR})\s*\)")
+# "(бренд «Билайн»)", "(Билайн)", "(ранее «Тандер»)" closing a mention: a brand or former name
+BRAND_TAIL = re.compile(
+    r"\s*\(\s*(?:(?:бренд|торгов\w+\s+марк\w+|ранее|бывш\w*)\s+)?«?(?P<name>[A-ZА-ЯЁ][^()«»]{1,40}?)»?\s*\)\s*$"
+)
 # words that describe what kind of body a quoted/proper name is: "компания «X»", "банк ВТБ"
 DESCRIPTORS = {
     "компания", "организация", "госкорпорация", "корпорация", "фонд", "банк", "группа", "холдинг",
@@ -31,12 +36,19 @@ GOVERNANCE_RE = re.compile(r"^(?:[Пп]равлени[яеюм]\w*|[Сс]ове�
 # "Минприроды", "Минкультуры", "Минобрнауки": the genitive is inside the word, it never declines
 INDECLINABLE_MIN = re.compile(r"^Мин[а-яё]+[ыи]$")
 QUOTES = "«»\"“”„'"
+# "Т Плюс Групп": the borrowed group word of a name never declines (it is no genitive of "группа")
+LOAN_GROUP = {"Групп", "Груп"}
 # a holding's short name drops the group word: "СИБУР Холдинг", "Т Плюс Групп", "Segezha Group"
 # (only after a name in capitals or Latin letters: "Объединенный холдинг" keeps its noun)
 GROUP_TAIL = re.compile(
     r"^(?P<core>(?:[A-ZА-ЯЁ]{2,}|[A-Z][A-Za-z]+)(?:[\s-]+(?:[A-ZА-ЯЁ]{2,}|[A-Z][A-Za-z]+))*)\s+"
     r"(?:[Хх]олдинг|Групп|Group|Holding)$"
 )
+
+
+def is_place(name: str) -> bool:
+    """"(Китай)", "(Казань)", "(Татарстан)": a place in brackets says where, it is no other name."""
+    return bool(gz.find_countries(name) or gz.find_regions(name) or gz.find_region(name))
 
 
 def is_abbreviation(word: str) -> bool:
@@ -113,7 +125,7 @@ def nominative_head(phrase: str) -> str:
     out.extend(lead)
     for i, w in enumerate(words):
         if any(c in w for c in QUOTES) or not re.match(r"^[А-Яа-яЁё-]+$", w) or (w.isupper() and len(w) > 1) \
-                or is_abbreviation(w) or INDECLINABLE_MIN.match(w):
+                or is_abbreviation(w) or INDECLINABLE_MIN.match(w) or w in LOAN_GROUP:
             out.extend(words[i:])
             break
         ps = parses(w)
@@ -149,6 +161,11 @@ def split_name(raw: str) -> tuple[str, list[str]]:
     if abbr:
         aliases.append(abbr[1])
         s = (s[: abbr.start()] + s[abbr.end():]).strip()
+    brand = BRAND_TAIL.search(s)
+    brand_alias = None
+    if brand and not LEGAL_RE.search(brand["name"]) and brand.start() > 0 and not is_place(brand["name"]):
+        brand_alias = brand["name"].strip()
+        s = s[: brand.start()].strip()  # "ПАО «ВымпелКом» (Билайн)": the brand is another spelling
     q = QUOTED_RE.search(s)
     if q:
         name = q[1].strip()
@@ -174,6 +191,8 @@ def split_name(raw: str) -> tuple[str, list[str]]:
         name = group["core"]
     if abbr:
         aliases.append(f"{name} ({abbr[1]})")
+    if brand_alias:
+        aliases.append(brand_alias)
     seen = {name.casefold()}
     uniq = []
     for a in aliases:
@@ -196,7 +215,14 @@ def key(name: str) -> str:
 
 
 def _abbreviation(name: str) -> str:
-    return "".join(w[0] for w in re.findall(r"[А-ЯЁA-Zа-яёa-z]+", name) if len(w) > 2).upper()
+    """Initials of the longer words; a CamelCase word gives one per part ("ТелеСистемы" -> "ТС")."""
+    out = []
+    for w in re.findall(r"[А-ЯЁA-Zа-яёa-z]+", name):
+        if len(w) <= 2:
+            continue
+        parts = re.findall(r"[А-ЯЁA-Z][а-яёa-z]+", w) if re.search(r"[а-яёa-z][А-ЯЁA-Z]", w) else []
+        out += [x[0] for x in parts] if len(parts) >= 2 else [w[0]]
+    return "".join(out).upper()
 
 
 def _abbreviates(short: str, full: str) -> bool:
@@ -287,4 +313,45 @@ def merge(partners: list[Partner]) -> list[Partner]:
                 if a != name and a not in aliases:
                     aliases.append(a)
         out.append(Partner(name, tuple(aliases)))
+    return out
+
+
+# "ПАО «ВымпелКом» (бренд «Билайн»)", "оператор Билайн (ПАО «ВымпелКом»)", "ВымпелКом (Билайн)",
+# "«X» (ранее «Y»)": the name in brackets is another name of the same organization
+_NAME = r"(?:«[^«»()]{2,60}»|[A-ZА-ЯЁ][\w-]*[a-zа-яё][\w-]*)"
+_LEGAL = "(?:" + "|".join(sorted(LEGAL_FORMS, key=len, reverse=True)) + r")\s+"
+BRACKET_NAME_RE = re.compile(
+    rf"(?P<out_legal>{_LEGAL})?(?P<out>{_NAME})\s*\(\s*(?P<kind>(?:бренд|торгов\w+\s+марк\w+|ранее|бывш\w*|"
+    rf"прежн\w+\s+название)\s+)?(?P<in_legal>{_LEGAL})?(?P<inn>{_NAME})\s*\)"
+)
+
+
+def bracket_links(text: str) -> list[tuple[str, str, bool]]:
+    """(outer name, bracketed name, whether the bracketed one is the organization itself)."""
+    out = []
+    for m in BRACKET_NAME_RE.finditer(text):
+        outer, inner = m["out"].strip("«»"), m["inn"].strip("«»")
+        if is_abbreviation(inner) and not m["kind"]:
+            continue  # "(МТС)": an abbreviation, split_name keeps it already
+        if is_place(inner) or is_place(outer):
+            continue
+        # a legal form in brackets names the company behind a brand written outside
+        out.append((outer, inner, bool(m["in_legal"]) and not m["out_legal"] and not m["kind"]))
+    return out
+
+
+def merge_linked(partners: list[Partner], text: str) -> list[Partner]:
+    """Join partners the text ties together in brackets: a brand and its company are one partner."""
+    if len(partners) < 2:
+        return partners
+    out = list(partners)
+    for outer, inner, inner_wins in bracket_links(text):
+        a = next((p for p in out if same_org(p, Partner(outer))), None)
+        b = next((p for p in out if p is not a and same_org(p, Partner(inner))), None)
+        if a is None or b is None:
+            continue
+        keep, drop = (b, a) if inner_wins else (a, b)
+        aliases = [x for x in (*keep.aliases, drop.name, *drop.aliases) if x != keep.name]
+        out[out.index(keep)] = Partner(keep.name, tuple(dict.fromkeys(aliases)))
+        out.remove(drop)
     return out

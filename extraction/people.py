@@ -107,6 +107,7 @@ def normalize_name(tokens: list[tuple[str, str | None]], known: Iterable[str] = 
     `known` are names already seen in the nominative in the same article: a matching one wins
     (the text itself is the best dictionary for rare surnames).
     """
+    tokens = [(w, c) for w, c in tokens if re.search(r"\w", w)]  # "Ким Ен Су .": a stray full stop
     words = [w for w, _ in tokens]
     if not words:
         return ""

@@ -16,7 +16,7 @@ from .events import find_event
 from .heads import add_unnamed_head, resolve_pronoun_roles
 from .models import Agreement, Amount, PartialDate, Partner, Signatory
 from .nlp import analyze
-from .orgs import merge, prefer_short, same_org
+from .orgs import merge, merge_linked, prefer_short, same_org
 from .parties import SentenceParties, analyze_sentence
 from .people import normalize_name
 from .roundup import Found, roundup
@@ -24,7 +24,7 @@ from .signing import PAST_YEAR, Signing, detect
 
 INVEST = re.compile(
     r"(?:инвест\w*|(?:про)?финансир\w*|на\s+сумм\w+|оценива\w+\s+в|вложит\w*|вложат|вложен\w*|вкладыва\w*|направ(?:ит|ят|ить)|выдел(?:ит|ят|ить)|"
-    r"капиталовложени\w*|стоимост\w+|"
+    r"капиталовложени\w*|стоимост\w+|кредитн\w+\s+лини\w+|лимит\w*\s+(?:кредитовани|финансировани)\w*|"
     r"сумм\w+\s+(?:соглашени|контракт|договор|инвестици)\w*|объ[её]м\w*\s+(?:инвестици|финансировани|вложени)\w*)",
     re.I,
 )
@@ -35,7 +35,8 @@ BACKGROUND = re.compile(
 # "он напомнил, что с 2015 года компания инвестировала ...": a past total, not this document's sum
 PAST_TOTAL = re.compile(
     r"\bнапомни\w*|\bс\s+(?:19|20)\d\d\s+(?:года|г\.)|\bза\s+последни[ее]\s+(?:\w+\s+)?(?:лет|года?)\b|"
-    r"\bуже\s+(?:вложил|инвестировал|направил|выделил)\w*",
+    r"\bуже\s+(?:вложил|инвестировал|направил|выделил|потратил)\w*|"
+    r"\bбыл[оаи]?\s+(?:уже\s+)?(?:вложен|инвестирован|потрачен|израсходован)\w*",
     re.I,
 )
 MENTIONS_DOC = re.compile(r"(?:соглашени|меморандум|договор|документ|дорожн\w+\s+карт|программ)\w*", re.I)
@@ -308,7 +309,7 @@ def _assemble(art: Article, g: Group, prev: Agreement | None) -> list[Agreement]
     """One agreement from a group of signing sentences (or one per region for "соглашения ... с регионами")."""
     idx = [s.index for s in g.signings]
     regions, partners, countries = _parties(art, g, prev)
-    partners = prefer_short(partners, art.body)
+    partners = merge_linked(prefer_short(partners, art.body), art.body)
     people = [person for p in g.parties for person in p.people] + _elliptic_signers(art, g)
     signatories = _signatories(people, art.known_names, art.full_names)
     signatories = add_unnamed_head(art.sents, art.texts, idx, signatories, regions, art.known_names)
@@ -374,7 +375,11 @@ def _parties(art: Article, g: Group, prev: Agreement | None) -> tuple[list[str],
     regions = _uniq([r for p in g.parties for r in p.regions])
     countries = _uniq([c for p in g.parties for c in p.countries])
     explicit = {c for p in g.parties for c in p.explicit_countries}
-    partners = [Partner(n, tuple(a)) for p in g.parties for n, a, _ in p.partners]
+    # "Область и ПАО «А» подписали ... Документ подписали ... директор АО «А-Сервис»": once the parties are
+    # named as such, a company seen only in a signer's title is that signer's employer, not one more side
+    free = [Partner(n, tuple(a)) for p in g.parties for n, a, in_role in p.partners if not in_role]
+    partners = [Partner(n, tuple(a)) for p in g.parties for n, a, in_role in p.partners
+                if not in_role or not free or any(same_org(Partner(n, tuple(a)), f) for f in free)]
     for name, country in (b for p in g.parties for b in p.foreign_bodies):
         if not country or country not in explicit:  # a unit acting for a state already named is that state
             partners.append(Partner(name))

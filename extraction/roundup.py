@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from . import gazetteer as gz
 from .models import Agreement, Signatory
 from .orgs import same_org
 
@@ -42,11 +43,14 @@ def _lend(child: Found, lead: Found, lead_amount: bool) -> Agreement:
     """The child's agreement completed by the lead: regions, lead's signers, kind, date, event (and the
     sum when the lead wrote it for this very partner)."""
     c, u = child.agreement, lead.agreement
+    lent = list(u.signatories)
+    if _region_signed(c):  # the passage names who signed for the region: the lead's head did not
+        lent = [s for s in lent if not (s.role and REGION_HEAD.match(s.role))]
     return replace(
         c,
         doc_type=c.doc_type if child.typed or not lead.typed else u.doc_type,
         regions=c.regions or u.regions,
-        signatories=_add_people(list(u.signatories), c.signatories),
+        signatories=_add_people(lent, c.signatories),
         date=u.date if u.date is not None and lead.explicit_date and not child.explicit_date else c.date,
         event=c.event or u.event,
         amount=c.amount or (u.amount if lead_amount else None),
@@ -79,6 +83,16 @@ def roundup(found: list[Found]) -> list[Agreement]:
             used.add(j)
             # its sum, if any, is the total of all documents, not this one's
             a = Found(_lend(a, found[j], lead_amount=False), False, a.explicit_date or found[j].explicit_date, True)
+        elif not same:
+            # "Глава региона X подписал три соглашения ... Первое — с банком ...": the head who signed them
+            # all signs each, unless the passage names who signed for the region
+            heads = [s for j in leads if found[j].agreement.regions for s in found[j].agreement.signatories
+                     if s.role and REGION_HEAD.match(s.role)]
+            c = a.agreement
+            if heads and c.regions and not _region_signed(c) \
+                    and not any(s.role and REGION_HEAD.match(s.role) for s in c.signatories):
+                a = Found(replace(c, signatories=_add_people(heads[-1:], c.signatories)), False, a.explicit_date,
+                          a.typed)
         dated = [j for j in leads if found[j].explicit_date and found[j].agreement.date is not None]
         if not a.explicit_date and dated:
             # "Вчера ... подписал два документа. ... Также X и Y подписали ...": the lead's day is every passage's
@@ -99,12 +113,53 @@ BARE_HEAD = re.compile(
 )
 
 
+# "со стороны региона документ подписал вице-губернатор X": the region's signer is named for its side
+REGION_SIDE = re.compile(
+    r"\bсо\s+стороны\s+(?:региона|области|края|республики|округа|субъекта|правительства|администрации)\b"
+    r"(?P<clause>[^,;.—–]*[,;.—–]?)",
+    re.I,
+)
+
+
+# "сообщила пресс-служба губернатора", "в присутствии губернатора": the head is named, not signing
+NOT_SIGNER = re.compile(
+    r"\b(?:пресс-служб\w*|аппарат\w*|администраци\w+|при\s+участии|в\s+присутствии|по\s+словам)\s+"
+    r"(?:врио\s+)?(?:губернатор|глав)\w*(?:\s+(?:региона|области|края|республики|округа))?",
+    re.I,
+)
+
+
+# "министр сельского хозяйства", "вице-губернатор": an official who signs for the region in the head's stead
+REGION_OFFICIAL = re.compile(
+    r"^(?:перв\w+\s+)?(?:министр|вице-губернатор|вице-премьер|заместител\w+\s+(?:губернатора|председателя\s+"
+    r"правительства|главы)|зампред\w*\s+правительства|руководител\w+\s+(?:департамента|управления|агентства))",
+    re.I,
+)
+
+
+def _region_official(role: str) -> bool:
+    """A regional official's title, not a company's ("министр" of a ministry, no quoted company name)."""
+    return bool(REGION_OFFICIAL.match(role)) and "«" not in role and not re.search(r"\bРФ\b|Росси", role) \
+        and not gz.find_countries(role)
+
+
+def _region_signed(a: Agreement) -> bool:
+    """The agreement's own sentences name the region's signer: "со стороны региона подписал", a minister."""
+    return _side_named(a.evidence) or any(s.role and _region_official(s.role) for s in a.signatories)
+
+
+def _side_named(evidence: list[str]) -> bool:
+    """The sentences say who signed for the region, and it is not its head by title alone."""
+    return any(not BARE_HEAD.search(m["clause"]) for e in evidence for m in REGION_SIDE.finditer(e))
+
+
 def _head_again(agreements: list[Agreement]) -> list[Agreement]:
     """An agreement whose sentences name the region's head by title only gets that head from an earlier one."""
     out: list[Agreement] = []
     for a in agreements:
         has_head = any(s.role and REGION_HEAD.match(s.role) for s in a.signatories)
-        if a.regions and not has_head and any(BARE_HEAD.search(e) for e in a.evidence):
+        if a.regions and not has_head and not _side_named(a.evidence) \
+                and any(BARE_HEAD.search(NOT_SIGNER.sub(" ", e)) for e in a.evidence):
             head = next((s for b in reversed(out) if b.regions == a.regions for s in b.signatories
                          if s.role and REGION_HEAD.match(s.role)), None)
             if head is not None:
