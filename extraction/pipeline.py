@@ -20,7 +20,7 @@ from .orgs import merge, merge_linked, prefer_short, same_org
 from .parties import SentenceParties, analyze_sentence
 from .people import normalize_name
 from .roundup import Found, roundup
-from .signing import PAST_YEAR, Signing, detect
+from .signing import PAST_YEAR, RECALL_OPENINGS, Signing, detect
 
 INVEST = re.compile(
     r"(?:инвест\w*|(?:про)?финансир\w*|на\s+сумм\w+|оценива\w+\s+в|вложит\w*|вложат|вложен\w*|вкладыва\w*|направ(?:ит|ят|ить)|выдел(?:ит|ят|ить)|"
@@ -28,8 +28,9 @@ INVEST = re.compile(
     r"сумм\w+\s+(?:соглашени|контракт|договор|инвестици)\w*|объ[её]м\w*\s+(?:инвестици|финансировани|вложени)\w*)",
     re.I,
 )
+# a recalled event, a reference block or a tally: none names this document's sum
 BACKGROUND = re.compile(
-    r"^\s*(?:напомним|ранее|справка|для\s+сравнения|всего|в\s+общей\s+сложности|как\s+сообщалось|в\s+прошлом\s+году|в\s+(?:19|20)\d\d\s+году|до\s+этого)",
+    rf"^\s*(?:{RECALL_OPENINGS}|справка|для\s+сравнения|всего|в\s+общей\s+сложности)",
     re.I,
 )
 # "он напомнил, что с 2015 года компания инвестировала ...": a past total, not this document's sum

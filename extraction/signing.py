@@ -34,9 +34,10 @@ DOC_TYPE = {
     "agr": "соглашение", "contract": "договор", "prot": "протокол", "other": "другое",
 }
 # earlier events recalled for background: "Ранее компания подписала соглашение с ..."
+# openings shared with pipeline.BACKGROUND, which adds those that only rule out a sum
+RECALL_OPENINGS = r"ранее|напомним|как\s+сообщалось|в\s+прошлом\s+году|в\s+(?:19|20)\d\d\s+году|до\s+этого"
 BACKGROUND = re.compile(
-    r"^\s*(?:ранее|напомним|как\s+сообщалось|как\s+писал\w*|в\s+прошлом\s+году|в\s+(?:19|20)\d\d\s+году|"
-    r"также\s+ранее|до\s+этого|годом\s+ранее)\b",
+    rf"^\s*(?:{RECALL_OPENINGS}|как\s+писал\w*|также\s+ранее|годом\s+ранее)\b",
     re.I,
 )
 NOT_AGREEMENT = re.compile(r"\b(?:указ\w*|закон\w*|постановлени\w*|распоряжени\w*|письм\w+|обращени\w+)\b", re.I)
