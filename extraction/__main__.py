@@ -1,4 +1,4 @@
-"""CLI: `python -m extraction --jsonl` (stdin -> stdout, gold format) or `python -m extraction FILE`."""
+"""CLI: `python -m extraction --jsonl` (stdin -> stdout, gold format) or `python -m extraction FILE [--explain]`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from datetime import date
 from pathlib import Path
 
 from . import extract, warm_up
-from .models import Agreement
+from .explain import render, render_agreements
+from .pipeline import explain
 
 log = logging.getLogger("extraction")
 
@@ -45,37 +46,14 @@ def run_jsonl(inp, out) -> int:
     return failures
 
 
-def render(agreements: list[Agreement]) -> str:
-    """A readable Russian summary of the agreements found."""
-    if not agreements:
-        return "Подписанных соглашений не найдено."
-    lines = []
-    for k, a in enumerate(agreements, 1):
-        d = a.date
-        when = "—"
-        if d:
-            when = ".".join(f"{x:02d}" if x is not None else "??" for x in (d.day, d.month)) + (
-                f".{d.year}" if d.year else " (год неизвестен)")
-        lines.append(f"{k}. {a.doc_type.capitalize()}, дата: {when}")
-        lines.append(f"   Регионы: {', '.join(a.regions) or '—'}")
-        partners = [p.name + (f" ({'; '.join(p.aliases)})" if p.aliases else "") for p in a.partners]
-        lines.append(f"   Партнёры: {', '.join(partners) or '—'}")
-        if a.countries:
-            lines.append(f"   Страны: {', '.join(a.countries)}")
-        people = [s.name + (f", {s.role}" if s.role else "") for s in a.signatories]
-        lines.append(f"   Подписали: {'; '.join(people) or '—'}")
-        if a.event:
-            lines.append(f"   Событие: {a.event}")
-        if a.amount:
-            lines.append(f"   Сумма: {a.amount.value:,.0f} {a.amount.currency}".replace(",", " "))
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m extraction", description=__doc__)
     ap.add_argument("file", nargs="?", help="article text file")
     ap.add_argument("--jsonl", action="store_true", help="JSON lines on stdin -> JSON lines on stdout")
     ap.add_argument("--published", help="publication date YYYY-MM-DD")
+    ap.add_argument("--explain", action="store_true",
+                    help="for each agreement, the sentences it came from and why each field got its value; "
+                         "for each near-miss, why it was turned down")
     a = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     if a.jsonl:
@@ -85,7 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     if not a.file:
         ap.error("give a FILE or --jsonl")
     text = Path(a.file).read_text(encoding="utf-8", errors="replace")
-    print(render(extract(text, _published(a.published))))
+    if a.explain:
+        print(render(explain(text, _published(a.published))))
+    else:
+        print(render_agreements(extract(text, _published(a.published))))
     return 0
 
 

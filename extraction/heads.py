@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 from . import gazetteer as gz
+from .mentions import analyze_sentence
 from .models import Partner, Signatory
 from .orgs import is_abbreviation
-from .parties import analyze_sentence
 from .people import Person, normalize_name
 
 # a head of the region in the nominative, as a signer; what follows tells whether a name comes with it

@@ -4,9 +4,10 @@ one passage per document. The passages are the agreements; the lead lends them w
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from . import gazetteer as gz
+from .explain import Note
 from .models import Agreement, Signatory
 from .orgs import same_org
 
@@ -20,6 +21,16 @@ class Found:
     explicit_date: bool  # the signing sentences gave the date themselves
     typed: bool  # the sentences named the document's kind
     tally: bool = False  # only counted documents ("подписал 15 соглашений"): no agreement unless it leads
+    sentences: list[int] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+    def completed(self, agreement: Agreement, why: str, lead: Found | None = None, *,
+                  explicit_date: bool | None = None, typed: bool | None = None) -> Found:
+        """This passage with its agreement completed by the roundup, noted as such."""
+        return Found(agreement, False, self.explicit_date if explicit_date is None else explicit_date,
+                     self.typed if typed is None else typed, self.tally,
+                     sorted({*self.sentences, *(lead.sentences if lead else ())}),
+                     [*self.notes, Note("roundup", why, lead.sentences[0] if lead and lead.sentences else None)])
 
 
 def _same_partners(a: Agreement, b: Agreement) -> bool:
@@ -58,23 +69,25 @@ def _lend(child: Found, lead: Found, lead_amount: bool) -> Agreement:
     )
 
 
-def roundup(found: list[Found]) -> list[Agreement]:
+def roundup(found: list[Found]) -> list[Found]:
     """Merge each document's passage with the lead that announced it; drop a lead its passages cover."""
     used: set[int] = set()
-    out: list[Agreement] = []
+    out: list[Found] = []
     for k, f in enumerate(found):
         if f.umbrella:
             continue
         leads = [j for j in range(k) if found[j].umbrella and _regions_fit(f.agreement, found[j].agreement)]
         if not leads:
-            out.append(f.agreement)
+            out.append(f)
             continue
         a = f
         same = [j for j in leads if _same_partners(f.agreement, found[j].agreement)]
         if same:  # the lead split per partner already: one agreement, the passage completes it
             j = same[-1]
             used.add(j)
-            a = Found(_lend(a, found[j], lead_amount=True), False, a.explicit_date or found[j].explicit_date, True)
+            a = a.completed(_lend(a, found[j], lead_amount=True), "the lead of several documents, split per "
+                            "partner, completes this passage", found[j],
+                            explicit_date=a.explicit_date or found[j].explicit_date, typed=True)
         # two regions with no one else are an agreement of their own, not a lead
         bare = [j for j in leads if not (found[j].agreement.partners or found[j].agreement.countries)
                 and len(found[j].agreement.regions) <= 1]
@@ -82,7 +95,9 @@ def roundup(found: list[Found]) -> list[Agreement]:
             j = bare[-1]
             used.add(j)
             # its sum, if any, is the total of all documents, not this one's
-            a = Found(_lend(a, found[j], lead_amount=False), False, a.explicit_date or found[j].explicit_date, True)
+            a = a.completed(_lend(a, found[j], lead_amount=False), "the lead («подписал соглашения с тремя "
+                            "партнёрами») lends its region, signers, kind and date", found[j],
+                            explicit_date=a.explicit_date or found[j].explicit_date, typed=True)
         elif not same:
             # "Глава региона X подписал три соглашения ... Первое — с банком ...": the head who signed them
             # all signs each, unless the passage names who signed for the region
@@ -91,16 +106,17 @@ def roundup(found: list[Found]) -> list[Agreement]:
             c = a.agreement
             if heads and c.regions and not _region_signed(c) \
                     and not any(s.role and REGION_HEAD.match(s.role) for s in c.signatories):
-                a = Found(replace(c, signatories=_add_people(heads[-1:], c.signatories)), False, a.explicit_date,
-                          a.typed)
+                a = a.completed(replace(c, signatories=_add_people(heads[-1:], c.signatories)),
+                                "the region's head who signed every document of the roundup signs this one")
         dated = [j for j in leads if found[j].explicit_date and found[j].agreement.date is not None]
         if not a.explicit_date and dated:
             # "Вчера ... подписал два документа. ... Также X и Y подписали ...": the lead's day is every passage's
-            a = Found(replace(a.agreement, date=found[dated[-1]].agreement.date), False, True, a.typed)
-        out.append(a.agreement)
+            a = a.completed(replace(a.agreement, date=found[dated[-1]].agreement.date),
+                            "the lead's date is every passage's", found[dated[-1]], explicit_date=True)
+        out.append(a)
     # leads whose documents got no passage of their own stay as they are
-    rest = [(k, f.agreement) for k, f in enumerate(found) if f.umbrella and k not in used and not f.tally]
-    merged = [(k, a) for k, a in zip([k for k, f in enumerate(found) if not f.umbrella], out, strict=True)]
+    rest = [(k, f) for k, f in enumerate(found) if f.umbrella and k not in used and not f.tally]
+    merged = list(zip([k for k, f in enumerate(found) if not f.umbrella], out, strict=True))
     return _head_again([a for _, a in sorted(rest + merged, key=lambda x: x[0])])
 
 
@@ -153,18 +169,20 @@ def _side_named(evidence: list[str]) -> bool:
     return any(not BARE_HEAD.search(m["clause"]) for e in evidence for m in REGION_SIDE.finditer(e))
 
 
-def _head_again(agreements: list[Agreement]) -> list[Agreement]:
+def _head_again(found: list[Found]) -> list[Found]:
     """An agreement whose sentences name the region's head by title only gets that head from an earlier one."""
-    out: list[Agreement] = []
-    for a in agreements:
+    out: list[Found] = []
+    for f in found:
+        a = f.agreement
         has_head = any(s.role and REGION_HEAD.match(s.role) for s in a.signatories)
         if a.regions and not has_head and not _side_named(a.evidence) \
                 and any(BARE_HEAD.search(NOT_SIGNER.sub(" ", e)) for e in a.evidence):
-            head = next((s for b in reversed(out) if b.regions == a.regions for s in b.signatories
-                         if s.role and REGION_HEAD.match(s.role)), None)
+            head = next((s for b in reversed(out) if b.agreement.regions == a.regions
+                         for s in b.agreement.signatories if s.role and REGION_HEAD.match(s.role)), None)
             if head is not None:
-                a = replace(a, signatories=_add_people([head], a.signatories))
-        out.append(a)
+                f = f.completed(replace(a, signatories=_add_people([head], a.signatories)),
+                                f"the head named by title only: {head.name}, from an earlier agreement")
+        out.append(f)
     return out
 
 

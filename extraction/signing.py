@@ -34,7 +34,7 @@ DOC_TYPE = {
     "agr": "соглашение", "contract": "договор", "prot": "протокол", "other": "другое",
 }
 # earlier events recalled for background: "Ранее компания подписала соглашение с ..."
-# openings shared with pipeline.BACKGROUND, which adds those that only rule out a sum
+# openings shared with fill_amount.BACKGROUND, which adds those that only rule out a sum
 RECALL_OPENINGS = r"ранее|напомним|как\s+сообщалось|в\s+прошлом\s+году|в\s+(?:19|20)\d\d\s+году|до\s+этого"
 BACKGROUND = re.compile(
     rf"^\s*(?:{RECALL_OPENINGS}|как\s+писал\w*|также\s+ранее|годом\s+ранее)\b",
@@ -125,8 +125,15 @@ def detect(sentence: str, index: int, follows_signing: bool = False, after_plura
     After a signing of several documents (`after_plural`), an ordinal or numbered item ("Второе — с ...")
     reports one of them.
     """
+    found = judge(sentence, index, follows_signing, after_plural, after_signing)
+    return found if isinstance(found, Signing) else None
+
+
+def judge(sentence: str, index: int, follows_signing: bool = False, after_plural: bool = False,
+          after_signing: bool = False) -> Signing | str | None:
+    """`detect`'s verdict: a Signing, the reason a near-miss is turned down, or None (no signing talk)."""
     if TOTAL.search(sentence):
-        return None
+        return "a tally of the whole event («всего … подписано»), not one agreement"
     if BACKGROUND.match(sentence):
         return _recalled(sentence, index)
     item = ITEM.match(sentence)
@@ -140,11 +147,15 @@ def detect(sentence: str, index: int, follows_signing: bool = False, after_plura
         return Signing(index, DOC_TYPE[docs[0].lastgroup] if docs else None, None, False, False, False,
                        item.end(), False, item=True)
     pred = None
+    turned_down = None
     for m in SIGNED.finditer(sentence):
         if not _not_yet(sentence, m.start()):
             pred = m
             break
+        turned_down = turned_down or m
     if pred is None:
+        if turned_down is not None:
+            return f"not signed (yet): a plan, the future, a habit or a negation at «{turned_down[0]}»"
         return None
     docs = list(DOC.finditer(sentence))
     if not docs:
@@ -152,7 +163,7 @@ def detect(sentence: str, index: int, follows_signing: bool = False, after_plura
             return Signing(index, None, None, False, False, True, pred.start(), bool(WEAK.search(pred[0])))
         return None
     if NOT_AGREEMENT.search(sentence) and not any(d.lastgroup != "doc" for d in docs):
-        return None
+        return "a decree, law or letter, not an agreement"
     typed = [d for d in docs if d.lastgroup != "doc"]
     # "регион подписал 15 соглашений с инвесторами": a tally, not a report of one; it may still lead a
     # roundup whose passages report them one by one
@@ -184,15 +195,31 @@ def detect(sentence: str, index: int, follows_signing: bool = False, after_plura
     )
 
 
-def _recalled(sentence: str, index: int) -> Signing | None:
+def find_signings(texts: list[str]) -> tuple[list[Signing], list[tuple[int, str]]]:
+    """The signing sentences of an article, in order, and the near-misses turned down with the reason."""
+    signings: list[Signing] = []
+    rejected: list[tuple[int, str]] = []
+    for i, t in enumerate(texts):
+        found = judge(t, i, follows_signing=bool(signings) and signings[-1].index == i - 1,
+                      after_plural=any(x.plural and not x.weak for x in signings), after_signing=bool(signings))
+        if isinstance(found, Signing):
+            signings.append(found)
+        elif found:
+            rejected.append((i, found))
+    return signings, rejected
+
+
+def _recalled(sentence: str, index: int) -> Signing | str | None:
     """A background sentence reporting one document signed in a named year is an agreement of its own;
     counted ("подписано 50 документов") or undated recollections are not."""
     body = BACKGROUND.sub("", sentence, count=1)
-    if not PAST_YEAR.search(body):
-        return None
     found = detect(body, index)
-    if found is None or found.doc_type is None or found.plural or found.tally:
+    if found is None:
         return None
+    if not PAST_YEAR.search(body):
+        return "an earlier signing recalled as background («ранее», «напомним»), with no year of its own"
+    if found.doc_type is None or found.plural or found.tally:
+        return "an earlier signing recalled as background: several documents, or none named"
     found.recalled = True
     found.additive = True
     return found

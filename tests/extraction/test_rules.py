@@ -7,9 +7,9 @@ import pytest
 from extraction.author import first_person
 from extraction.cleaning import clean
 from extraction.events import find_event
+from extraction.mentions import BRANCH, LATIN_AFTER_WITH, foreign_region
 from extraction.models import Partner
 from extraction.orgs import _case_like, merge, nominative_head, same_org, split_name
-from extraction.parties import BRANCH, LATIN_AFTER_WITH, foreign_region
 from extraction.people import normalize_name
 from extraction.signing import detect
 

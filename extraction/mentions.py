@@ -1,4 +1,4 @@
-"""Parties of a signing sentence: regions, foreign states and units, organizations, signatories."""
+"""What one sentence says about the parties: regions, foreign states and units, organizations, people."""
 
 from __future__ import annotations
 

@@ -1,0 +1,79 @@
+"""One article after cleaning and the NLP pass: what every later step looks at."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from .cleaning import clean
+from .dates import from_iso
+from .models import PartialDate
+from .nlp import analyze
+from .people import normalize_name
+
+if TYPE_CHECKING:
+    from .grouping import Group
+    from .signing import Signing
+
+
+@dataclass(slots=True)
+class Article:
+    """The cleaned body, its sentences and what is known of the whole text."""
+
+    body: str
+    title: str | None
+    ref: PartialDate | None  # publication date: given, or found in the text
+    sents: list
+    texts: list[str]
+    quotes: list[tuple[int, int]]
+    known_names: list[str]  # full names written in the nominative
+    full_names: list[str]  # every full name, normalized
+    events: dict[int, tuple[str, int, int] | None] = field(default_factory=dict)
+    groups: list[Group] = field(default_factory=list)
+
+    def in_quote(self, s: Signing) -> bool:
+        pos = self.sents[s.index].start + s.predicate_at
+        return any(a <= pos < b for a, b in self.quotes)
+
+    def other_signings(self, g: Group) -> set[int]:
+        """Sentences that report another group's document."""
+        return {x.index for g2 in self.groups if g2 is not g for x in g2.signings}
+
+
+def reference_date(given: PartialDate | None, in_text: PartialDate | None) -> PartialDate | None:
+    """The article's own date line wins for day and month; the given publication date fills the year."""
+    if in_text is None:
+        return given
+    if in_text.year is None and given is not None:
+        return PartialDate(given.year, in_text.month, in_text.day)
+    return in_text
+
+
+def quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """Direct speech: «...» longer than a name, and paragraphs opening a quote closed before "— сказал"."""
+    ranges = [(m.start(), m.end()) for m in re.finditer(r"«[^«»]{80,}»", text)]
+    for m in re.finditer(r"(?m)^[\"“]([^\n]{60,}?)[\"”]\s*,?\s*[-–—]", text):
+        ranges.append((m.start(), m.end()))
+    return ranges
+
+
+def read_article(text: str, published: date | str | None = None) -> Article | None:
+    """Clean `text` and run the one NLP pass; None when nothing of an article is left."""
+    cleaned = clean(text or "")
+    if not cleaned.lines:
+        return None
+    ref = reference_date(from_iso(published) if published else None, cleaned.published)
+    body = cleaned.text
+    doc = analyze(body)
+    sents = list(doc.sents)
+    # full names seen in the nominative teach the normalizer rare surnames
+    known, full = [], []
+    for sp in doc.spans:
+        if sp.type == "PER" and len(sp.tokens) >= 2:
+            cases = {(t.feats or {}).get("Case") for t in sp.tokens}
+            if cases <= {"Nom", None}:
+                known.append(sp.text)
+            full.append(normalize_name([(t.text, (t.feats or {}).get("Case")) for t in sp.tokens], []))
+    return Article(body, cleaned.title, ref, sents, [s.text for s in sents], quoted_ranges(body), known, full)

@@ -1,0 +1,119 @@
+"""Assemble agreements from groups of signing sentences: fill every field, and split a report of several
+documents into one agreement per partner or per region."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from . import gazetteer as gz
+from .article import Article
+from .explain import Note
+from .fill_amount import amount_sentences, first_amount, near_amount, region_amount
+from .fill_date import signing_date
+from .fill_event import fill_event
+from .fill_parties import fill_parties
+from .fill_signatories import fill_signatories
+from .grouping import Group
+from .models import Agreement
+from .orgs import same_org
+from .roundup import Found
+
+SIDES = re.compile(r"\bсторон(?:ы|ами)\b", re.I)
+
+
+def _role_region(role: str) -> str | None:
+    found = gz.find_regions(role)
+    return found[0].region.name if found else None
+
+
+def _note(notes: list[Note], note: Note | None) -> list[Note]:
+    return notes + [note] if note else notes
+
+
+def _split(art: Article, g: Group, base: Agreement, notes: list[Note]) -> list[tuple[Agreement, list[Note]]]:
+    """One agreement, or one per partner / per region when the sentences report several documents."""
+    regions, partners, signatories = base.regions, base.partners, base.signatories
+    amount_at = amount_sentences(art, g)
+    plural = g.plural
+    if plural and len(regions) <= 1 and len(partners) >= 2:
+        # "губернатор подписал соглашения с ПАО «А» и АО «Б»": one agreement per company
+        out = []
+        for partner in partners:
+            names = [partner.name, *partner.aliases]
+            own = [s for s in signatories if s.role and any(n.casefold() in s.role.casefold() for n in names)]
+            mine = {x.name for x in own}
+            others = {x.name for x in signatories if x.role and x.name not in mine and any(
+                n.casefold() in x.role.casefold() for p2 in partners if p2 is not partner for n in (p2.name, *p2.aliases))}
+            shared = [s for s in signatories if s.name not in mine and s.name not in others]
+            rivals = [n for p2 in partners if p2 is not partner for n in (p2.name, *p2.aliases)]
+            amount, why = near_amount(art.texts, amount_at, names, rivals)
+            split = Note("split", f"several documents with several companies: the one with {partner.name}")
+            out.append((replace(base, partners=[partner], signatories=shared + own, amount=amount),
+                        _note(notes + [split], why)))
+        return out
+    if not (plural and len(regions) >= 2) or not (partners or base.countries):
+        # regions with no one else are each other's party: "Калужская и Тульская области подписали соглашения"
+        amount, why = first_amount(art.texts, amount_at)
+        return [(replace(base, amount=amount), _note(notes, why))]
+    # "Соглашения ... подписаны ... вице-губернатором Краснодарского края ..., губернатором Вологодской
+    # области ...": one agreement per region, each with its own official and sum
+    out = []
+    for region in regions:
+        own = [s for s in signatories if s.role and _role_region(s.role) == region]
+        shared = [s for s in signatories if not s.role or _role_region(s.role) is None]
+        amount, why = region_amount(art.texts, amount_at, region)
+        split = Note("split", f"several documents with several regions: the one of {region}")
+        out.append((replace(base, regions=[region], signatories=shared + own, amount=amount),
+                    _note(notes + [split], why)))
+    return out
+
+
+def assemble(art: Article, g: Group, prev: Agreement | None) -> list[tuple[Agreement, list[Note]]]:
+    """The group's agreement(s), each with the notes of how its fields were filled."""
+    notes: list[Note] = [Note("group", g.why, g.indices[0])] if g.why else []
+    regions, partners, countries = fill_parties(art, g, prev, notes)
+    signatories = fill_signatories(art, g, regions, partners, notes)
+    doc_type = next((s.doc_type for s in g.signings if s.doc_type), None)
+    notes.append(Note("doc_type", f"the document noun nearest the verb: {doc_type}" if doc_type
+                      else "no document noun: «соглашение» by default"))
+    event, why = fill_event(art, g)
+    when, _, date_note = signing_date(art, g)
+    evidence = list(dict.fromkeys(art.texts[i] for i in g.indices))  # a title repeated in the body once
+    base = Agreement(doc_type or "соглашение", regions, partners, countries, signatories, when, event, None,
+                     evidence)
+    return _split(art, g, base, _note(notes, why) + [date_note])
+
+
+def same_sides(art: Article, g: Group, a: Agreement, prev: Agreement) -> bool:
+    """The sentences call the parties "стороны" and name the previous agreement's sides, nobody new."""
+    if not any(SIDES.search(art.texts[i]) for i in g.indices):
+        return False
+    if a.regions != prev.regions or not all(any(same_org(p, q) for q in prev.partners) for p in a.partners):
+        return False
+    return not a.signatories or {x.name for x in a.signatories} <= {x.name for x in prev.signatories}
+
+
+def assemble_all(art: Article) -> tuple[list[Found], list[tuple[Agreement, str]]]:
+    """Every group's agreements for the roundup pass, and those dropped with the reason."""
+    found: list[Found] = []
+    dropped: list[tuple[Agreement, str]] = []
+    prev: Agreement | None = None
+    for g in art.groups:
+        explicit = signing_date(art, g)[1]
+        for a, notes in assemble(art, g, prev):
+            if g.item and not (a.partners or a.countries):
+                dropped.append((a, "a numbered line that names no counterparty is no agreement of its own"))
+                continue
+            if not (a.regions or a.partners or a.countries):
+                dropped.append((a, "no side could be named"))
+                continue
+            if prev is not None and not explicit and same_sides(art, g, a, prev):
+                # "Кроме того, стороны подписали ...": the same people on the same occasion
+                a = replace(a, signatories=a.signatories or list(prev.signatories), date=prev.date or a.date)
+                notes = notes + [Note("date", "«стороны» again: the previous agreement's people and day")]
+            typed = any(x.doc_type for x in g.signings)
+            found.append(Found(a, umbrella=g.plural and not g.item, explicit_date=explicit, typed=typed,
+                               tally=all(x.tally for x in g.signings), sentences=g.indices, notes=notes))
+            prev = a
+    return found, dropped

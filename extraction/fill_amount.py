@@ -1,0 +1,102 @@
+"""Fill an agreement's sum: from its signing sentences and the investment talk right after them, not a
+past total, a tally of several documents or a recalled figure."""
+
+from __future__ import annotations
+
+import re
+
+from . import gazetteer as gz
+from .amounts import find_amounts
+from .article import Article
+from .explain import Note
+from .grouping import Group
+from .models import Amount
+from .signing import RECALL_OPENINGS
+
+INVEST = re.compile(
+    r"(?:инвест\w*|(?:про)?финансир\w*|на\s+сумм\w+|оценива\w+\s+в|вложит\w*|вложат|вложен\w*|вкладыва\w*|направ(?:ит|ят|ить)|выдел(?:ит|ят|ить)|"
+    r"капиталовложени\w*|стоимост\w+|кредитн\w+\s+лини\w+|лимит\w*\s+(?:кредитовани|финансировани)\w*|"
+    r"сумм\w+\s+(?:соглашени|контракт|договор|инвестици)\w*|объ[её]м\w*\s+(?:инвестици|финансировани|вложени)\w*)",
+    re.I,
+)
+# a recalled event, a reference block or a tally: none names this document's sum
+BACKGROUND = re.compile(
+    rf"^\s*(?:{RECALL_OPENINGS}|справка|для\s+сравнения|всего|в\s+общей\s+сложности)",
+    re.I,
+)
+# "он напомнил, что с 2015 года компания инвестировала ...": a past total, not this document's sum
+PAST_TOTAL = re.compile(
+    r"\bнапомни\w*|\bс\s+(?:19|20)\d\d\s+(?:года|г\.)|\bза\s+последни[ее]\s+(?:\w+\s+)?(?:лет|года?)\b|"
+    r"\bуже\s+(?:вложил|инвестировал|направил|выделил|потратил)\w*|"
+    r"\bбыл[оаи]?\s+(?:уже\s+)?(?:вложен|инвестирован|потрачен|израсходован)\w*",
+    re.I,
+)
+MENTIONS_DOC = re.compile(r"(?:соглашени|меморандум|договор|документ|дорожн\w+\s+карт|программ)\w*", re.I)
+# "общий объём инвестиций по двум соглашениям": a sum of several documents, not this one's
+SEVERAL_DOCS = re.compile(
+    r"\b(?:соглашени(?:ям|ях|й)|документ(?:ам|ах|ов)|договор(?:ам|ах|ов)|меморандум(?:ам|ах|ов))\b", re.I
+)
+WINDOW_AFTER = 4
+
+
+def amount_sentences(art: Article, g: Group) -> list[int]:
+    """Sentences that may name the agreement's sum: its signing sentences and investment talk right after."""
+    idx = g.indices
+    others = art.other_signings(g)
+    scope = list(idx)
+    for j in idx:
+        for i in range(j + 1, min(j + 1 + WINDOW_AFTER, len(art.texts))):
+            if BACKGROUND.match(art.texts[i]) or i in others:
+                break
+            if i not in scope:
+                scope.append(i)
+    return sorted(i for i in scope if find_amounts(art.texts[i]) and (i in idx or _talks_investment(art.texts[i], g)))
+
+
+def _talks_investment(t: str, g: Group) -> bool:
+    """A sentence after the signing that speaks of this document's investment, not of a past total."""
+    if PAST_TOTAL.search(t) or not (INVEST.search(t) or MENTIONS_DOC.search(t)):
+        return False
+    return g.plural or not SEVERAL_DOCS.search(t)
+
+
+def first_amount(texts: list[str], indices: list[int]) -> tuple[Amount | None, Note | None]:
+    for i in indices:
+        found = find_amounts(texts[i])
+        if found:
+            return found[0].amount, Note("amount", "the first sum of the signing sentences or the investment "
+                                         "talk right after them", i)
+    return None, None
+
+
+def near_amount(texts: list[str], indices: list[int], names: list[str],
+                others: list[str] = ()) -> tuple[Amount | None, Note | None]:
+    """The sum written after this organization's name and before the next organization's, in one sentence."""
+    for i in indices:
+        t = texts[i]
+        low = t.casefold()
+        for n in names:
+            at = low.find(n.casefold())
+            if at < 0:
+                continue
+            ends = [j for o in others if (j := low.find(o.casefold(), at + len(n))) > at]
+            end = min(ends, default=len(t))
+            found = [a for a in find_amounts(t) if at < a.start < end]
+            if found:
+                return found[0].amount, Note("amount", f"the sum written after «{n}», before the next partner", i)
+    return None, None
+
+
+def region_amount(texts: list[str], indices: list[int], region: str) -> tuple[Amount | None, Note | None]:
+    """The sum written after this region's name (and before the next region's) in one sentence."""
+    for i in indices:
+        t = texts[i]
+        marks = gz.find_regions(t, adjectives=True)
+        for k, m in enumerate(marks):
+            if m.region.name != region:
+                continue
+            end = marks[k + 1].start if k + 1 < len(marks) else len(t)
+            found = [a for a in find_amounts(t) if m.end <= a.start < end]
+            if found:
+                return found[0].amount, Note("amount", f"the sum written after {region}, before the next region", i)
+    return None, None

@@ -1,0 +1,91 @@
+"""Fill an agreement's date: an explicit date in its sentences, relative words, the occasion or ceremony
+dated nearby, else the publication date."""
+
+from __future__ import annotations
+
+import re
+
+from .article import Article
+from .dates import find_dates, resolve
+from .explain import Note
+from .grouping import Group
+from .models import PartialDate
+from .signing import PAST_YEAR
+
+# "построить завод до 31 декабря 2025 года": a term, not the signing
+DEADLINE = re.compile(r"(?:\bдо|\bк|\bпо|не\s+позднее|срок\w*|течение|начиная\s+с|с)\s+$", re.I)
+# a signing sentence that points back at the occasion the previous sentence dated
+ON_THAT_OCCASION = re.compile(
+    r"^\s*(?:на\s+(?:нём|нем|ней|них)|там\s+же|тогда\s+же|в\s+тот\s+же\s+день|"
+    r"(?:в\s+ходе|в\s+рамках|во\s+время|на\s+полях|по\s+итогам)\s+(?:эт\w+\s+)?"
+    r"(?:форума|мероприятия|визита|встречи|сессии|выставки|конференции|переговоров|совещания|заседания))\b",
+    re.I,
+)
+SAME_DAY = re.compile(r"^\W*(?:\w+\s+){0,2}?(?:в\s+тот\s+же\s+день|в\s+этот\s+же\s+день|тогда\s+же)\b", re.I)
+# a sentence right after the signing that dates the ceremony itself
+CEREMONY = re.compile(r"^\s*(?:Церемони[яи]|Подписание)\b|\bцеремони\w+\s+подписани", re.I)
+
+
+def sentence_date(art: Article, i: int) -> PartialDate | None:
+    """The first date of sentence `i` that is not a term, explicit or relative."""
+    t = art.texts[i]
+    for m in find_dates(t):
+        if DEADLINE.search(t[max(0, m.start - 20): m.start]):
+            continue
+        if (m.value is not None and m.value.month is not None) or m.relative:
+            return resolve(m, art.ref)
+    return None
+
+
+def _recalled_year(art: Article, g: Group) -> PartialDate | None:
+    """A signing recalled from an earlier year: that year, never the publication date."""
+    years = [m for s in g.signings if (m := PAST_YEAR.search(art.texts[s.index]))]
+    last = art.ref.year - 1 if art.ref is not None and art.ref.year else None
+    year = next((int(m["year"]) if m["year"] else last for m in years), None)
+    return PartialDate(year, None, None) if year else None
+
+
+def signing_date(art: Article, g: Group) -> tuple[PartialDate | None, bool, Note]:
+    """The date, whether the group's own sentences gave it, and the note saying where it came from."""
+    idx = g.indices
+    if any(s.recalled for s in g.signings):
+        return _recalled_year(art, g), True, Note("date", "a recalled signing: the year it names", idx[0])
+    when: PartialDate | None = None
+    relative: PartialDate | None = None
+    where = rel_where = None
+    for i in idx + [w.index for w in g.weak]:
+        t = art.texts[i]
+        for m in find_dates(t):
+            if DEADLINE.search(t[max(0, m.start - 20): m.start]):
+                continue  # "построить завод до 31 декабря 2025 года": a term, not the signing
+            if m.value is not None and when is None and m.value.month is not None:
+                when, where = resolve(m, art.ref), i
+            elif m.relative and relative is None and i in idx:
+                relative, rel_where = resolve(m, art.ref), i
+    if when is not None:
+        return when, True, Note("date", "written in the signing sentence", where)
+    if relative is not None:
+        return relative, True, Note("date", "a relative day («вчера», «во вторник») against the publication date",
+                                    rel_where)
+    others = art.other_signings(g)
+    if ON_THAT_OCCASION.match(art.texts[idx[0]]) and idx[0] > 0 and idx[0] - 1 not in others:
+        # "Вчера открылся форум. В ходе форума ... подписали": the occasion's date is the signing's
+        when = sentence_date(art, idx[0] - 1)
+        if when is not None:
+            return when, True, Note("date", "the occasion («в ходе форума») dated in the sentence before", idx[0] - 1)
+    if SAME_DAY.search(art.texts[idx[0]]) and g in art.groups and art.groups.index(g) > 0:
+        # "В тот же день стороны заключили ...": the day of the signing reported just before
+        before, said, _ = signing_date(art, art.groups[art.groups.index(g) - 1])
+        if before is not None and said:
+            return before, True, Note("date", "«в тот же день»: the previous signing's day", idx[0])
+    # "... подписали соглашение. Церемония прошла в понедельник", "В понедельник прошла церемония
+    # подписания ... Документ подписали ...": the ceremony's date is the signing's
+    near = [k for j in idx for k in (j + 1, j - 1) if 0 <= k < len(art.texts) and k not in idx and k not in others]
+    for k in near:
+        if CEREMONY.search(art.texts[k]) and (when := sentence_date(art, k)):
+            return when, True, Note("date", "the ceremony dated in a neighbouring sentence", k)
+    # a signing reported as news happened on the publication date; one recalled in a quote did not
+    if not all(art.in_quote(s) for s in g.signings):
+        return art.ref, False, Note("date", "no date in the sentences: the publication date" if art.ref
+                                    else "no date in the sentences and no publication date")
+    return None, False, Note("date", "told inside a quote: not dated by the publication")

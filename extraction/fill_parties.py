@@ -1,0 +1,114 @@
+"""Fill an agreement's sides: regions, partners and countries, from its signing sentences, then their
+neighbours and the title, then the article as a whole."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from . import gazetteer as gz
+from .article import Article
+from .explain import Note
+from .grouping import Group
+from .mentions import SentenceParties, analyze_sentence
+from .models import Agreement, Partner
+from .orgs import merge, merge_linked, prefer_short, same_org
+
+MEETING = re.compile(r"\b(?:встрети\w+|встреча\w*|переговор\w*|обсуди\w+|обсужда\w+|посети\w+)\b", re.I)
+
+
+def uniq(items: list[str]) -> list[str]:
+    """Items in order, each once (case and ё folded)."""
+    seen: set[str] = set()
+    out = []
+    for x in items:
+        k = x.casefold().replace("ё", "е")
+        if k not in seen:
+            seen.add(k)
+            out.append(x)
+    return out
+
+
+def dominant_region(text: str) -> str | None:
+    counts = Counter(m.region.name for m in gz.find_regions(text))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _window_parties(art: Article, indices: list[int]) -> list[SentenceParties]:
+    return [analyze_sentence(art.sents[i], art.texts[i], None) for i in indices if 0 <= i < len(art.sents)]
+
+
+def _first_with(g: Group, has) -> int | None:
+    return next((s.index for s, p in zip(g.signings, g.parties, strict=True) if has(p)), None)
+
+
+def fill_parties(art: Article, g: Group, prev: Agreement | None,
+                 notes: list[Note]) -> tuple[list[str], list[Partner], list[str]]:
+    """Regions, partners and countries of the group's document; each choice is noted in `notes`."""
+    idx = g.indices
+    regions = uniq([r for p in g.parties for r in p.regions])
+    countries = uniq([c for p in g.parties for c in p.countries])
+    if regions:
+        notes.append(Note("regions", "named as a party in the signing sentence", _first_with(g, lambda p: p.regions)))
+    if countries:
+        notes.append(Note("countries", "a foreign state, or the state of a foreign unit, in the signing sentence",
+                          _first_with(g, lambda p: p.countries)))
+    explicit = {c for p in g.parties for c in p.explicit_countries}
+    # "Область и ПАО «А» подписали ... Документ подписали ... директор АО «А-Сервис»": once the parties are
+    # named as such, a company seen only in a signer's title is that signer's employer, not one more side
+    free = [Partner(n, tuple(a)) for p in g.parties for n, a, in_role in p.partners if not in_role]
+    partners = [Partner(n, tuple(a)) for p in g.parties for n, a, in_role in p.partners
+                if not in_role or not free or any(same_org(Partner(n, tuple(a)), f) for f in free)]
+    for name, country in (b for p in g.parties for b in p.foreign_bodies):
+        if not country or country not in explicit:  # a unit acting for a state already named is that state
+            partners.append(Partner(name))
+    if partners:
+        notes.append(Note("partners", "organizations named in the signing sentence (a signer's employer too)",
+                          _first_with(g, lambda p: p.partners or p.foreign_bodies)))
+    signal = any(p.regional_signal for p in g.parties)
+
+    # what the signing sentences leave out, the sentences around them (and the title) often say
+    window_places: list[str] = []
+    if not regions or not (partners or countries):
+        others = art.other_signings(g)
+        window = sorted({i for i in [idx[0] - 1, idx[-1] + 1, idx[-1] + 2] if i not in idx and i not in others})
+        if art.title is not None and 0 not in idx:
+            window.insert(0, 0)
+        window = [i for i in window if 0 <= i < len(art.sents)]
+        for wp_i, wp in zip(window, _window_parties(art, window), strict=True):
+            window_places += wp.location_regions
+            if not regions and wp.regions:
+                regions = uniq(wp.regions)
+                notes.append(Note("regions", "not in the signing sentence: taken from a neighbour or the title", wp_i))
+            # a lead of several documents ("подписал два документа") takes no counterparty from a title
+            # that sums them up: its passages name each one's own
+            # two regions that signed are each other's party; a meeting after the signing names no side
+            if not (partners or countries) and (wp.partners or wp.countries) and not g.plural \
+                    and len(regions) < 2 and not MEETING.search(art.texts[wp_i]):
+                partners = [Partner(n, tuple(a)) for n, a, _ in wp.partners[:1]]
+                countries = uniq(wp.countries)
+                notes.append(Note("partners", "not in the signing sentence: the first one of a neighbour or the title",
+                                  wp_i))
+    if not regions:
+        regions = uniq([r for p in g.parties for r in p.city_regions])
+        if regions:
+            notes.append(Note("regions", "a regional capital named as a party", idx[0]))
+    if not regions:
+        regions = uniq([r for p in g.parties for r in p.location_regions])[:1]
+        if regions:
+            notes.append(Note("regions", "only a place («в Казани») in the signing sentence: its region", idx[0]))
+    if not regions and signal:
+        regions = uniq(window_places)[:1]
+        if regions:
+            notes.append(Note("regions", "a regional body without a name; the place named next to it"))
+    if not regions and signal:  # "врио губернатора подписал": the region the article is about
+        dom = dominant_region(art.body)
+        regions = [dom] if dom else []
+        if regions:
+            notes.append(Note("regions", "a regional body without a name; the region the article names most"))
+    if not regions and not partners and not countries and prev is not None:
+        # "Кроме того, подписано соглашение о ...": the same sides again
+        regions, partners, countries = list(prev.regions), list(prev.partners), list(prev.countries)
+        notes.append(Note("sides", "no side named: the previous agreement's sides"))
+    partners = merge_linked(prefer_short(merge(partners), art.body), art.body)
+    return regions, partners, countries

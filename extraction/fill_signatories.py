@@ -1,0 +1,93 @@
+"""Fill an agreement's signatories: the people of its signing sentences in the nominative, heads named
+by title only, a first-person post's author, "со стороны X — Y" lines."""
+
+from __future__ import annotations
+
+import re
+
+from .article import Article
+from .author import find_author, first_person
+from .explain import Note
+from .grouping import Group
+from .heads import add_unnamed_head, resolve_pronoun_roles
+from .mentions import analyze_sentence
+from .models import Partner, Signatory
+from .people import Person, normalize_name
+from .signing import Signing
+
+# "Со стороны банка — зампред правления Иван Иванов.": the verb of the sentence before is left out
+ELLIPTIC_SIDE = re.compile(r"^\W*(?:а\s+)?со\s+стороны\s+[^—–.;]{2,80}?\s[—–-]\s", re.I)
+
+
+def _folded(name: str) -> set[str]:
+    return set(name.casefold().replace("ё", "е").split())
+
+
+def to_signatories(people: list[Person], doc_known: list[str], full_names: list[str]) -> list[Signatory]:
+    """People as signatories, names in the nominative, each once; a lone surname takes the article's
+    full name for it, or is left out."""
+    out: list[Signatory] = []
+    for person in people:
+        name = normalize_name(person.name_tokens, doc_known)
+        words = [w for w in name.split() if not re.fullmatch(r"[А-ЯЁA-Z]\.", w)]  # "И. Иванов"
+        if len(words) == 1:
+            full = next((f for f in full_names if f.split()[-1][:4].lower() == words[0][:4].lower()), None)
+            if not full:
+                continue
+            name = full
+        key = _folded(name)
+        dup = next((s for s in out if _folded(s.name) >= key or key >= _folded(s.name)), None)
+        if dup:
+            if not dup.role and person.role:
+                out[out.index(dup)] = Signatory(dup.name if len(dup.name) >= len(name) else name, person.role)
+            continue
+        out.append(Signatory(name, person.role))
+    return out
+
+
+def add_author(art: Article, signings: list[Signing]) -> None:
+    """A first-person post ("Подписал сегодня соглашение с ..."): its author, named above the text or in
+    the signature, is the signer of the first such sentence."""
+    if not any(first_person(art.texts[s.index]) for s in signings):
+        return
+    author = find_author(art.sents, art.texts, signings[0].index)
+    if author is None:
+        return
+    for g in art.groups:
+        for s, p in zip(g.signings, g.parties, strict=True):
+            # "Подписали соглашение губернатор X и ...": a subject after the verb is no first person
+            subject = any(c in ("Nom", None) for person in p.people for _, c in person.name_tokens[-1:])
+            if first_person(art.texts[s.index]) and not subject:
+                p.people.insert(0, author)
+                break
+
+
+def _elliptic_signers(art: Article, g: Group) -> list[tuple[int, Person]]:
+    """People of a verbless "Со стороны X — Y" sentence right after the group's signing sentence."""
+    idx = set(g.indices)
+    out = []
+    for j in sorted({i + 1 for i in idx} - idx - art.other_signings(g)):
+        if j < len(art.texts) and ELLIPTIC_SIDE.match(art.texts[j]):
+            out += [(j, person) for person in analyze_sentence(art.sents[j], art.texts[j], None).people]
+    return out
+
+
+def fill_signatories(art: Article, g: Group, regions: list[str], partners: list[Partner],
+                     notes: list[Note]) -> list[Signatory]:
+    """Who signed the group's document; each source is noted in `notes`."""
+    idx = g.indices
+    signed = [(s.index, person) for s, p in zip(g.signings, g.parties, strict=True) for person in p.people]
+    elliptic = _elliptic_signers(art, g)
+    signatories = to_signatories([p for _, p in signed + elliptic], art.known_names, art.full_names)
+    for i, person in signed:
+        notes.append(Note("signatories", f"{' '.join(w for w, _ in person.name_tokens)}: named in the signing "
+                          "sentence, not as a witness or a speaker", i))
+    for j, person in elliptic:
+        notes.append(Note("signatories", f"{' '.join(w for w, _ in person.name_tokens)}: "
+                          "a verbless «со стороны X — Y» line after the signing", j))
+    before = {s.name for s in signatories}
+    signatories = add_unnamed_head(art.sents, art.texts, idx, signatories, regions, art.known_names)
+    for s in signatories:
+        if s.name not in before:
+            notes.append(Note("signatories", f"{s.name}: the region's head, signing by title only, named earlier"))
+    return resolve_pronoun_roles(art.texts, signed, signatories, partners, art.known_names)

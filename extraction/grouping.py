@@ -1,0 +1,134 @@
+"""Group signing sentences into agreements: which sentences tell of the same document."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .article import Article
+from .events import find_event
+from .mentions import SentenceParties, analyze_sentence
+from .models import Partner
+from .orgs import same_org
+from .signing import Signing
+
+
+@dataclass(slots=True)
+class Group:
+    """Signing sentences that report one agreement."""
+
+    signings: list[Signing] = field(default_factory=list)
+    parties: list[SentenceParties] = field(default_factory=list)
+    weak: list[Signing] = field(default_factory=list)  # "подписанное 14 марта соглашение": dates only
+    why: str = ""  # how the first sentence opened this group
+
+    @property
+    def plural(self) -> bool:
+        """Reports several documents at once ("подписал соглашения с тремя партнёрами")."""
+        return any(s.plural for s in self.signings)
+
+    @property
+    def item(self) -> bool:
+        """Opens with a numbered item of a roundup ("Второе — с ПАО «Б»")."""
+        return bool(self.signings) and self.signings[0].item
+
+    @property
+    def indices(self) -> list[int]:
+        return [s.index for s in self.signings]
+
+    def partners(self) -> list[Partner]:
+        return [Partner(n, tuple(a)) for p in self.parties for n, a, _ in p.partners]
+
+
+def _names(p: SentenceParties) -> set[str]:
+    return {" ".join(w for w, _ in person.name_tokens).casefold() for person in p.people}
+
+
+def _disjoint(mine: list[Partner], theirs: list[Partner]) -> bool:
+    """Both name organizations and none of them is the same."""
+    return bool(mine) and bool(theirs) and not any(same_org(a, b) for a in mine for b in theirs)
+
+
+def _continues(g: Group, s: Signing, mine: list[Partner], roundup: bool) -> bool:
+    """"Документ подписали ...", "Соглашение с X подписано ...": the last group's document again, unless
+    a roundup moves on to another organization."""
+    if roundup and _disjoint(mine, g.partners()):
+        return False
+    return not (g.plural and not (s.plural or s.plural_ref) and mine and len(g.partners()) != 1)
+
+
+def _compatible(g: Group, s: Signing, p: SentenceParties, roundup: bool = False, apart: bool = False) -> bool:
+    mine_p = [Partner(n, tuple(a)) for n, a, _ in p.partners]
+    if (roundup or (apart and not s.anaphoric)) and _disjoint(mine_p, g.partners()):
+        # after a signing of several documents, or in a paragraph of its own, another organization is
+        # another agreement
+        return False
+    if g.plural and not s.plural and mine_p and len(g.partners()) != 1:
+        return False  # one of several documents reported together gets its own agreement
+    types = {x.doc_type for x in g.signings if x.doc_type}
+    if s.doc_type and types and s.doc_type not in types:
+        return False
+    topics = {x.topic for x in g.signings if x.topic}
+    if s.additive and s.topic and s.topic not in topics:
+        return False
+    mine = {n.casefold() for n, _, _ in p.partners}
+    theirs = {n.casefold() for q in g.parties for n, _, _ in q.partners}
+    if s.additive and mine and theirs and not (mine & theirs):
+        return False
+    if s.additive and s.between and (p.regions or mine):
+        return False  # "Также подписано соглашение между министерствами А и Б": its own sides, its own document
+    if s.topic and topics and s.topic not in topics:
+        known = set().union(*(_names(q) for q in g.parties)) if g.parties else set()
+        new_people = bool(known) and bool(_names(p)) and not (_names(p) & known)
+        if s.additive or new_people:
+            return False
+    return True
+
+
+ABOUT_THE_DOCUMENT = re.compile(
+    r"^\W*(?:(?:это|эти|данн|указанн|сам)\w*\s+)?(?:соглашени|документ|меморандум|договор|подпис)\w*", re.I
+)
+
+
+def _apart(art: Article, g: Group, s: Signing) -> bool:
+    """A paragraph break lies between the group's last sentence and this one (a title that sums up the
+    body, in its own words, is not a paragraph of its own)."""
+    last = max(g.indices)
+    if (art.title is not None and last == 0) or ABOUT_THE_DOCUMENT.match(art.texts[s.index]):
+        return False  # "Подписи под соглашением поставили ...": the same document, told on
+    return "\n" in art.body[art.sents[last].stop: art.sents[s.index].start]
+
+
+def group_signings(art: Article, signings: list[Signing]) -> list[Group]:
+    """One group per document reported; sets `art.events` and `art.groups` as it goes."""
+    only_weak = all(s.weak for s in signings)
+    art.events = {s.index: find_event(art.texts[s.index]) for s in signings}
+    groups = art.groups
+    for s in signings:
+        if s.weak and not only_weak:
+            # "подписанное 14 марта соглашение": a reference to a reported signing, for its date only
+            if groups:
+                groups[-1].weak.append(s)
+            continue
+        ev = art.events[s.index]
+        p = analyze_sentence(art.sents[s.index], art.texts[s.index], (ev[1], ev[2]) if ev else None)
+        mine = [Partner(n, tuple(a)) for n, a, _ in p.partners]
+        in_roundup = any(g.plural for g in groups)
+        target: Group | None = None
+        why = ""
+        if s.item:
+            why = "a numbered or ordinal item of a roundup: a document of its own"
+        elif s.recalled:
+            why = "an earlier signing recalled with its own year: a document of its own"
+        elif groups and (s.anaphoric or s.doc_type is None) and _continues(groups[-1], s, mine, in_roundup):
+            target = groups[-1]
+        else:
+            target = next((g for g in groups if _compatible(g, s, p, in_roundup, _apart(art, g, s))), None)
+            if target is None and groups:
+                why = "other sides, kind, topic or paragraph than every document before: a new one"
+        if target is None:
+            target = Group(why=why or "the first signing sentence")
+            groups.append(target)
+        target.signings.append(s)
+        target.parties.append(p)
+    return groups
