@@ -16,6 +16,7 @@ from .fill_parties import fill_parties
 from .fill_signatories import fill_signatories
 from .grouping import Group
 from .models import Agreement
+from .occasion import find_occasion
 from .orgs import same_org
 from .roundup import Found
 
@@ -72,13 +73,14 @@ def _split(art: Article, g: Group, base: Agreement, notes: list[Note]) -> list[t
 def assemble(art: Article, g: Group, prev: Agreement | None) -> list[tuple[Agreement, list[Note]]]:
     """The group's agreement(s), each with the notes of how its fields were filled."""
     notes: list[Note] = [Note("group", g.why, g.indices[0])] if g.why else []
-    regions, partners, countries = fill_parties(art, g, prev, notes)
-    signatories = fill_signatories(art, g, regions, partners, notes)
+    occasion = find_occasion(art, g)
+    regions, partners, countries = fill_parties(art, g, prev, occasion, notes)
+    signatories = fill_signatories(art, g, regions, partners, occasion, notes)
     doc_type = next((s.doc_type for s in g.signings if s.doc_type), None)
     notes.append(Note("doc_type", f"the document noun nearest the verb: {doc_type}" if doc_type
                       else "no document noun: «соглашение» by default"))
     event, why = fill_event(art, g)
-    when, _, date_note = signing_date(art, g)
+    when, _, date_note = signing_date(art, g, occasion)
     evidence = list(dict.fromkeys(art.texts[i] for i in g.indices))  # a title repeated in the body once
     base = Agreement(doc_type or "соглашение", regions, partners, countries, signatories, when, event, None,
                      evidence)
@@ -100,7 +102,7 @@ def assemble_all(art: Article) -> tuple[list[Found], list[tuple[Agreement, str]]
     dropped: list[tuple[Agreement, str]] = []
     prev: Agreement | None = None
     for g in art.groups:
-        explicit = signing_date(art, g)[1]
+        explicit = signing_date(art, g, find_occasion(art, g))[1]
         for a, notes in assemble(art, g, prev):
             if g.item and not (a.partners or a.countries):
                 dropped.append((a, "a numbered line that names no counterparty is no agreement of its own"))

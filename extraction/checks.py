@@ -8,4 +8,6 @@ from .models import Agreement
 
 def turn_down(a: Agreement, art: Article) -> str | None:
     """Why `a` is no agreement to report, or None."""
+    if not a.regions:
+        return "no Russian region is a party: a deal between companies, or between states"
     return None

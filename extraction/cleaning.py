@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
-from .dates import DATE_NUMERIC, DATE_WORDS, TIME, find_dates
+from .dates import DATE_ISO, DATE_NUMERIC, DATE_WORDS, TIME, find_dates
 from .models import PartialDate
 
 # a line that starts one of these ends the article: what follows is links or site footer
@@ -32,13 +33,14 @@ FOOTER = re.compile(
 )
 WEEKDAY_LINE = re.compile(r"^\s*(?:понедельник|вторник|среда|четверг|пятница|суббота|воскресенье)\b", re.I)
 PUBLISHED = re.compile(
-    r"(?:опубликован[оа]?\s*:?|дата\s+публикации\s*:?|размещен[оа]?\s*:?|обновлен[оа]?\s*:?|дата\s*:)\s*", re.I
+    r"(?:опубликован[оа]?\s*:?|дата\s+публикации\s*:?|размещен[оа]?\s*:?|обновлен[оа]?\s*:?|дата\s*:|date\s*:?|"
+    r"published\s*:?)\s*", re.I
 )
 AGENCY_DATELINE = re.compile(
     r"^(?P<city>[А-ЯЁ][А-ЯЁа-яё\- ]{1,30})\.\s+(?:(?P<date>\d{1,2}\s+[а-яё]+)\.\s+)?"
     r"(?P<agency>[А-ЯЁA-Z][А-ЯЁA-Z\-\s]{2,30}?)\s*[-–—]\s+"
 )
-_DATE_ANY = re.sub(r"\(\?P<\w+>", "(?:", rf"(?:{DATE_WORDS.pattern}|{DATE_NUMERIC.pattern})")
+_DATE_ANY = re.sub(r"\(\?P<\w+>", "(?:", rf"(?:{DATE_WORDS.pattern}|{DATE_NUMERIC.pattern}|{DATE_ISO.pattern})")
 # "Калининград, 12 мая 2021. ...", "МОСКВА, 12 мая — РИА Новости. ..."
 CITY_DATELINE = re.compile(
     rf"^[А-ЯЁ][А-ЯЁа-яё-]+(?:[\s-][А-ЯЁ][А-ЯЁа-яё-]+)?,\s+(?P<d>{_DATE_ANY})\s*"
@@ -46,13 +48,17 @@ CITY_DATELINE = re.compile(
     re.I,
 )
 DATELINE = re.compile(
-    rf"^\s*(?:{TIME}[,\s]+)?(?P<d>{_DATE_ANY})(?:[,\s]+{TIME})?(?:\s*\|.*)?\s*(?P<rest>.*)$", re.I
+    rf"^\s*(?:{TIME}[,\s]+)?(?P<d>{_DATE_ANY})(?:[,\s/|]+{TIME})?(?:\s*\|.*)?\s*(?P<rest>.*)$", re.I
 )
 INLINE_DATELINE = re.compile(rf"(?:(?:\s+[А-ЯЁA-Z]{{3,}})?\s*[|]\s*)?(?P<d>{_DATE_ANY}),?\s+{TIME}(?:\s*\|[^.]*)?", re.I)
 HASHTAGS_ONLY = re.compile(r"^(?:\s*[#@][\w.]+[\s,.;]*)+$")
 HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
 READ_ON_SITE = re.compile(r"^читать на сайте\s+[\w.-]+?\.(?:ru|net|com|org|info|рф|su|by|kz)(?=[А-ЯЁ\s]|$)", re.I)
-GLUED_SENTENCE = re.compile(r"([а-яё»)\"]{2})\.([А-ЯЁ])")
+# "...подписано соглашение.Участниками стали": a full stop with no space after a word or a bracket
+GLUED_SENTENCE = re.compile(r"([а-яё»)\"]{2}|[А-ЯЁ]{2}\))\.([А-ЯЁ])")
+# Latin letters that look Cyrillic, as copy-paste and anti-plagiarism tricks leave them inside Russian words
+LOOKALIKES = str.maketrans("AaBCcEeHKkMOoPpTXxy", "АаВСсЕеНКкМОоРрТХху")
+MIXED_WORD = re.compile(r"\b(?=\w*[А-Яа-яЁё])(?=\w*[A-Za-z])\w+\b")
 WORD = re.compile(r"[А-Яа-яЁёA-Za-z0-9]+")
 
 
@@ -82,9 +88,21 @@ def _is_menu(line: str) -> bool:
     return len(words) <= 2 and not re.search(r"[.!?»\"]$", line.strip())
 
 
+def normalize(text: str) -> str:
+    """Invisible format characters dropped (zero-width, soft hyphen, direction marks); Latin look-alikes
+    inside Russian words made Cyrillic ("Рoссийский" with a Latin "o")."""
+    text = "".join(c for c in text if c in "\n\r\t" or unicodedata.category(c) not in ("Cf", "Cc"))
+    return MIXED_WORD.sub(lambda m: m[0].translate(LOOKALIKES) if _mostly_cyrillic(m[0]) else m[0], text)
+
+
+def _mostly_cyrillic(word: str) -> bool:
+    latin = [c for c in word if "a" <= c.lower() <= "z"]
+    return all(c in "AaBCcEeHKkMOoPpTXxy" for c in latin) and len(latin) < len(word) - len(latin) + 1
+
+
 def clean(text: str) -> Cleaned:
     """Keep the article body, one sentence-ended line per paragraph."""
-    raw = [ln.strip().strip("|").strip() for ln in text.replace("\r", "").split("\n")]
+    raw = [ln.strip().strip("|").strip() for ln in normalize(text).replace("\r", "").split("\n")]
     lines: list[str] = []
     published: PartialDate | None = None
     skip_header_date = False

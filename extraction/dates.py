@@ -25,6 +25,7 @@ MONTH_ABBR: dict[str, int] = {
 _YEAR_TAIL = r"(?:\s*(?P<year>(?:19|20)\d{2})(?:\s*(?:года|год|г\.?|гг\.?))?)?"
 DATE_WORDS = re.compile(rf"(?<![\d.])(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH_RE})\b{_YEAR_TAIL}", re.I)
 DATE_NUMERIC = re.compile(r"(?<![\d.:])(?P<day>\d{1,2})[./-](?P<month>\d{1,2})[./-](?P<year>(?:19|20)?\d{2})(?![\d])")
+DATE_ISO = re.compile(r"(?<![\d.:/-])(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})(?![\d])")
 DATE_RANGE = re.compile(
     rf"(?:\bс\s+)?(?<!\d)(?P<d1>\d{{1,2}})\s*(?:[-–—]|\s+по\s+|\s+до\s+)\s*(?P<d2>\d{{1,2}})\s+(?P<month>{_MONTH_RE})\b{_YEAR_TAIL}",
     re.I,
@@ -99,6 +100,11 @@ def find_dates(text: str) -> list[DateMention]:
             if _valid(d):
                 found.append(DateMention(m.start(), m.end(), d))
                 taken.append(m.span())
+    for m in DATE_ISO.finditer(text):
+        d = PartialDate(int(m["year"]), int(m["month"]), int(m["day"]))
+        if _valid(d):
+            found.append(DateMention(m.start(), m.end(), d))
+            taken.append(m.span())
     for m in DATE_NUMERIC.finditer(text):
         if free(*m.span()):
             d = PartialDate(_year(m["year"]), int(m["month"]), int(m["day"]))

@@ -10,6 +10,7 @@ from .dates import find_dates, resolve
 from .explain import Note
 from .grouping import Group
 from .models import PartialDate
+from .occasion import Occasion
 from .signing import PAST_YEAR
 
 # "построить завод до 31 декабря 2025 года": a term, not the signing
@@ -27,13 +28,14 @@ CEREMONY = re.compile(r"^\s*(?:Церемони[яи]|Подписание)\b|\b
 
 
 def sentence_date(art: Article, i: int) -> PartialDate | None:
-    """The first date of sentence `i` that is not a term, explicit or relative."""
+    """The first date of sentence `i` that is not a term: explicit ("6 июня"), else relative ("в четверг")."""
     t = art.texts[i]
-    for m in find_dates(t):
-        if DEADLINE.search(t[max(0, m.start - 20): m.start]):
-            continue
+    found = [m for m in find_dates(t) if not DEADLINE.search(t[max(0, m.start - 20): m.start])]
+    for m in sorted(found, key=lambda m: m.value is None):
         if (m.value is not None and m.value.month is not None) or m.relative:
-            return resolve(m, art.ref)
+            when = resolve(m, art.ref)
+            if when is not None:
+                return when
     return None
 
 
@@ -45,7 +47,7 @@ def _recalled_year(art: Article, g: Group) -> PartialDate | None:
     return PartialDate(year, None, None) if year else None
 
 
-def signing_date(art: Article, g: Group) -> tuple[PartialDate | None, bool, Note]:
+def signing_date(art: Article, g: Group, occasion: Occasion | None = None) -> tuple[PartialDate | None, bool, Note]:
     """The date, whether the group's own sentences gave it, and the note saying where it came from."""
     idx = g.indices
     if any(s.recalled for s in g.signings):
@@ -78,6 +80,9 @@ def signing_date(art: Article, g: Group) -> tuple[PartialDate | None, bool, Note
         before, said, _ = signing_date(art, art.groups[art.groups.index(g) - 1])
         if before is not None and said:
             return before, True, Note("date", "«в тот же день»: the previous signing's day", idx[0])
+    if occasion is not None and (when := sentence_date(art, occasion.index)):
+        return when, True, Note("date", "the meeting or visit the signing came out of, dated next to it",
+                                occasion.index)
     # "... подписали соглашение. Церемония прошла в понедельник", "В понедельник прошла церемония
     # подписания ... Документ подписали ...": the ceremony's date is the signing's
     near = [k for j in idx for k in (j + 1, j - 1) if 0 <= k < len(art.texts) and k not in idx and k not in others]

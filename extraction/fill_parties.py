@@ -10,8 +10,9 @@ from . import gazetteer as gz
 from .article import Article
 from .explain import Note
 from .grouping import Group
-from .mentions import SentenceParties, analyze_sentence
+from .mentions import LOCATION_PREP, SentenceParties, analyze_sentence
 from .models import Agreement, Partner
+from .occasion import Occasion
 from .orgs import merge, merge_linked, prefer_short, same_org
 
 MEETING = re.compile(r"\b(?:встрети\w+|встреча\w*|переговор\w*|обсуди\w+|обсужда\w+|посети\w+)\b", re.I)
@@ -34,6 +35,20 @@ def dominant_region(text: str) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
+def article_region(art: Article) -> str | None:
+    """The one region the article is about as an actor ("делегация Пермского края", "для региона"), not
+    as a place ("в Калининграде"): named so at least twice, or in the title, and more than any other."""
+    counts: Counter[str] = Counter()
+    for i, t in enumerate(art.texts):
+        for m in gz.find_regions(t):
+            if not LOCATION_PREP.search(t[max(0, m.start - 12): m.start]):
+                counts[m.region.name] += 2 if i == 0 and art.title is not None else 1
+    top = counts.most_common(2)
+    if not top or (len(top) == 2 and top[1][1] == top[0][1]) or top[0][1] < 2:
+        return None
+    return top[0][0]
+
+
 def _window_parties(art: Article, indices: list[int]) -> list[SentenceParties]:
     return [analyze_sentence(art.sents[i], art.texts[i], None) for i in indices if 0 <= i < len(art.sents)]
 
@@ -42,7 +57,7 @@ def _first_with(g: Group, has) -> int | None:
     return next((s.index for s, p in zip(g.signings, g.parties, strict=True) if has(p)), None)
 
 
-def fill_parties(art: Article, g: Group, prev: Agreement | None,
+def fill_parties(art: Article, g: Group, prev: Agreement | None, occasion: Occasion | None,
                  notes: list[Note]) -> tuple[list[str], list[Partner], list[str]]:
     """Regions, partners and countries of the group's document; each choice is noted in `notes`."""
     idx = g.indices
@@ -65,6 +80,16 @@ def fill_parties(art: Article, g: Group, prev: Agreement | None,
     if partners:
         notes.append(Note("partners", "organizations named in the signing sentence (a signer's employer too)",
                           _first_with(g, lambda p: p.partners or p.foreign_bodies)))
+    if occasion is not None and not partners:
+        # "... встретился с председателем Минского горисполкома. Стороны заключили меморандум"
+        met = occasion.parties
+        partners = [Partner(n, tuple(a)) for n, a, _ in met.partners] + [Partner(n) for n, _ in met.foreign_bodies]
+        countries = uniq(countries + met.countries)
+        if not regions:
+            regions = uniq(met.regions)
+        if partners or met.regions:
+            notes.append(Note("partners", "no counterparty in the signing sentences: the bodies of the meeting "
+                              "told next to them (the people's titles too)", occasion.index))
     signal = any(p.regional_signal for p in g.parties)
 
     # what the signing sentences leave out, the sentences around them (and the title) often say
@@ -106,6 +131,12 @@ def fill_parties(art: Article, g: Group, prev: Agreement | None,
         regions = [dom] if dom else []
         if regions:
             notes.append(Note("regions", "a regional body without a name; the region the article names most"))
+    if not regions and (partners or countries):
+        top = article_region(art)
+        if top:
+            regions = [top]
+            notes.append(Note("regions", "no region in or around the signing sentences: the one region the "
+                                         "article names as an actor, not a place"))
     if not regions and not partners and not countries and prev is not None:
         # "Кроме того, подписано соглашение о ...": the same sides again
         regions, partners, countries = list(prev.regions), list(prev.partners), list(prev.countries)

@@ -12,6 +12,7 @@ from .grouping import Group
 from .heads import add_unnamed_head, resolve_pronoun_roles
 from .mentions import analyze_sentence
 from .models import Partner, Signatory
+from .occasion import Occasion
 from .people import Person, normalize_name
 from .signing import Signing
 
@@ -73,15 +74,22 @@ def _elliptic_signers(art: Article, g: Group) -> list[tuple[int, Person]]:
 
 
 def fill_signatories(art: Article, g: Group, regions: list[str], partners: list[Partner],
-                     notes: list[Note]) -> list[Signatory]:
+                     occasion: Occasion | None, notes: list[Note]) -> list[Signatory]:
     """Who signed the group's document; each source is noted in `notes`."""
     idx = g.indices
     signed = [(s.index, person) for s, p in zip(g.signings, g.parties, strict=True) for person in p.people]
     elliptic = _elliptic_signers(art, g)
     signatories = to_signatories([p for _, p in signed + elliptic], art.known_names, art.full_names)
+    if not signatories and occasion is not None:
+        # "X встретился с Y. Итогом встречи стало подписание соглашения": the meeting's people signed
+        signed = [(occasion.index, person) for person in occasion.parties.people]
+        signatories = to_signatories([p for _, p in signed], art.known_names, art.full_names)
+        notes.append(Note("signatories", "no signer in the signing sentences: the people of the meeting "
+                          "told next to them", occasion.index))
     for i, person in signed:
-        notes.append(Note("signatories", f"{' '.join(w for w, _ in person.name_tokens)}: named in the signing "
-                          "sentence, not as a witness or a speaker", i))
+        where = "at the meeting" if occasion is not None and i == occasion.index else "in the signing sentence"
+        notes.append(Note("signatories", f"{' '.join(w for w, _ in person.name_tokens)}: named {where}, not as a "
+                          "witness or a speaker", i))
     for j, person in elliptic:
         notes.append(Note("signatories", f"{' '.join(w for w, _ in person.name_tokens)}: "
                           "a verbless «со стороны X — Y» line after the signing", j))

@@ -1,0 +1,46 @@
+"""The occasion of a signing told in a sentence of its own: "Губернатор X встретился с главой компании Y.
+Итогом встречи стало подписание соглашения." The meeting's people signed, on the meeting's day."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .article import Article
+from .grouping import Group
+from .mentions import SentenceParties, analyze_sentence
+
+MEETING = re.compile(
+    r"\b(?:встрети\w+|встреч[аиуе]\b|встречей\b|провел[аи]?\s+(?:[\w-]+\s+){0,2}встреч\w+|"
+    r"посети(?:л|ла|ли)\b|переговоры\b|провел[аи]?\s+переговоры|принял[аи]?\s+(?:делегаци|гост)\w*|"
+    r"прибыл[аи]?\s+с\s+(?:рабочим|официальным)\s+визитом)",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class Occasion:
+    """The meeting sentence next to a group and what it names."""
+
+    index: int
+    parties: SentenceParties
+
+
+def find_occasion(art: Article, g: Group) -> Occasion | None:
+    """A meeting or visit with named people told in the two sentences before the group's first one (or
+    the one after it), and not another document's signing."""
+    idx = g.indices
+    others = art.other_signings(g)
+    near = sorted({k for i in idx for k in (i - 1, i - 2, i + 1)} - set(idx) - others,
+                  key=lambda k: (min(abs(k - i) for i in idx), k > idx[0]))
+    for k in near:
+        if k < 0 or k >= len(art.texts):
+            continue
+        if k == 0 and art.title is not None:
+            continue  # the title sums up; the body's own sentences tell of the occasion
+        if not MEETING.search(art.texts[k]):
+            continue
+        parties = analyze_sentence(art.sents[k], art.texts[k], None)
+        if parties.people:
+            return Occasion(k, parties)
+    return None
