@@ -197,6 +197,7 @@ ROLE_BOUNDARY = {
 }
 
 
+SIGN_VERB = re.compile(r"^(?:подписал|подписыва|скрепил|заключил|поставил)")
 ROLE_PUNCT = {",", ";", ":", "(", ")", ".", "–", "—", "-"}
 QUOTE_MARKS = {"«", "»", '"', "“", "”"}
 DOC_WORD = re.compile(r"^(?:соглашени|меморандум|договор|документ|протокол)")
@@ -237,7 +238,8 @@ def _role_tokens(tokens, idx: int, spans) -> list:
             role.insert(0, t)
             j -= 1
             continue
-        if t.text in ROLE_PUNCT or w in ROLE_BOUNDARY or DOC_WORD.match(w) or _inside(t, spans, "PER"):
+        if t.text in ROLE_PUNCT or w in ROLE_BOUNDARY or DOC_WORD.match(w) or SIGN_VERB.match(w) \
+                or _inside(t, spans, "PER"):
             break
         # "и" between two people ends a role; inside one ("министр цифрового и технологического") it does not
         if w == "и" and (j == 0 or _inside(tokens[j - 1], spans, "PER") or tokens[j - 1].text[:1].isupper()):

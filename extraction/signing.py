@@ -13,7 +13,13 @@ SIGNED = re.compile(
     r"подпис[ьи]\s+(?:под\s+\w+\s+)?(?:[\w.«»\"-]+\s+){0,5}поставил[аи]?|"
     r"(?:состоял[аось]+|прош[её]л|прошла|прошло)\s+(?:торжественное\s+|церемони[яи]\s+)?подписани[ея]|"
     r"подписани[ея]\s+(?:\w+\s+){0,4}(?:состоял[аось]+|прошл[оа])|"
-    r"(?:после|по\s+итогам|в\s+ходе|во\s+время)\s+(?:церемонии\s+)?подписания)\b",
+    r"(?:после|по\s+итогам|в\s+ходе|во\s+время)\s+(?:церемонии\s+)?подписания|"
+    # the signing as the outcome: "Итогом встречи стало подписание соглашения", "Её итогом стало соглашение"
+    r"стал[оаи]?\s+(?:подписание|заключение)|(?:итог\w*|результат\w*)\s+(?:[\w-]+\s+){0,2}стал[оаи]?"
+    r"(?=\s+(?:[\w-]+\s+){0,2}(?:соглашени|меморандум|договор(?!ённ|енн)))|"
+    r"(?:завершил|закончил|увенчал)\w*\s+подписанием|"
+    # "Своими подписями документ скрепили ..."
+    r"подпис(?:ями|и)\s+(?:[\w«»\"-]+\s+){0,4}скрепил[аи]?)\b",
     re.I,
 )
 # future, intent, modality and negation near the predicate: not (yet) signed
@@ -47,12 +53,14 @@ PLURAL_DOC = re.compile(
     r"(?:соглашени[йя]|меморандум\w*|договор\w*|документ(?:а|ов)))\b",
     re.I,
 )
-PLURAL_OBJECT = re.compile(r"^\s+(?:[\w-]+\s+){0,3}(?:соглашения|меморандумы|договоры)\b", re.I)
+PLURAL_OBJECT = re.compile(r"^\s+(?:(?!подписани|заключени)[\w-]+\s+){0,3}(?:соглашения|меморандумы|договоры)\b", re.I)
 # one item of a roundup: "Первое — с ПАО «А».", "Вторым документом стало ...", "2) С VK — подписали ..."
 ITEM = re.compile(
     r"^\W{0,6}?(?:(?:перв|втор|трет|четв[её]рт|пят|шест|седьм)(?:ое|ой|ый|ий|ым|им|ая|ье|ьим|ьей|ья)\b"
     r"(?:(?:\s+(?:стал[оаи]?|был[оаи]?))?\s+(?:соглашени|меморандум|договор|документ)\w*|(?=\s*(?:[—–:-]|со?\s)))"
-    r"|\d[.)]|\d\ufe0f?\u20e3)",
+    r"|\d[.)]|\d\ufe0f?\u20e3"
+    # "Одно из них — с «Почтой России»"
+    r"|одн(?:о|им|а|ой)\s+из\s+(?:них|соглашений|документов|меморандумов|договоров)\b)",
     re.I,
 )
 HISTORY = re.compile(r"\b(?:19|20)\d\d\s+год|\bранее\b|\bпрошл\w+\s+год", re.I)
@@ -66,10 +74,15 @@ PLURAL_SUBJECT = re.compile(r"\b(?:соглашения|меморандумы|�
 COUNTED = re.compile(
     r"(?<![\w-])(?:\d+|более\s+\d+|свыше\s+\d+|около\s+\d+|десят\w+|сотн\w+|ряд)\s+(?:[а-яё-]+(?:ых|их)\s+)?$", re.I
 )
-WEAK = re.compile(r"подписани|подписанн|подписав", re.I)
-# "кроме того, подписано ...": another document than the one just reported ("ещё одно" is not: it
-# usually compares with earlier news)
-ADDITIVE = re.compile(r"\b(?:кроме\s+того|также|помимо\s+(?:этого|того)|второе|другое|общее|отдельное)\b", re.I)
+# a reference to a signing told elsewhere ("подписанное вчера соглашение", "после подписания"), unlike
+# a report of it ("состоялось подписание соглашения между ...", "итогом встречи стало подписание")
+WEAK = re.compile(r"подписанн|подписав|^(?:после|по\s+итогам|в\s+ходе|во\s+время)\b", re.I)
+# "кроме того, подписано ...", "затем", "ещё одно": another document than the one just reported
+ADDITIVE = re.compile(
+    r"\b(?:кроме\s+того|также|помимо\s+(?:этого|того)|второе|другое|общее|отдельное|затем|после\s+этого|следом|"
+    r"ещ[её]\s+(?:одно|один|одна|одним|одной)|в\s+свою\s+очередь)\b",
+    re.I,
+)
 
 
 # the year a recalled signing happened: "было подписано в 2016 году", "в 2018 году стороны подписали"
@@ -177,6 +190,8 @@ def judge(sentence: str, index: int, follows_signing: bool = False, after_plural
         if t:
             topic = _topic_noun(sentence[best.end() + t.start("w"):])
     first = docs[0]
+    # "состоялось подписание соглашения": the genitive after the noun is one document, not several
+    nominal = bool(re.search(r"(?:подписани|заключени)\w*$", pred[0], re.I))
     anaphoric = sentence[: first.start()].strip(" «\"") == "" and topic is None
     return Signing(
         index=index,
@@ -184,14 +199,15 @@ def judge(sentence: str, index: int, follows_signing: bool = False, after_plural
         topic=topic,
         plural=tally or bool(PLURAL_DOC.search(sentence))
         or (bool(PLURAL_SUBJECT.search(sentence)) and pred[0].lower().endswith(("ны", "ли")))
-        or bool(PLURAL_OBJECT.match(sentence[pred.end():])),
+        or (not nominal and bool(PLURAL_OBJECT.match(sentence[pred.end():]))),
         additive=bool(ADDITIVE.search(sentence[: pred.start()] + " " + sentence[pred.end():][:30])),
         anaphoric=anaphoric,
         predicate_at=pred.start(),
         weak=bool(WEAK.search(pred[0])),
         between=bool(best) and bool(re.search(r"\bмежду\b", sentence[best.end():])),
         tally=tally,
-        plural_ref=bool(re.search(r"\b(?:документы|соглашения|меморандумы|договоры)\b", sentence, re.I)),
+        plural_ref=bool(re.search(r"\b(?:документы|соглашения|меморандумы|договоры)\b",
+                                  sentence[: pred.start()] + sentence[pred.end() + (12 if nominal else 0):], re.I)),
     )
 
 
