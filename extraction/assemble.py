@@ -53,6 +53,20 @@ def _split(art: Article, g: Group, base: Agreement, notes: list[Note]) -> list[t
             out.append((replace(base, partners=[partner], signatories=shared + own, amount=amount),
                         _note(notes + [split], why)))
         return out
+    hub = _hub(art, g, regions) if plural and len(regions) >= 3 and not (partners or base.countries) else None
+    if hub is not None:
+        # "Губернатор Петербурга подписал дорожные карты с Владимирской и Кемеровской областями": one region
+        # signs with each of the others, one document each
+        out = []
+        for region in regions:
+            if region == hub:
+                continue
+            mine = [s for s in signatories if not s.role or _role_region(s.role) in (None, hub, region)]
+            amount, why = region_amount(art.texts, amount_at, region)
+            split = Note("split", f"{hub} signs with several regions: the document with {region}")
+            out.append((replace(base, regions=[hub, region], signatories=mine, amount=amount),
+                        _note(notes + [split], why)))
+        return out
     if not (plural and len(regions) >= 2) or not (partners or base.countries):
         # regions with no one else are each other's party: "Калужская и Тульская области подписали соглашения"
         amount, why = first_amount(art.texts, amount_at)
@@ -68,6 +82,28 @@ def _split(art: Article, g: Group, base: Agreement, notes: list[Note]) -> list[t
         out.append((replace(base, regions=[region], signatories=shared + own, amount=amount),
                     _note(notes + [split], why)))
     return out
+
+
+WITH = re.compile(r"\s(?:с|со)\s", re.I)
+
+
+def _hub(art: Article, g: Group, regions: list[str]) -> str | None:
+    """The region that signs with each of the others: the only one the first sentence naming a region
+    has, or the one named there before "с" when the others follow it."""
+    for s, p in zip(g.signings, g.parties, strict=True):
+        named = list(dict.fromkeys(p.regions))
+        if len(named) == 1:
+            return named[0]
+        if not named:
+            continue
+        t = art.texts[s.index]
+        found = [m for m in gz.find_regions(t, adjectives=True) if m.region.name in regions]
+        at = WITH.search(t, found[0].end) if found else None
+        if at is None:
+            return None
+        before = {m.region.name for m in found if m.start < at.start()}
+        return before.pop() if len(before) == 1 and any(m.start > at.start() for m in found) else None
+    return None
 
 
 def assemble(art: Article, g: Group, prev: Agreement | None) -> list[tuple[Agreement, list[Note]]]:

@@ -32,6 +32,10 @@ GOV_HEAD = re.compile(
     re.I,
 )
 FEDERAL = re.compile(r"\b(?:России|РФ|Российской\s+Федерации)\b")
+CAPITAL_BODY = re.compile(
+    r"\b(?:мэр\w*|правительств\w+|администраци\w+|власт\w+|руководств\w+)\s+столицы\b|\bстоличн\w+\s+(?:мэр\w*|правительств\w+)",
+    re.I,
+)
 LOCATION_PREP = re.compile(r"(?:\bв|\bво|\bна|\bиз|территории)\s+$", re.I)
 PARTY_NOUN_AFTER = re.compile(
     r"^\s*(?:сторон\w*|город\w*|провинци\w+|компани\w+|правительств\w+|министерств\w+|делегаци\w+|"
@@ -168,6 +172,12 @@ def _places(text: str, blocked: list[tuple[int, int]], spans, base: int, out: Se
             out.location_regions.append(m.region.name)
             continue
         out.regions.append(m.region.name)
+
+    # "мэр столицы", "правительство столицы": Moscow, unless another region's capital is meant
+    for m in CAPITAL_BODY.finditer(text):
+        tail = text[m.end(): m.end() + 40]
+        if not re.match(r"\s+[А-ЯЁ]", tail) or not (gz.find_regions(tail) or gz.find_countries(tail)):
+            out.regions.append("Москва")
 
     # a city's administration or mayor: the city's region ("Администрация Екатеринбурга")
     for m in gz.find_capitals(text):

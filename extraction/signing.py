@@ -53,7 +53,16 @@ PLURAL_DOC = re.compile(
     r"(?:соглашени[йя]|меморандум\w*|договор\w*|документ(?:а|ов)))\b",
     re.I,
 )
-PLURAL_OBJECT = re.compile(r"^\s+(?:(?!подписани|заключени)[\w-]+\s+){0,3}(?:соглашения|меморандумы|договоры)\b", re.I)
+PLURAL_OBJECT = re.compile(
+    r"^\s+(?:(?!подписани|заключени)[\w-]+\s+){0,3}[«\"]?(?:соглашения|меморандумы|договоры|дорожн\w+\s+карты|протоколы)\b",
+    re.I,
+)
+# "с тремя регионами", "с несколькими компаниями": one document with each
+PLURAL_WITH = re.compile(
+    r"\bс\s+(?:двумя|тремя|четырьмя|пятью|шестью|семью|несколькими|рядом)\s+(?:[\w-]+\s+)?"
+    r"(?:регион|компани|партн[её]р|субъект|област|банк|организаци|вуз|университет|город|инвестор)\w*",
+    re.I,
+)
 # one item of a roundup: "Первое — с ПАО «А».", "Вторым документом стало ...", "2) С VK — подписали ..."
 ITEM = re.compile(
     r"^\W{0,6}?(?:(?:перв|втор|трет|четв[её]рт|пят|шест|седьм)(?:ое|ой|ый|ий|ым|им|ая|ье|ьим|ьей|ья)\b"
@@ -199,7 +208,8 @@ def judge(sentence: str, index: int, follows_signing: bool = False, after_plural
         topic=topic,
         plural=tally or bool(PLURAL_DOC.search(sentence))
         or (bool(PLURAL_SUBJECT.search(sentence)) and pred[0].lower().endswith(("ны", "ли")))
-        or (not nominal and bool(PLURAL_OBJECT.match(sentence[pred.end():]))),
+        or (not nominal and bool(PLURAL_OBJECT.match(sentence[pred.end():])))
+        or bool(PLURAL_WITH.search(sentence)),
         additive=bool(ADDITIVE.search(sentence[: pred.start()] + " " + sentence[pred.end():][:30])),
         anaphoric=anaphoric,
         predicate_at=pred.start(),
