@@ -145,8 +145,10 @@ def _load_foreign_units() -> tuple[ForeignUnit, ...]:
                 full = f"{name} область"
             elif kind == "облисполком":
                 full = f"{name} облисполком"
-            elif kind == "провинция":
-                full = f"провинция {name}"
+            elif kind in ("провинция", "аймак", "префектура"):
+                full = f"{kind} {name}"  # the index adds the bare name: these never name a Russian place
+            elif kind == "район":
+                full = f"{name} район"
             units.append(ForeignUnit(name=full, country=country, kind=kind))
     return tuple(units)
 
@@ -478,7 +480,7 @@ class _Index:
                 if " " not in stem:
                     for form in _word_forms(stem, False):
                         self.coordinated["область"].setdefault(form, unit)
-            elif unit.kind == "провинция":
+            elif unit.kind in ("провинция", "аймак", "префектура"):
                 self.foreign.add(unit.name.split(" ", 1)[1], unit, "alias", guess=False)
 
     @staticmethod

@@ -55,8 +55,14 @@ DESCRIPTOR_QUOTED = re.compile(
 )
 LEGAL_QUOTED = re.compile(LEGAL_RE.pattern + r"\s*[«\"][^«»\"]{2,60}[»\"]")
 # a foreign unit by its kind and name: "индийского штата Гуджарат", "эмирата Шарджа (ОАЭ)", "земли Бавария"
+# units that only one state has: "Восточного аймака", "префектуры Тоттори", "Поморского воеводства"
+ONE_STATE_UNIT = {"аймак": "Монголия", "префектур": "Япония", "воеводств": "Польша", "жудец": "Румыния"}
+ADJECTIVE_UNIT = re.compile(
+    r"(?<![\w-])(?P<adj>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ]?[а-яё]+)?(?:ого|ый|ий|ой|ом|ому|ым|им|ая|ую|ое))\s+"
+    r"(?P<unit>аймак|префектур|воеводств|жудец)\w*"
+)
 FOREIGN_CITY = re.compile(
-    r"(?<![а-яё])(?P<unit>город\w*|провинци\w+|уезд\w*|округ\w*|штат(?:а|е|у|ом)?|эмират\w*|префектур\w+|"
+    r"(?<![а-яё])(?P<unit>город\w*|провинци\w+|уезд\w*|округ\w*|штат(?:а|е|у|ом)?|эмират\w*|префектур\w+|аймак\w*|жудец\w*|"
     r"земл(?:я|и|е|ю|ей)|област(?:ь|и|ью)|кантон\w*|воеводств\w+|департамент\w*)\s+"
     r"(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)(?![\w-])(?!\s+[А-ЯЁ][а-яё]+\s+[А-ЯЁ])"
 )
@@ -265,6 +271,13 @@ def _foreign_officials(text: str, out: SentenceParties) -> None:
                                  end, role_start))
 
 
+def _state_of_unit(text: str, end: int, country: str, out: SentenceParties) -> None:
+    """"Восточного аймака Монголии": the state named right after a unit is the unit's, not a party itself."""
+    after = gz.find_countries(text[end: end + 40])
+    if after and after[0].start <= 3 and after[0].country.name == country and country in out.explicit_countries:
+        out.explicit_countries.remove(country)
+
+
 def _foreign(text: str, role_spans: list[tuple[int, int]], out: SentenceParties) -> list[tuple[int, int]]:
     """Foreign sub-national units and cities: a partner (or, in a signer's role, a body) and its state."""
     taken: list[tuple[int, int]] = []
@@ -295,6 +308,19 @@ def _foreign(text: str, role_spans: list[tuple[int, int]], out: SentenceParties)
         else:
             out.partners.append((name, [], False))
         taken.append(m.span())
+    for m in ADJECTIVE_UNIT.finditer(text):
+        if _overlaps(m.span(), taken):
+            continue
+        country = ONE_STATE_UNIT[m["unit"]]
+        name = nominative_head(m[0])
+        if country not in out.countries:
+            out.countries.append(country)
+        _state_of_unit(text, m.end(), country, out)
+        if _overlaps(m.span(), role_spans) or _person_after(text[m.end():]):
+            out.foreign_bodies.append((name, country))
+        else:
+            out.partners.append((name, [], False))
+        taken.append(m.span())
     for m in FOREIGN_CITY.finditer(text):
         if _overlaps(m.span(), taken) or gz.find_countries(m["name"]) or gz.find_regions(m["name"]):
             continue
@@ -303,13 +329,15 @@ def _foreign(text: str, role_spans: list[tuple[int, int]], out: SentenceParties)
         # or the state in the genitive or in brackets right after: "провинции Шаньси КНР", "(ОАЭ)"
         after = re.match(r"^\s*\(?\s*([А-ЯЁ][\w-]*(?:\s+[А-ЯЁ][\w-]*)?)", text[m.end():])
         ca = [c for c in gz.find_countries(after[1]) if c.kind != "adjective"] if after else []
-        if not cs and not ca:
+        implied = next((c for k, c in ONE_STATE_UNIT.items() if m["unit"].lower().startswith(k)), None)
+        if not cs and not ca and not implied:
             continue
-        country = cs[-1].country.name if cs else ca[0].country.name
+        country = cs[-1].country.name if cs else ca[0].country.name if ca else implied
         unit = f"{nominative_head(m['unit'])} {m['name']}"
         in_role = _overlaps(m.span(), role_spans) or _person_after(text[m.end():])
         if country not in out.countries:
             out.countries.append(country)
+        _state_of_unit(text, m.end(), country, out)
         if in_role:
             out.foreign_bodies.append((m["name"], country))
         else:

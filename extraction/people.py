@@ -302,9 +302,15 @@ def find_people(sent, text: str, blocked: list[tuple[int, int]]) -> list[Person]
         other = re.match(rf"^(?:{HEAD_TITLE})\s+и\s+", role or "", re.I)
         if other and role:  # "губернатор и директор фонда Имя Фамилия": the first title is someone else's
             role = role[other.end():] or None
-        names = [(t.text, (t.feats or {}).get("Case")) for t in sp.tokens]
+        name_tokens = list(sp.tokens)
+        while len(name_tokens) > 2 and any(a <= name_tokens[0].start - base < b for a, b in places):
+            # "губернатор аймака Сэлэнгэ Сундуйн Батболд": the unit's name, then the person's
+            role = f"{role} {name_tokens[0].text}" if role else None
+            name_tokens.pop(0)
+        names = [(t.text, (t.feats or {}).get("Case")) for t in name_tokens]
         role_start = role_tokens[0].start - base if role_tokens else s0
-        people.append(Person(names, role_nominative(role) if role else None, s0, s1, role_start))
+        people.append(Person(names, role_nominative(role) if role else None, name_tokens[0].start - base, s1,
+                             role_start))
     people += _missed_people(sent, text, spans, people, places)
     for k, person in enumerate(people):
         if person.role is None:
@@ -316,8 +322,9 @@ def find_people(sent, text: str, blocked: list[tuple[int, int]]) -> list[Person]
 
 
 def _place_spans(text: str) -> list[tuple[int, int]]:
-    """Where the sentence names a Russian region or a foreign state."""
-    return [(m.start, m.end) for m in gz.find_regions(text)] + [(m.start, m.end) for m in gz.find_countries(text)]
+    """Where the sentence names a Russian region, a foreign state or a foreign unit."""
+    return [(m.start, m.end) for m in gz.find_regions(text)] + [(m.start, m.end) for m in gz.find_countries(text)] \
+        + [(m.start, m.end) for m in gz.find_foreign_units(text)]
 
 
 APPOSITION = re.compile(r"^\s*,\s*(?P<role>[^,;()]{3,120}?(?:\([^()]{1,40}\)[^,;()]{0,60}?)?)\s*(?:,|;|\.|$)")
