@@ -26,7 +26,7 @@ BACKGROUND = re.compile(
 )
 # "он напомнил, что с 2015 года компания инвестировала ...": a past total, not this document's sum
 PAST_TOTAL = re.compile(
-    r"\bнапомни\w*|\bс\s+(?:19|20)\d\d\s+(?:года|г\.)|\bза\s+последни[ее]\s+(?:\w+\s+)?(?:лет|года?)\b|"
+    r"\bнапомни\w*|\bнапомина\w*|\bранее\b|\bс\s+(?:19|20)\d\d\s+(?:года|г\.)|\bза\s+последни[ее]\s+(?:\w+\s+)?(?:лет|года?)\b|"
     r"\bуже\s+(?:вложил|инвестировал|направил|выделил|потратил)\w*|"
     r"\bбыл[оаи]?\s+(?:уже\s+)?(?:вложен|инвестирован|потрачен|израсходован)\w*",
     re.I,
@@ -39,18 +39,30 @@ SEVERAL_DOCS = re.compile(
 WINDOW_AFTER = 4
 
 
+# "Соглашение об этом подписано ...": the sentence before says what was agreed
+ABOUT_THAT = re.compile(r"\b(?:об\s+этом|о\s+том|об\s+этих)\b", re.I)
+
+
 def amount_sentences(art: Article, g: Group) -> list[int]:
-    """Sentences that may name the agreement's sum: its signing sentences and investment talk right after."""
+    """Sentences that may name the agreement's sum: its signing sentences, investment talk right after, the
+    sentence an "об этом" points back to, and a headline about the investment when the article reports one
+    document."""
     idx = g.indices
     others = art.other_signings(g)
     scope = list(idx)
+    lead = [j - 1 for j in idx if j > 0 and ABOUT_THAT.search(art.texts[j]) and j - 1 not in others]
     for j in idx:
         for i in range(j + 1, min(j + 1 + WINDOW_AFTER, len(art.texts))):
             if BACKGROUND.match(art.texts[i]) or i in others:
                 break
             if i not in scope:
                 scope.append(i)
-    return sorted(i for i in scope if find_amounts(art.texts[i]) and (i in idx or _talks_investment(art.texts[i], g)))
+    if art.title is not None and len(art.groups) == 1 and not g.plural and 0 not in idx \
+            and INVEST.search(art.texts[0]):
+        scope.append(0)  # "Tele2 инвестирует 500 млн рублей в связь Бурятии" over "... подписали соглашение"
+    ordered = [i for i in idx] + [i for i in lead if i not in idx] + sorted(i for i in scope if i not in idx)
+    return [i for i in dict.fromkeys(ordered) if find_amounts(art.texts[i])
+            and (i in idx or _talks_investment(art.texts[i], g))]
 
 
 def _talks_investment(t: str, g: Group) -> bool:
@@ -60,12 +72,34 @@ def _talks_investment(t: str, g: Group) -> bool:
     return g.plural or not SEVERAL_DOCS.search(t)
 
 
+# "общая стоимость завода составит 10 млрд, из них по соглашению ...": the whole project's cost, a sum per
+# year or per region, last year's figure: not the document's own sum when the sentence has another
+OTHER_SUM = re.compile(
+    r"(?:общ\w+\s+(?:стоимост|объ[её]м|сумм)\w*|стоимост\w+\s+(?:всего\s+)?(?:завода|проекта|предприятия|объекта|"
+    r"комплекса|строительства)|в\s+прошлом\s+году|ежегодно|в\s+год|на\s+каждый|каждому)[^,;]{0,60}$",
+    re.I,
+)
+OWN_SUM = re.compile(r"(?:по\s+соглашению|в\s+рамках\s+(?:соглашения|документа|меморандума)|соглашением\s+"
+                     r"предусмотрен\w*|документом\s+предусмотрен\w*)[^.;]{0,80}$", re.I)
+
+
+def _pick(t: str, found: list) -> tuple[object, str]:
+    """The document's own sum among a sentence's sums, and why."""
+    own = [a for a in found if OWN_SUM.search(t[: a.start])]
+    if own:
+        return own[0], "the sum the sentence ties to the document («по соглашению», «в рамках соглашения»)"
+    plain = [a for a in found if not OTHER_SUM.search(t[: a.start])]
+    if plain and plain[0] is not found[0]:
+        return plain[0], "the sentence's first sum that is no project's total, yearly or past figure"
+    return found[0], "the first sum of the signing sentences or the investment talk right after them"
+
+
 def first_amount(texts: list[str], indices: list[int]) -> tuple[Amount | None, Note | None]:
     for i in indices:
         found = find_amounts(texts[i])
         if found:
-            return found[0].amount, Note("amount", "the first sum of the signing sentences or the investment "
-                                         "talk right after them", i)
+            best, why = _pick(texts[i], found)
+            return best.amount, Note("amount", why, i)
     return None, None
 
 

@@ -4,6 +4,7 @@ dated nearby, else the publication date."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from .article import Article
 from .dates import find_dates, resolve
@@ -45,6 +46,19 @@ def _recalled_year(art: Article, g: Group) -> PartialDate | None:
     last = art.ref.year - 1 if art.ref is not None and art.ref.year else None
     year = next((int(m["year"]) if m["year"] else last for m in years), None)
     return PartialDate(year, None, None) if year else None
+
+
+EVENT_YEAR = re.compile(r"[-–—]\s?((?:19|20)\d\d)»?$")
+
+
+def _event_year(art: Article, g: Group) -> int | None:
+    """The year in the event's name: "ПМЭФ-2023", "Иннопром-2019", "День поля — 2022"."""
+    for i in g.indices:
+        ev = art.events.get(i)
+        m = EVENT_YEAR.search(ev[0]) if ev else None
+        if m and int(m[1]) <= date.today().year:  # "Россия-2035" names a goal, not when it met
+            return int(m[1])
+    return None
 
 
 def signing_date(art: Article, g: Group, occasion: Occasion | None = None) -> tuple[PartialDate | None, bool, Note]:
@@ -89,6 +103,10 @@ def signing_date(art: Article, g: Group, occasion: Occasion | None = None) -> tu
     for k in near:
         if CEREMONY.search(art.texts[k]) and (when := sentence_date(art, k)):
             return when, True, Note("date", "the ceremony dated in a neighbouring sentence", k)
+    event_year = _event_year(art, g)
+    if art.ref is None and event_year is not None:
+        return PartialDate(event_year, None, None), False, Note("date", "only the event's name gives the year "
+                                                                 "(«ПМЭФ-2023»)")
     # a signing reported as news happened on the publication date; one recalled in a quote did not
     if not all(art.in_quote(s) for s in g.signings):
         return art.ref, False, Note("date", "no date in the sentences: the publication date" if art.ref

@@ -80,7 +80,7 @@ def fill_parties(art: Article, g: Group, prev: Agreement | None, occasion: Occas
     if partners:
         notes.append(Note("partners", "organizations named in the signing sentence (a signer's employer too)",
                           _first_with(g, lambda p: p.partners or p.foreign_bodies)))
-    if occasion is not None and not partners:
+    if occasion is not None and not partners and len(regions) < 2:
         # "... встретился с председателем Минского горисполкома. Стороны заключили меморандум"
         met = occasion.parties
         partners = [Partner(n, tuple(a)) for n, a, _ in met.partners] + [Partner(n) for n, _ in met.foreign_bodies]

@@ -40,6 +40,8 @@ def find_occasion(art: Article, g: Group) -> Occasion | None:
             continue  # the title sums up; the body's own sentences tell of the occasion
         if not MEETING.search(art.texts[k]):
             continue
+        if k > idx[-1] and "\n" in art.body[art.sents[idx[-1]].stop: art.sents[k].start]:
+            continue  # a meeting told after the signing, in a paragraph of its own, is another story
         parties = analyze_sentence(art.sents[k], art.texts[k], None)
         if parties.people:
             return Occasion(k, parties)

@@ -130,11 +130,22 @@ def normalize_name(tokens: list[tuple[str, str | None]], known: Iterable[str] = 
         # the same person written in the nominative elsewhere: same first name, same surname start
         same = [kw for k in known_list if len(k.split()) >= 2 and (out_first is None or k.split()[0] == out_first)
                 for kw in k.split()[1:] if _same_stem(kw, w)]
-        if same and c != "nomn":
+        patronymic = _patronymic_nominative(w) if len(rest) >= 2 and w is rest[0] else None
+        if patronymic:
+            out_rest.append(patronymic)  # "Ивана Петровича Сидорова", "Иван Петровича": Петрович, whatever its case
+        elif same and c != "nomn":
             out_rest.append(same[0])
         else:
             out_rest.append(surname_nominative(w, c, gender))
     return " ".join([x for x in [out_first, *out_rest] if x])
+
+
+def _patronymic_nominative(word: str) -> str | None:
+    for p in parses(word):
+        if "Patr" in p.tag.grammemes:
+            form = inflect(p, {"nomn", "sing"})
+            return form.capitalize() if form else None
+    return None
 
 
 def _same_stem(a: str, b: str) -> bool:
