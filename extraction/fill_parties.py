@@ -137,6 +137,9 @@ def fill_parties(art: Article, g: Group, prev: Agreement | None, occasion: Occas
             regions = [top]
             notes.append(Note("regions", "no region in or around the signing sentences: the one region the "
                                          "article names as an actor, not a place"))
+    if not regions and (partners or countries) and len(set(window_places)) == 1:
+        regions = window_places[:1]
+        notes.append(Note("regions", "no region named as a party: the one place named around the signing"))
     if not regions and not partners and not countries and prev is not None:
         # "Кроме того, подписано соглашение о ...": the same sides again
         regions, partners, countries = list(prev.regions), list(prev.partners), list(prev.countries)

@@ -36,8 +36,8 @@ def find_occasion(art: Article, g: Group) -> Occasion | None:
     for k in near:
         if k < 0 or k >= len(art.texts):
             continue
-        if k == 0 and art.title is not None:
-            continue  # the title sums up; the body's own sentences tell of the occasion
+        if k == 0 and k < idx[0] and "\n" in art.body[art.sents[0].stop: art.sents[idx[0]].start]:
+            continue  # a headline sums up; the body's own sentences tell of the occasion
         if not MEETING.search(art.texts[k]):
             continue
         if k > idx[-1] and "\n" in art.body[art.sents[idx[-1]].stop: art.sents[k].start]:

@@ -28,6 +28,12 @@ NOT_YET = re.compile(
     r"собира\w+|готов\w*|предполага\w*|рассчитыва\w*|ожида\w*|не\s+был[аио]?|не)\s+(?:\w+\s+){0,2}$",
     re.I,
 )
+# what a near-miss says instead of a signing: "подпишут", "планируется подписать", "проект соглашения"
+FUTURE = re.compile(
+    r"\b(?:подпиш(?:ет|ут|ем)|заключ(?:ит|ат|им)|подписать|заключить|подписани[еяю]|будет\s+подписан\w*|"
+    r"будут\s+подписан\w*|проект\w*\s+(?:соглашени|договор|меморандум)\w*|переговор\w*|обсуди\w*)",
+    re.I,
+)
 DOC = re.compile(
     r"(?P<conc>концессионн\w+\s+соглашени\w*)|(?P<road>дорожн\w+\s+карт\w*)|(?P<memo>меморандум\w*)|"
     r"(?P<agr>соглашени\w*)|(?P<contract>договор(?:а|ов|ы|у|ом|е)?\b|контракт\w*)|(?P<prot>протокол\w*)|"
@@ -178,6 +184,9 @@ def judge(sentence: str, index: int, follows_signing: bool = False, after_plural
     if pred is None:
         if turned_down is not None:
             return f"not signed (yet): a plan, the future, a habit or a negation at «{turned_down[0]}»"
+        future = FUTURE.search(sentence)
+        if future and DOC.search(sentence):
+            return f"not signed (yet): the future, a plan or talks at «{future[0]}»"
         return None
     docs = list(DOC.finditer(sentence))
     if not docs:
