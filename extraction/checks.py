@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import re
+
+from . import gazetteer as gz
 from .article import Article
 from .models import Agreement
+
+# a head of state or government, whose signature makes a treaty between states
+STATE_HEAD = re.compile(r"^(?:президент|премьер|председател\w+\s+(?:правительства|госсовета|кнр)|канцлер|корол|"
+                        r"эмир|султан|шейх|министр\s+иностранных)", re.I)
+REGION_ROLE = re.compile(r"\b(?:губернатор|глав[аыеу]\s+(?:региона|области|края|республики|города)|мэр|врио|"
+                         r"вице-губернатор)", re.I)
+
+
+def _regional(role: str | None) -> bool:
+    return bool(role) and (bool(REGION_ROLE.search(role)) or bool(gz.find_regions(role)))
 
 
 def turn_down(a: Agreement, art: Article) -> str | None:
     """Why `a` is no agreement to report, or None."""
     if not a.regions:
         return "no Russian region is a party: a deal between companies, or between states"
+    if a.countries and not a.partners and any(s.role and STATE_HEAD.match(s.role) for s in a.signatories) \
+            and not any(_regional(s.role) for s in a.signatories):
+        return "a foreign head of state signs and no regional official does: a treaty between states"
     return None

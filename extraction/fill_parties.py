@@ -118,7 +118,9 @@ def fill_parties(art: Article, g: Group, prev: Agreement | None, occasion: Occas
         regions = uniq([r for p in g.parties for r in p.city_regions])
         if regions:
             notes.append(Note("regions", "a regional capital named as a party", idx[0]))
-    if not regions:
+    if not regions and (signal or partners):
+        # "в Москве подписали": a place is a party only next to a regional body or a company, never for a
+        # state's visit ("во время визита президента Ирана в Москву")
         regions = uniq([r for p in g.parties for r in p.location_regions])[:1]
         if regions:
             notes.append(Note("regions", "only a place («в Казани») in the signing sentence: its region", idx[0]))
@@ -137,7 +139,7 @@ def fill_parties(art: Article, g: Group, prev: Agreement | None, occasion: Occas
             regions = [top]
             notes.append(Note("regions", "no region in or around the signing sentences: the one region the "
                                          "article names as an actor, not a place"))
-    if not regions and (partners or countries) and len(set(window_places)) == 1:
+    if not regions and partners and len(set(window_places)) == 1:
         regions = window_places[:1]
         notes.append(Note("regions", "no region named as a party: the one place named around the signing"))
     if not regions and not partners and not countries and prev is not None:

@@ -303,8 +303,10 @@ def find_people(sent, text: str, blocked: list[tuple[int, int]]) -> list[Person]
             role_tokens.pop(0)
         first = next((k for k, t in enumerate(role_tokens) if TITLE_WORD.match(t.text)), 0)
         if first and all(_inside(t, spans, "ORG") or _inside(t, spans, "LOC") or _place_word(t.text)
-                         for t in role_tokens[:first]):
-            role_tokens = role_tokens[first:]  # "в Доме Правительства Раис ...": the place, then the title
+                         or (t.pos == "NOUN" and t.text[:1].islower()) for t in role_tokens[:first]):
+            # "в Доме Правительства Раис ...": the place, then the title; "(во) время визита президента ...":
+            # the occasion, then the title
+            role_tokens = role_tokens[first:]
         while role_tokens and role_tokens[0].text.lower() in ("и", "а", "также", "затем", "потом", "далее"):
             role_tokens.pop(0)  # "..., и Имя Фамилия": a conjunction, not a title
         role = text[role_tokens[0].start - base: role_tokens[-1].stop - base] if role_tokens else None

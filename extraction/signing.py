@@ -28,6 +28,13 @@ NOT_YET = re.compile(
     r"собира\w+|готов\w*|предполага\w*|рассчитыва\w*|ожида\w*|не\s+был[аио]?|не)\s+(?:\w+\s+){0,2}$",
     re.I,
 )
+# "Проект удалось реализовать после соглашения, которое губернатор подписал ...": the signing is the cause
+# of the news, recalled in a relative clause
+RECALLED_CLAUSE = re.compile(
+    r"\b(?:после|благодаря|в\s+рамках|в\s+соответствии\s+с|согласно|на\s+основании|в\s+результате|в\s+силу)\s+"
+    r"(?:[\w-]+\s+){0,2}(?:соглашени|договор|меморандум|контракт)\w*\s*,\s*(?:котор\w+)\b",
+    re.I,
+)
 # what a near-miss says instead of a signing: "подпишут", "планируется подписать", "проект соглашения"
 FUTURE = re.compile(
     r"\b(?:подпиш(?:ет|ут|ем)|заключ(?:ит|ат|им)|подписать|заключить|подписани[еяю]|будет\s+подписан\w*|"
@@ -181,6 +188,10 @@ def judge(sentence: str, index: int, follows_signing: bool = False, after_plural
             pred = m
             break
         turned_down = turned_down or m
+    if pred is not None:
+        clause = RECALLED_CLAUSE.search(sentence, 0, pred.start())
+        if clause and pred.start() - clause.end() < 80:
+            return "a signing recalled in a clause («после соглашения, которое …»): the news is what followed"
     if pred is None:
         if turned_down is not None:
             return f"not signed (yet): a plan, the future, a habit or a negation at «{turned_down[0]}»"
