@@ -20,6 +20,7 @@ from .occasion import find_occasion
 from .orgs import same_org
 from .roundup import Found
 
+HEADS = {"губернатор", "глава", "президент", "мэр", "врио"}
 SIDES = re.compile(r"\bсторон(?:ы|ами)\b", re.I)
 
 
@@ -112,6 +113,12 @@ def assemble(art: Article, g: Group, prev: Agreement | None) -> list[tuple[Agree
     occasion = find_occasion(art, g)
     regions, partners, countries = fill_parties(art, g, prev, occasion, notes)
     signatories = fill_signatories(art, g, regions, partners, occasion, notes)
+    for s in signatories:
+        region = _role_region(s.role) if s.role and s.role.split()[0].lower() in HEADS else None
+        if region and region not in regions:
+            # "Губернатор края Виктор Толоконский и Губернатор Санкт-Петербурга ... подписали": the head's region
+            regions = [*regions, region]
+            notes.append(Note("regions", f"{region}: the region of the head who signed"))
     doc_type = next((s.doc_type for s in g.signings if s.doc_type), None)
     notes.append(Note("doc_type", f"the document noun nearest the verb: {doc_type}" if doc_type
                       else "no document noun: «соглашение» by default"))

@@ -50,9 +50,11 @@ def amount_sentences(art: Article, g: Group) -> list[int]:
     idx = g.indices
     others = art.other_signings(g)
     scope = list(idx)
+    # an article about one document may tell its sum a few paragraphs on
+    window = WINDOW_AFTER + (2 if len(art.groups) == 1 else 0)
     lead = [j - 1 for j in idx if j > 0 and ABOUT_THAT.search(art.texts[j]) and j - 1 not in others]
     for j in idx:
-        for i in range(j + 1, min(j + 1 + WINDOW_AFTER, len(art.texts))):
+        for i in range(j + 1, min(j + 1 + window, len(art.texts))):
             if BACKGROUND.match(art.texts[i]) or i in others:
                 break
             if i not in scope:

@@ -48,7 +48,7 @@ def _recalled_year(art: Article, g: Group) -> PartialDate | None:
     return PartialDate(year, None, None) if year else None
 
 
-EVENT_YEAR = re.compile(r"[-–—]\s?((?:19|20)\d\d)»?$")
+EVENT_YEAR = re.compile(r"[-–—]\s?((?:19|20)?\d\d)»?$")
 
 
 def _event_year(art: Article, g: Group) -> int | None:
@@ -56,8 +56,9 @@ def _event_year(art: Article, g: Group) -> int | None:
     for i in g.indices:
         ev = art.events.get(i)
         m = EVENT_YEAR.search(ev[0]) if ev else None
-        if m and int(m[1]) <= date.today().year:  # "Россия-2035" names a goal, not when it met
-            return int(m[1])
+        year = int(m[1]) + (2000 if m and len(m[1]) == 2 else 0) if m else None  # "ПМЭФ-23"
+        if year is not None and year <= date.today().year:  # "Россия-2035" names a goal, not when it met
+            return year
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from . import gazetteer as gz
 from .article import Article
 from .author import find_author, first_person
 from .explain import Note
@@ -73,6 +74,30 @@ def _elliptic_signers(art: Article, g: Group) -> list[tuple[int, Person]]:
     return out
 
 
+# "губернатор края", "глава республики": a head's title that does not say which region
+BARE_HEAD_ROLE = re.compile(r"^(?:врио\s+)?(?:губернатор|глава|президент|мэр)\w*(?:\s+(?:края|области|республики|"
+                            r"региона|округа|города))?$", re.I)
+HEAD_BEFORE = re.compile(r"(?:губернатор|глав|президент|мэр|врио)\w*\s+(?P<place>[^,.;]{3,60}?)\s*$", re.I)
+
+
+def signer_regions(art: Article, signatories: list[Signatory]) -> list[tuple[int, Signatory]]:
+    """Heads named by a bare title ("Губернатор края Виктор Толоконский"), their region found where the
+    article names them in full ("Губернатор Красноярского края Виктор Толоконский"); each with that
+    region's name in the role."""
+    out = []
+    for k, s in enumerate(signatories):
+        if not s.role or not BARE_HEAD_ROLE.match(s.role) or len(s.name.split()) < 2:
+            continue
+        surname = s.name.split()[-1][:4]
+        for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}", art.body):
+            head = HEAD_BEFORE.search(art.body[max(0, m.start() - 90): m.start()].rsplit("\n", 1)[-1])
+            found = gz.find_regions(head["place"]) if head else []
+            if found:
+                out.append((k, Signatory(s.name, f"{s.role.split()[0]} {head['place'].split(s.name.split()[0])[0].strip()}")))
+                break
+    return out
+
+
 def fill_signatories(art: Article, g: Group, regions: list[str], partners: list[Partner],
                      occasion: Occasion | None, notes: list[Note]) -> list[Signatory]:
     """Who signed the group's document; each source is noted in `notes`."""
@@ -93,6 +118,10 @@ def fill_signatories(art: Article, g: Group, regions: list[str], partners: list[
     for j, person in elliptic:
         notes.append(Note("signatories", f"{' '.join(w for w, _ in person.name_tokens)}: "
                           "a verbless «со стороны X — Y» line after the signing", j))
+    for k, fuller in signer_regions(art, signatories):
+        signatories[k] = fuller
+        notes.append(Note("signatories", f"{fuller.name}: a head by a bare title, named in full elsewhere as "
+                          f"{fuller.role}"))
     before = {s.name for s in signatories}
     signatories = add_unnamed_head(art.sents, art.texts, idx, signatories, regions, art.known_names)
     for s in signatories:

@@ -16,6 +16,8 @@ STOP_ORG = re.compile(
     r"regnum|регнум|росбалт|прайм|lenta|газета|новости|news|фото|источник|top\.mail|mail\.ru|яндекс)",
     re.I,
 )
+# "AEX.RU:", "Dvinainform.ru": a news site, never a party (unlike "ДОМ.РФ", "ВЭБ.РФ")
+MEDIA_DOMAIN = re.compile(r"\.(?:ru|com|net|org|info|su|by|kz|ua)\b", re.I)
 ATTRIBUTION = re.compile(
     r"(?:сообща\w+|сообщил\w*|переда[её]т|пишет|по данным|со ссылкой на|в пресс-службе|пресс-служб\w+|"
     r"говорится в сообщении|цитирует|по сообщению|информирует|отмечает)\s+(?:\S+\s+){0,2}$",
@@ -74,7 +76,7 @@ REGIONAL_SIGNAL = re.compile(
 
 
 FEDERAL_BODY = re.compile(
-    r"\b(?:[Мм]инистерств\w+|[Мм]ин(?:[а-яё]{4,})|[Фф]едеральн\w+\s+(?:агентств|служб)\w+|[Аа]гентств\w+|"
+    r"\b(?:[Мм]инистерств\w+|[Мм]ин(?!истр)(?:[а-яё]{4,})|[Фф]едеральн\w+\s+(?:агентств|служб)\w+|[Аа]гентств\w+|"
     r"[Сс]лужб\w+|[Кк]омитет\w+)(?:\s+(?:и\s+)?[а-яё-]+){0,6}?\s+(?:России|РФ|Российской\s+Федерации)\b"
 )
 
@@ -83,7 +85,7 @@ OTHER_OBLAST = re.compile(r"\b[А-ЯЁ][а-яё]+(?:ск|цк)(?:ой|ая|ую)
 # bodies that helped or watched, not parties: "при содействии Минпромторга России"
 HELPER = re.compile(
     r"(?:при\s+содействии|при\s+поддержке|при\s+участии|в\s+присутствии|с\s+участием|по\s+поручению|"
-    r"по\s+инициативе|при\s+посредничестве)\s+(?:[а-яё-]+\s+){0,3}$",
+    r"по\s+инициативе|при\s+посредничестве)\s+(?:[А-ЯЁа-яё-]+\s*){0,3}$",
     re.I,
 )
 CITY_BODY = re.compile(
@@ -390,7 +392,8 @@ def _organizations(text: str, spans, base: int, blocked: list[tuple[int, int]], 
             clean = rest
         if re.match(r"^(?:[Пп]одписанн|[Зз]аключ[её]нн)", clean):
             continue  # "Подписанное вчера соглашение": the NER took the participle for a name
-        if not clean or STOP_ORG.match(LEGAL_RE.sub("", clean).strip(" «»\"")) or EVENT_WORD.search(clean):
+        if not clean or STOP_ORG.match(LEGAL_RE.sub("", clean).strip(" «»\"")) or EVENT_WORD.search(clean) \
+                or MEDIA_DOMAIN.search(clean):
             continue
         if ATTRIBUTION.search(text[max(0, a - 40): a]) or HELPER.search(text[max(0, a - 40): a]):
             continue
@@ -419,21 +422,31 @@ PARTY_CUE = re.compile(r"\b(?:подписал\w*|подписан\w*|заклю
 # "соглашение о развитии платформы «Госуслуги»": a product or programme named in the document's topic
 DOC_WORD_RE = re.compile(r"\b(?:соглашени|меморандум|договор|документ)\w*", re.I)
 TOPIC_PREP = re.compile(r"\b(?:о|об)\s", re.I)
-OBJECT_NOUN = re.compile(r"\b(?:платформ|проект|программ|систем|сервис|портал|приложени|бренд)\w*\s*[«\"]?\s*$", re.I)
-OBJECT_HEAD = re.compile(r"(?:платформ|проект|программ|систем|сервис|портал|приложени|бренд)\w*\s+[«\"]", re.I)
+# a product or a facility the document is about: "о развитии платформы «Госуслуги»", "о строительстве
+# склада товаров «Озон»"
+_OBJECT = (r"(?:платформ|проект|программ|систем|сервис|портал|приложени|бренд|склад|товар|завод|комбинат|фабрик|"
+           r"комплекс|магазин|гипермаркет|торгов\w+\s+центр|логистическ\w+\s+центр|центр\w*\s+обработки|производств|"
+           r"технопарк|кластер)")
+OBJECT_NOUN = re.compile(rf"\b{_OBJECT}\w*\s*[«\"]?\s*$", re.I)
+OBJECT_HEAD = re.compile(rf"{_OBJECT}\w*\s+[«\"]", re.I)
+# "о создании дальневосточной компании «Аврора»": what the document creates is no side of it
+CREATION = re.compile(r"^(?:создани|строительств|открыти|размещени|учреждени|организаци)\w*\b", re.I)
 SIDE_CUE = re.compile(r"\b(?:с|со|между)\s", re.I)
 
 
 def _topic_object(text: str, at: int) -> bool:
     """The name follows a product noun inside the topic phrase, with no new side introduced since."""
     docs = list(DOC_WORD_RE.finditer(text[:at]))
-    if not docs or not (OBJECT_NOUN.search(text[max(0, at - 40): at]) or OBJECT_HEAD.match(text[at:])):
+    if not docs:
         return False
     topics = list(TOPIC_PREP.finditer(text, docs[-1].end(), at))
     if not topics:
         return False
     between = text[topics[-1].end(): at]
-    return not SIDE_CUE.search(between) and not PARTY_CUE.search(between)
+    if SIDE_CUE.search(between) or PARTY_CUE.search(between):
+        return False
+    return bool(OBJECT_NOUN.search(text[max(0, at - 40): at]) or OBJECT_HEAD.match(text[at:])
+                or CREATION.match(between))
 
 
 def _content_object(text: str, at: int) -> bool:
