@@ -17,6 +17,7 @@ from .fill_signatories import fill_signatories
 from .grouping import Group
 from .models import Agreement
 from .occasion import find_occasion
+from .orgs import key as org_key
 from .orgs import same_org
 from .roundup import Found
 
@@ -27,6 +28,13 @@ SIDES = re.compile(r"\bсторон(?:ы|ами)\b", re.I)
 def _role_region(role: str) -> str | None:
     found = gz.find_regions(role)
     return found[0].region.name if found else None
+
+
+def _works_for(role: str, names: list[str]) -> bool:
+    """The role names the organization, in whatever case: "директор Калужской пивоваренной компании"."""
+    words = set(org_key(role).split())
+    return any(n.casefold() in role.casefold() or (k and set(k.split()) <= words)
+               for n in names for k in [org_key(n)])
 
 
 def _note(notes: list[Note], note: Note | None) -> list[Note]:
@@ -43,10 +51,10 @@ def _split(art: Article, g: Group, base: Agreement, notes: list[Note]) -> list[t
         out = []
         for partner in partners:
             names = [partner.name, *partner.aliases]
-            own = [s for s in signatories if s.role and any(n.casefold() in s.role.casefold() for n in names)]
+            own = [s for s in signatories if s.role and _works_for(s.role, names)]
             mine = {x.name for x in own}
             others = {x.name for x in signatories if x.role and x.name not in mine and any(
-                n.casefold() in x.role.casefold() for p2 in partners if p2 is not partner for n in (p2.name, *p2.aliases))}
+                _works_for(x.role, [p2.name, *p2.aliases]) for p2 in partners if p2 is not partner)}
             shared = [s for s in signatories if s.name not in mine and s.name not in others]
             rivals = [n for p2 in partners if p2 is not partner for n in (p2.name, *p2.aliases)]
             amount, why = near_amount(art.texts, amount_at, names, rivals)
