@@ -77,6 +77,10 @@ def _guess_surname(word: str, case: str, gender: str | None) -> str:
     for end, repl in rules.get(case, ()):
         if w.endswith(end):
             return w[: -len(end)] + repl
+    if case == "ablt" and gender == "masc" and len(w) >= 5:
+        for end, repl in (("ой", "а"), ("ёй", "я"), ("ей", "я")):  # "Владиславом Шапшой": Шапша
+            if w.endswith(end) and w[-3] not in "аеёиоуыэюяй":
+                return w[: -len(end)] + repl
     # a consonant stem with a plain case ending: Берга -> Берг, Грефу -> Греф, Грефом -> Греф
     consonant = "бвгдзклмнпрстфхжшщц"
     plain = {"gent": ("а",), "accs": ("а",), "datv": ("у",), "ablt": ("ом", "ем"), "loct": ("е",)}
@@ -172,7 +176,10 @@ def role_nominative(role: str) -> str:
             out.append("исполняющий")  # "исполняющего обязанности губернатора": the object stays as written
             out.extend(words[i + 1:])
             break
-        if "ADVB" in g or w.lower() in ("временно", "врио"):
+        if w.lower() == "врио":  # "врио губернатора": the title after it stays in the genitive
+            out.extend([w.lower() if i == 0 else w, *words[i + 1:]])
+            break
+        if "ADVB" in g or w.lower() == "временно":
             out.append(w.lower() if i == 0 else w)
             continue
         if "nomn" in g and not ({"gent", "datv", "ablt", "loct"} & g):
@@ -340,15 +347,17 @@ def _place_spans(text: str) -> list[tuple[int, int]]:
         + [(m.start, m.end) for m in gz.find_foreign_units(text)]
 
 
-APPOSITION = re.compile(r"^\s*,\s*(?P<role>[^,;()]{3,120}?(?:\([^()]{1,40}\)[^,;()]{0,60}?)?)\s*(?:,|;|\.|$)")
+APPOSITION = re.compile(r"^\s*,\s*(?P<role>[^,;()]{3,120}?(?:\([^()]{1,40}\)[^,;()]{0,60}?)?)\s*(?:,|;|\.|$)"
+                        r"|^\s*\((?P<bracket>[^()]{3,120})\)")
 
 
 def _apposition(after: str) -> str | None:
     """"Алексей Миллер, председатель правления ПАО «Газпром», и ...": a title written after the name."""
     m = APPOSITION.match(after)
-    if not m or not TITLE_WORD.match(m["role"]):
+    role = (m["role"] or m["bracket"]) if m else None
+    if not role or not TITLE_WORD.match(role.strip()):
         return None
-    role = m["role"].strip()
+    role = role.strip()
     verb = re.search(r"\s(?:подписал|заключил|поставил|скрепил)\w*", role)
     return role[: verb.start()].strip() if verb else role
 
