@@ -48,7 +48,7 @@ CITY_DATELINE = re.compile(
     re.I,
 )
 DATELINE = re.compile(
-    rf"^\s*(?:{TIME}[,\s]+)?(?P<d>{_DATE_ANY})(?:[,\s/|]+{TIME})?(?:\s*\|.*)?\s*(?P<rest>.*)$", re.I
+    rf"^\s*(?:{TIME}[,\s]+)?(?P<d>{_DATE_ANY})(?:(?:[,\s/|]+|\s+в\s+){TIME})?(?:\s*\|.*)?\s*(?P<rest>.*)$", re.I
 )
 INLINE_DATELINE = re.compile(rf"(?:(?:\s+[А-ЯЁA-Z]{{3,}})?\s*[|]\s*)?(?P<d>{_DATE_ANY}),?\s+{TIME}(?:\s*\|[^.]*)?", re.I)
 HASHTAGS_ONLY = re.compile(r"^(?:\s*[#@][\w.]+[\s,.;]*)+$")

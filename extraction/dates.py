@@ -45,7 +45,7 @@ WEEKDAY_RE = re.compile(
     re.I,
 )
 PAST_WEEKDAY = re.compile(r"^(?:минувш|прошл|прошедш)\w*\s+")
-RELATIVE_RE = re.compile(r"\b(сегодня|вчера|позавчера|накануне)\b", re.I)
+RELATIVE_RE = re.compile(r"\b(сегодня|вчера|позавчера|накануне|на\s+(?:прошлой|минувшей|прошедшей|этой)\s+неделе)\b", re.I)
 
 
 def month_number(word: str) -> int | None:
@@ -115,7 +115,7 @@ def find_dates(text: str) -> list[DateMention]:
         if free(*m.span()):
             found.append(DateMention(m.start(), m.end(), PartialDate(_year(m["year"]), month_number(m["month"]), None)))
     for m in RELATIVE_RE.finditer(text):
-        found.append(DateMention(m.start(), m.end(), None, m[1].lower()))
+        found.append(DateMention(m.start(), m.end(), None, " ".join(m[1].lower().split())))
     for m in WEEKDAY_RE.finditer(text):
         found.append(DateMention(m.start(), m.end(), None, " ".join(m[1].lower().split())))
     return sorted(found, key=lambda d: d.start)
@@ -152,6 +152,15 @@ def resolve(mention: DateMention, ref: PartialDate | None) -> PartialDate | None
         return _from(full - timedelta(days=1)) if full else None
     if word == "позавчера":
         return _from(full - timedelta(days=2)) if full else None
+    if word.endswith("неделе"):
+        # "на прошлой неделе": some day of that week; its month and year when the whole week shares them
+        if not full:
+            return None
+        monday = full - timedelta(days=full.weekday() + (0 if word.startswith("на этой") else 7))
+        last = min(monday + timedelta(days=6), full)
+        if monday.year != last.year:
+            return None
+        return PartialDate(monday.year, monday.month if monday.month == last.month else None, None)
     past = PAST_WEEKDAY.match(word)
     day = word[past.end():] if past else word
     for stem, wd in WEEKDAYS.items():

@@ -25,7 +25,11 @@ ON_THAT_OCCASION = re.compile(
 )
 SAME_DAY = re.compile(r"^\W*(?:\w+\s+){0,2}?(?:в\s+тот\s+же\s+день|в\s+этот\s+же\s+день|тогда\s+же)\b", re.I)
 # a sentence right after the signing that dates the ceremony itself
-CEREMONY = re.compile(r"^\s*(?:Церемони[яи]|Подписание)\b|\bцеремони\w+\s+подписани", re.I)
+CEREMONY = re.compile(
+    r"^\s*(?:Церемони[яи]|Подписание)\b|\bцеремони\w+\s+подписани|\b(?:прошла|состоялась)\s+(?:торжественная\s+)?"
+    r"церемония\b|\bцеремония\s+(?:прошла|состоялась)\b",
+    re.I,
+)
 
 
 def sentence_date(art: Article, i: int) -> PartialDate | None:
