@@ -153,9 +153,15 @@ def _load_foreign_units() -> tuple[ForeignUnit, ...]:
     return tuple(units)
 
 
+def _load_towns() -> tuple[tuple[str, str], ...]:
+    """(town, region name) for the towns of cities.txt."""
+    return tuple((town, region) for region, towns in _rows("cities.txt") for town in _split(towns, ";"))
+
+
 REGIONS: tuple[Region, ...] = _load_regions()
 COUNTRIES: tuple[Country, ...] = _load_countries()
 FOREIGN_UNITS: tuple[ForeignUnit, ...] = _load_foreign_units()
+TOWNS: tuple[tuple[str, str], ...] = _load_towns()
 
 
 def _fold(text: str) -> str:
@@ -461,6 +467,10 @@ class _Index:
                 table = self.coordinated[region.kind]
                 for form in _adjective_forms(first):
                     table.setdefault(form, region)
+        by_name = {r.name: r for r in REGIONS}
+        for town, name in TOWNS:  # other towns name their region as its capital does
+            self.capitals_query.add(town, by_name[name], "capital", capital=True)
+            self.capitals.add(town, by_name[name], "capital", capital=True)
         for alias, region in bare:
             for matcher in (self.region_bare, self.region_weak):
                 matcher.add(alias, region, "adjective", capital=False)
