@@ -44,9 +44,11 @@ _DATE_ANY = re.sub(r"\(\?P<\w+>", "(?:", rf"(?:{DATE_WORDS.pattern}|{DATE_NUMERI
 # "Калининград, 12 мая 2021. ...", "МОСКВА, 12 мая — РИА Новости. ..."
 CITY_DATELINE = re.compile(
     rf"^[А-ЯЁ][А-ЯЁа-яё-]+(?:[\s-][А-ЯЁ][А-ЯЁа-яё-]+)?,\s+(?P<d>{_DATE_ANY})\s*"
-    r"(?:\.|[-–—]\s*[А-ЯЁA-Z][\w\s-]{1,30}?\.)\s+",
+    r"(?:\.|[-–—,]\s*[А-ЯЁA-Z][\w\s-]{1,30}?\.)\s+",
     re.I,
 )
+# "17.10, 17:14": day and month in figures before the time, the year left to the publication date
+SHORT_NUMERIC_DATELINE = re.compile(rf"^(?P<day>\d{{1,2}})\.(?P<month>\d{{1,2}})[,\s/|]+{TIME}\s*$")
 DATELINE = re.compile(
     rf"^\s*(?:{TIME}[,\s]+)?(?P<d>{_DATE_ANY})(?:(?:[,\s/|]+|\s+в\s+){TIME})?(?:\s*\|.*)?\s*(?P<rest>.*)$", re.I
 )
@@ -159,6 +161,10 @@ def clean(text: str) -> Cleaned:
             line = m["rest"].strip()
             if not line:
                 continue
+        m = SHORT_NUMERIC_DATELINE.match(line)
+        if m and 1 <= int(m["month"]) <= 12 and 1 <= int(m["day"]) <= 31:
+            published = published or PartialDate(None, int(m["month"]), int(m["day"]))
+            continue
         m = INLINE_DATELINE.search(line)
         if m:
             published = published or _first_date(m["d"])

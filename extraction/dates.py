@@ -45,7 +45,10 @@ WEEKDAY_RE = re.compile(
     re.I,
 )
 PAST_WEEKDAY = re.compile(r"^(?:минувш|прошл|прошедш)\w*\s+")
-RELATIVE_RE = re.compile(r"\b(сегодня|вчера|позавчера|накануне|на\s+(?:прошлой|минувшей|прошедшей|этой)\s+неделе)\b", re.I)
+RELATIVE_RE = re.compile(
+    r"\b(сегодня|вчера|позавчера|накануне|на\s+(?:прошлой|минувшей|прошедшей|этой)\s+неделе|на\s+днях|недавно)\b",
+    re.I,
+)
 
 
 def month_number(word: str) -> int | None:
@@ -152,6 +155,9 @@ def resolve(mention: DateMention, ref: PartialDate | None) -> PartialDate | None
         return _from(full - timedelta(days=1)) if full else None
     if word == "позавчера":
         return _from(full - timedelta(days=2)) if full else None
+    if word in ("на днях", "недавно"):
+        # some recent day: only the year, and not even that in the first days of January
+        return PartialDate(full.year, None, None) if full and (full.month > 1 or full.day > 10) else None
     if word.endswith("неделе"):
         # "на прошлой неделе": some day of that week; its month and year when the whole week shares them
         if not full:

@@ -10,7 +10,7 @@ from .article import Article
 from .author import find_author, first_person
 from .explain import Note
 from .grouping import Group
-from .heads import add_unnamed_head, resolve_pronoun_roles
+from .heads import add_titled, add_unnamed_head, resolve_pronoun_roles
 from .mentions import analyze_sentence
 from .models import Partner, Signatory
 from .occasion import Occasion
@@ -105,9 +105,9 @@ def fill_signatories(art: Article, g: Group, regions: list[str], partners: list[
     signed = [(s.index, person) for s, p in zip(g.signings, g.parties, strict=True) for person in p.people]
     elliptic = _elliptic_signers(art, g)
     signatories = to_signatories([p for _, p in signed + elliptic], art.known_names, art.full_names)
-    if not signatories and occasion is not None:
+    if not signatories and occasion is not None and occasion.signers:
         # "X встретился с Y. Итогом встречи стало подписание соглашения": the meeting's people signed
-        signed = [(occasion.index, person) for person in occasion.parties.people]
+        signed = [(occasion.index, person) for person in occasion.signers]
         signatories = to_signatories([p for _, p in signed], art.known_names, art.full_names)
         notes.append(Note("signatories", "no signer in the signing sentences: the people of the meeting "
                           "told next to them", occasion.index))
@@ -124,7 +124,9 @@ def fill_signatories(art: Article, g: Group, regions: list[str], partners: list[
                           f"{fuller.role}"))
     before = {s.name for s in signatories}
     signatories = add_unnamed_head(art.sents, art.texts, idx, signatories, regions, art.known_names)
+    signatories = add_titled(art.sents, art.texts, idx, signatories, art.known_names)
     for s in signatories:
         if s.name not in before:
-            notes.append(Note("signatories", f"{s.name}: the region's head, signing by title only, named earlier"))
+            notes.append(Note("signatories", f"{s.name}: signing by title only («губернатор», «ректор МГУ»), "
+                              "named so elsewhere in the article"))
     return resolve_pronoun_roles(art.texts, signed, signatories, partners, art.known_names)

@@ -53,7 +53,9 @@ def add_unnamed_head(sents: list, texts: list[str], indices: list[int], signator
         return signatories
     if not any(names_unnamed_head(texts[i]) for i in indices):
         return signatories
-    for i in range(min(indices)):
+    # named before the signing, else after it ("По мнению губернатора региона Антона Алиханова, ...")
+    order = [*range(min(indices)), *(i for i in range(min(indices) + 1, len(texts)) if i not in indices)]
+    for i in order:
         for person in analyze_sentence(sents[i], texts[i], None).people:
             if _head_of(person, regions):
                 name = normalize_name(person.name_tokens, known)
@@ -61,6 +63,38 @@ def add_unnamed_head(sents: list, texts: list[str], indices: list[int], signator
                     return signatories
                 return [Signatory(name, person.role), *signatories]
     return signatories
+
+
+# "ректор МГУ", "глава Сбербанка", "президент «Норникеля»" written with no name after them
+ORG_TITLE = re.compile(
+    r"\b(?P<title>ректор|президент|председател\w*(?:\s+правления)?|генеральн\w+\s+директор\w*|гендиректор\w*|"
+    r"глав[аыеу]|руководител\w*|директор\w*)\s+(?P<org>[«\"]?[А-ЯЁA-Z][\w-]*)(?P<rest>[»\"]?\s*\S{0,2})",
+    re.I,
+)
+
+
+def add_titled(sents: list, texts: list[str], indices: list[int], signatories: list[Signatory],
+               known: list[str]) -> list[Signatory]:
+    """"Президент РТ и ректор МГУ подписали соглашение": the person the article names with that title."""
+    wanted = []
+    for i in indices:
+        for m in ORG_TITLE.finditer(texts[i]):
+            after = texts[i][m.end("org"):].lstrip(" »\"")
+            if re.match(r"[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+", after) or gz.find_regions(m["org"]):
+                continue  # a name follows, or the title is a region's head (add_unnamed_head's job)
+            wanted.append((m["title"].split()[0][:5].lower(), m["org"].strip("«\"")[:4].lower()))
+    if not wanted:
+        return signatories
+    out = list(signatories)
+    for i in [j for j in range(len(texts)) if j not in indices]:
+        for person in analyze_sentence(sents[i], texts[i], None).people:
+            role = (person.role or "").lower()
+            if len(person.name_tokens) < 2 or not any(role.startswith(t) and o in role for t, o in wanted):
+                continue
+            name = normalize_name(person.name_tokens, known)
+            if not any(set(name.split()) & set(s.name.split()) for s in out):
+                out.append(Signatory(name, person.role))
+    return out
 
 
 # "её председатель", "его глава": the title of the organization the passage is about

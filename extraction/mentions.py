@@ -18,6 +18,9 @@ STOP_ORG = re.compile(
 )
 # "AEX.RU:", "Dvinainform.ru": a news site, never a party (unlike "ДОМ.РФ", "ВЭБ.РФ")
 MEDIA_DOMAIN = re.compile(r"\.(?:ru|com|net|org|info|su|by|kz|ua)\b", re.I)
+# "журналу «Компания»", "телеканал «Россия 24»": a medium named, no party
+MEDIA_BEFORE = re.compile(r"\b(?:журнал|газет|телеканал|радиостанци|радио|издани|портал|сайт|агентств\w*\s+новостей)\w*\s*[«\"]?$",
+                          re.I)
 ATTRIBUTION = re.compile(
     r"(?:сообща\w+|сообщил\w*|переда[её]т|пишет|по данным|со ссылкой на|в пресс-службе|пресс-служб\w+|"
     r"говорится в сообщении|цитирует|по сообщению|информирует|отмечает)\s+(?:\S+\s+){0,2}$",
@@ -395,7 +398,8 @@ def _organizations(text: str, spans, base: int, blocked: list[tuple[int, int]], 
         if not clean or STOP_ORG.match(LEGAL_RE.sub("", clean).strip(" «»\"")) or EVENT_WORD.search(clean) \
                 or MEDIA_DOMAIN.search(clean):
             continue
-        if ATTRIBUTION.search(text[max(0, a - 40): a]) or HELPER.search(text[max(0, a - 40): a]):
+        if ATTRIBUTION.search(text[max(0, a - 40): a]) or HELPER.search(text[max(0, a - 40): a]) \
+                or MEDIA_BEFORE.search(text[max(0, a - 30): a]):
             continue
         if _content_object(text, a) or _topic_object(text, a):
             continue

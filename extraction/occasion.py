@@ -25,6 +25,11 @@ class Occasion:
     index: int
     parties: SentenceParties
 
+    @property
+    def signers(self) -> list:
+        """Who met whom, when both are named: "X встретился с руководством компании" names no signers."""
+        return self.parties.people if len(self.parties.people) >= 2 else []
+
 
 def find_occasion(art: Article, g: Group) -> Occasion | None:
     """A meeting or visit with named people told in the two sentences before the group's first one (or
