@@ -26,7 +26,10 @@ AMOUNT_RE = re.compile(
     rf"(?P<sscale>млрд\.?|миллиард(?:а|ов)?|млн\.?|миллион(?:а|ов)?)\s*(?P<bcur>{_CUR})(?![а-яё])"
     rf"|(?P<pre>[$€¥₽£])\s?(?P<pnum>{_NUM})\s*(?P<pscale>{_SCALE})?"
     rf"|(?:(?P<num>{_NUM})\s*)?(?P<scale>{_SCALE})\s*(?P<cur>{_CUR})(?![а-яё])"
-    rf"|(?P<num2>{_NUM})\s*(?P<cur2>{_CUR})(?![а-яё])",
+    rf"|(?P<num2>{_NUM})\s*(?P<cur2>{_CUR})(?![а-яё])"
+    # "концессия ... на 7,2 миллиарда": a headline's sum in roubles with the currency left out
+    rf"|(?<=на\s)(?P<num3>{_NUM})\s*(?P<scale3>трлн\.?|млрд\.?|миллиард(?:а|ов)?|млн\.?|миллион(?:а|ов)?)"
+    r"(?!\s*(?:[а-яё]|\$|€))",
     re.I,
 )
 
@@ -99,8 +102,11 @@ def find_amounts(text: str) -> list[AmountMention]:
         elif m["scale"]:
             value = _number(m["num"]) * _scale(m["scale"])
             cur = _currency(m["cur"])
-        else:
+        elif m["num2"]:
             value = _number(m["num2"])
             cur = _currency(m["cur2"])
+        else:
+            value = _number(m["num3"]) * _scale(m["scale3"])
+            cur = "RUB"
         out.append(AmountMention(m.start(), m.end(), Amount(value, cur)))
     return out

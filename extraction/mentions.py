@@ -21,6 +21,12 @@ MEDIA_DOMAIN = re.compile(r"\.(?:ru|com|net|org|info|su|by|kz|ua)\b", re.I)
 # "журналу «Компания»", "телеканал «Россия 24»": a medium named, no party
 MEDIA_BEFORE = re.compile(r"\b(?:журнал|газет|телеканал|радиостанци|радио|издани|портал|сайт|агентств\w*\s+новостей)\w*\s*[«\"]?$",
                           re.I)
+# '..., "Уралинформбюро".': a source credited at the end of the sentence
+CREDIT = re.compile(r"[«\"]?[^«»\",;.]{2,40}[»\"]\s*[.!]?\s*")
+
+
+def _credit(text: str, at: int) -> bool:
+    return bool(re.search(r",\s*[«\"]?$", text[max(0, at - 4): at])) and bool(CREDIT.fullmatch(text[at:]))
 ATTRIBUTION = re.compile(
     r"(?:сообща\w+|сообщил\w*|переда[её]т|пишет|по данным|со ссылкой на|в пресс-службе|пресс-служб\w+|"
     r"говорится в сообщении|цитирует|по сообщению|информирует|отмечает)\s+(?:\S+\s+){0,2}$",
@@ -399,7 +405,7 @@ def _organizations(text: str, spans, base: int, blocked: list[tuple[int, int]], 
                 or MEDIA_DOMAIN.search(clean):
             continue
         if ATTRIBUTION.search(text[max(0, a - 40): a]) or HELPER.search(text[max(0, a - 40): a]) \
-                or MEDIA_BEFORE.search(text[max(0, a - 30): a]):
+                or MEDIA_BEFORE.search(text[max(0, a - 30): a]) or _credit(text, a):
             continue
         if _content_object(text, a) or _topic_object(text, a):
             continue
