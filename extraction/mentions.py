@@ -372,10 +372,14 @@ def _organizations(text: str, spans, base: int, blocked: list[tuple[int, int]], 
         if sp.type != "ORG":
             continue
         a, b = sp.start - base, sp.stop - base
-        if org_spans and text[org_spans[-1][1]: a].strip() == "":
-            org_spans[-1][1] = b  # natasha cut "Брестским областным | Советом депутатов" in two
+        if org_spans and text[org_spans[-1][1]: a].strip(" «\"") == "":
+            # natasha cut "Брестским областным | Советом депутатов", "ОАО «Нефтяная компания | «Роснефть»" in two
+            org_spans[-1][1] = b
         else:
             org_spans.append([a, b])
+        while org_spans[-1][1] < len(text) and text[org_spans[-1][1]] in "»\"" \
+                and text[org_spans[-1][0]: org_spans[-1][1]].count("«") > text[org_spans[-1][0]: org_spans[-1][1]].count("»"):
+            org_spans[-1][1] += 1  # the closing quote of «Роснефть» belongs to the name
     for a, b in org_spans:
         if not any(a >= x and b <= y for x, y in cands):
             cands = [(x, y) for x, y in cands if not (x >= a and y <= b)]

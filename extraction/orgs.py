@@ -62,7 +62,7 @@ def strip_noise(raw: str) -> str:
     s = TICKER_RE.sub("", raw)
     s = re.sub(r"\(\s*\)", "", s)
     s = re.sub(r"\s+", " ", s).strip(" ,.;:-–—|")
-    if s.count("«") > s.count("»") and s.endswith("»"):
+    if s.count("«") > s.count("»") and (s.endswith("»") or s.count("«") >= 2):
         s += "»" * (s.count("«") - s.count("»"))  # «НК «Роснефть»: nested quotes share the closing mark
     if s.count("«") != s.count("»"):
         s = s.replace("«", "").replace("»", "").strip()
