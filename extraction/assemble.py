@@ -155,7 +155,7 @@ def assemble_all(art: Article) -> tuple[list[Found], list[tuple[Agreement, str]]
     for g in art.groups:
         explicit = signing_date(art, g, find_occasion(art, g))[1]
         for a, notes in assemble(art, g, prev):
-            if g.item and not (a.partners or a.countries):
+            if g.item and not (a.partners or a.countries or a.regions):
                 dropped.append((a, "a numbered line that names no counterparty is no agreement of its own"))
                 continue
             if not (a.regions or a.partners or a.countries):

@@ -21,6 +21,8 @@ MEDIA_DOMAIN = re.compile(r"\.(?:ru|com|net|org|info|su|by|kz|ua)\b", re.I)
 # "журналу «Компания»", "телеканал «Россия 24»": a medium named, no party
 MEDIA_BEFORE = re.compile(r"\b(?:журнал|газет|телеканал|радиостанци|радио|издани|портал|сайт|агентств\w*\s+новостей)\w*\s*[«\"]?$",
                           re.I)
+REPORTS = re.compile(r"^[»\"]?\s*(?:[(,][^()]{0,80}\)\s*)?(?:сообща\w+|сообщил\w*|информиру\w+|рассказ\w+|объявил\w*)\b",
+                     re.I)
 # '..., "Уралинформбюро".': a source credited at the end of the sentence
 CREDIT = re.compile(r"[«\"]?[^«»\",;.]{2,40}[»\"]\s*[.!]?\s*")
 
@@ -408,6 +410,8 @@ def _organizations(text: str, spans, base: int, blocked: list[tuple[int, int]], 
         if not clean or STOP_ORG.match(LEGAL_RE.sub("", clean).strip(" «»\"")) or EVENT_WORD.search(clean) \
                 or MEDIA_DOMAIN.search(clean):
             continue
+        if REPORTS.match(text[b:]):
+            continue  # "АО «РИР» (входит в «Росатом») сообщает о том, что ...": the source, not a side
         if ATTRIBUTION.search(text[max(0, a - 40): a]) or HELPER.search(text[max(0, a - 40): a]) \
                 or MEDIA_BEFORE.search(text[max(0, a - 30): a]) or _credit(text, a):
             continue
@@ -480,6 +484,17 @@ def _foreign_body(name: str, country: str, in_role: bool, out: SentenceParties) 
         out.partners.append((canonical, aliases, False))
 
 
+# "Государственной корпорацией", "компания": a kind of body with no name of its own
+GENERIC_NAME = re.compile(
+    r"^(?:(?:государственн|российск|федеральн|национальн|крупн|международн|нов|данн|эт|указанн|наш)\w*\s+)*"
+    r"(?:компани|корпораци|госкорпораци|организаци|предприяти|общество|фонд|банк|холдинг|группа|агентств|"
+    r"учреждени|университет|вуз|оператор|инвестор|партн[её]р|сторон)\w*$",
+    re.I,
+)
+# "директор Блока по развитию": a unit inside a company stands for no side of its own
+DIVISION = re.compile(r"^(?:[Бб]лок|[Дд]ивизион|[Дд]ирекци\w*|[Оо]тдел\w*)\b")
+
+
 def _classify_org(clean: str, after: str, in_role: bool, out: SentenceParties) -> None:
     """A region's body is the region, a foreign state's body is the state (and maybe a partner),
     a federal body or a company is a partner."""
@@ -512,5 +527,5 @@ def _classify_org(clean: str, after: str, in_role: bool, out: SentenceParties) -
         if not FEDERAL.search(clean) and fed and after[: fed.start()].strip() == "":
             clean = clean + " " + fed[0]  # "министерством связи | России"
     name, aliases = split_name(clean)
-    if len(name) >= 2:
+    if len(name) >= 2 and not GENERIC_NAME.match(name) and not DIVISION.match(name):
         out.partners.append((name, aliases, in_role))

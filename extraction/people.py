@@ -310,7 +310,7 @@ def find_people(sent, text: str, blocked: list[tuple[int, int]]) -> list[Person]
             role_tokens.pop(0)
         first = next((k for k, t in enumerate(role_tokens) if TITLE_WORD.match(t.text)), 0)
         if first and all(_inside(t, spans, "ORG") or _inside(t, spans, "LOC") or _place_word(t.text)
-                         or t.pos in ("NOUN", "ADP") for t in role_tokens[:first]):
+                         or t.pos in ("NOUN", "ADP") or t.text.lower().startswith("по-") for t in role_tokens[:first]):
             # "в Доме Правительства Раис ...": the place, then the title; "(во) время визита президента ...":
             # the occasion, then the title
             role_tokens = role_tokens[first:]

@@ -39,6 +39,13 @@ def _same_partners(a: Agreement, b: Agreement) -> bool:
     )
 
 
+def _same_pair(a: Agreement, lead: Agreement) -> bool:
+    """"Первый документ, подписанный с губернатором Владимирской области ...": a passage on one of the
+    two-region documents a lead split (no organization on either side)."""
+    return not (a.partners or lead.partners or a.countries or lead.countries) and bool(a.regions) \
+        and len(lead.regions) == 2 and set(a.regions) <= set(lead.regions)
+
+
 def _add_people(people: list[Signatory], more: list[Signatory]) -> list[Signatory]:
     def key(s: Signatory) -> set[str]:
         return set(s.name.casefold().replace("ё", "е").split())
@@ -60,7 +67,7 @@ def _lend(child: Found, lead: Found, lead_amount: bool) -> Agreement:
     return replace(
         c,
         doc_type=c.doc_type if child.typed or not lead.typed else u.doc_type,
-        regions=c.regions or u.regions,
+        regions=list(u.regions) if set(c.regions) <= set(u.regions) else c.regions,
         signatories=_add_people(lent, c.signatories),
         date=u.date if u.date is not None and lead.explicit_date and not child.explicit_date else c.date,
         event=c.event or u.event,
@@ -81,7 +88,8 @@ def roundup(found: list[Found]) -> list[Found]:
             out.append(f)
             continue
         a = f
-        same = [j for j in leads if _same_partners(f.agreement, found[j].agreement)]
+        same = [j for j in leads if _same_partners(f.agreement, found[j].agreement)
+                or _same_pair(f.agreement, found[j].agreement)]
         if same:  # the lead split per partner already: one agreement, the passage completes it
             j = same[-1]
             used.add(j)

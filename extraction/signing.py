@@ -87,7 +87,7 @@ ITEM = re.compile(
     r"|одн(?:о|им|а|ой)\s+из\s+(?:них|соглашений|документов|меморандумов|договоров)\b)",
     re.I,
 )
-HISTORY = re.compile(r"\b(?:19|20)\d\d\s+год|\bранее\b|\bпрошл\w+\s+год", re.I)
+HISTORY = re.compile(r"\bв\s+(?:19|20)\d\d\s+год|\bранее\b|\bпрошл\w+\s+год", re.I)
 # a tally of the whole event, not one agreement: "Всего на форуме заключены документы на 27 млрд"
 # (also after an attribution: "По данным правительства, всего на форуме подписано ...")
 TOTAL = re.compile(
