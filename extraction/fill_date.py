@@ -74,6 +74,7 @@ def signing_date(art: Article, g: Group, occasion: Occasion | None = None) -> tu
     when: PartialDate | None = None
     relative: PartialDate | None = None
     where = rel_where = None
+    vague = False  # "на днях" in the first days of January: not even the year is known
     for i in idx + [w.index for w in g.weak]:
         t = art.texts[i]
         for m in find_dates(t):
@@ -83,11 +84,14 @@ def signing_date(art: Article, g: Group, occasion: Occasion | None = None) -> tu
                 when, where = resolve(m, art.ref), i
             elif m.relative and relative is None and i in idx:
                 relative, rel_where = resolve(m, art.ref), i
+                vague = vague or (relative is None and art.ref is not None)
     if when is not None:
         return when, True, Note("date", "written in the signing sentence", where)
     if relative is not None:
         return relative, True, Note("date", "a relative day («вчера», «во вторник») against the publication date",
                                     rel_where)
+    if vague:
+        return None, True, Note("date", "a vague recent day («на днях») that even the publication date cannot place")
     others = art.other_signings(g)
     if ON_THAT_OCCASION.match(art.texts[idx[0]]) and idx[0] > 0 and idx[0] - 1 not in others:
         # "Вчера открылся форум. В ходе форума ... подписали": the occasion's date is the signing's
