@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from . import gazetteer as gz
 from .cleaning import clean
 from .dates import from_iso
+from .mentions import LOCATION_PREP, SentenceParties, analyze_sentence
 from .models import PartialDate
 from .nlp import analyze
 from .people import normalize_name
@@ -16,6 +19,18 @@ from .people import normalize_name
 if TYPE_CHECKING:
     from .grouping import Group
     from .signing import Signing
+
+
+@dataclass(frozen=True, slots=True)
+class OtherSignings:
+    """`i in others`: sentence `i` reports another group's document (no set is built per question)."""
+
+    owner_of: dict[int, int]
+    group: int
+
+    def __contains__(self, i: object) -> bool:
+        owner = self.owner_of.get(i)  # type: ignore[call-overload]
+        return owner is not None and owner != self.group
 
 
 @dataclass(slots=True)
@@ -32,14 +47,37 @@ class Article:
     full_names: list[str]  # every full name, normalized
     events: dict[int, tuple[str, int, int] | None] = field(default_factory=dict)
     groups: list[Group] = field(default_factory=list)
+    _parties: dict[int, SentenceParties] = field(default_factory=dict)
+    _region_counts: Counter[str] | None = None
+    _signing_of: dict[int, int] | None = None
+
+    def parties_at(self, i: int) -> SentenceParties:
+        """What sentence `i` says about the parties (computed once: several steps look at neighbours)."""
+        found = self._parties.get(i)
+        if found is None:
+            found = self._parties[i] = analyze_sentence(self.sents[i], self.texts[i], None)
+        return found
+
+    def region_counts(self) -> Counter[str]:
+        """How often each region is named as an actor, not a place; the title counts twice."""
+        if self._region_counts is None:
+            counts: Counter[str] = Counter()
+            for i, t in enumerate(self.texts):
+                for m in gz.find_regions(t):
+                    if not LOCATION_PREP.search(t[max(0, m.start - 12): m.start]):
+                        counts[m.region.name] += 2 if i == 0 and self.title is not None else 1
+            self._region_counts = counts
+        return self._region_counts
 
     def in_quote(self, s: Signing) -> bool:
         pos = self.sents[s.index].start + s.predicate_at
         return any(a <= pos < b for a, b in self.quotes)
 
-    def other_signings(self, g: Group) -> set[int]:
-        """Sentences that report another group's document."""
-        return {x.index for g2 in self.groups if g2 is not g for x in g2.signings}
+    def other_signings(self, g: Group) -> OtherSignings:
+        """Sentences that report another group's document (asked once the groups are made)."""
+        if self._signing_of is None:
+            self._signing_of = {x.index: id(g2) for g2 in self.groups for x in g2.signings}
+        return OtherSignings(self._signing_of, id(g))
 
 
 def reference_date(given: PartialDate | None, in_text: PartialDate | None) -> PartialDate | None:

@@ -10,7 +10,7 @@ from . import gazetteer as gz
 from .article import Article
 from .explain import Note
 from .grouping import Group
-from .mentions import LOCATION_PREP, SentenceParties, analyze_sentence
+from .mentions import SentenceParties
 from .models import Agreement, Partner
 from .occasion import Occasion
 from .orgs import merge, merge_linked, prefer_short, same_org
@@ -38,19 +38,14 @@ def dominant_region(text: str) -> str | None:
 def article_region(art: Article) -> str | None:
     """The one region the article is about as an actor ("делегация Пермского края", "для региона"), not
     as a place ("в Калининграде"): named so at least twice, or in the title, and more than any other."""
-    counts: Counter[str] = Counter()
-    for i, t in enumerate(art.texts):
-        for m in gz.find_regions(t):
-            if not LOCATION_PREP.search(t[max(0, m.start - 12): m.start]):
-                counts[m.region.name] += 2 if i == 0 and art.title is not None else 1
-    top = counts.most_common(2)
+    top = art.region_counts().most_common(2)
     if not top or (len(top) == 2 and top[1][1] == top[0][1]) or top[0][1] < 2:
         return None
     return top[0][0]
 
 
 def _window_parties(art: Article, indices: list[int]) -> list[SentenceParties]:
-    return [analyze_sentence(art.sents[i], art.texts[i], None) for i in indices if 0 <= i < len(art.sents)]
+    return [art.parties_at(i) for i in indices if 0 <= i < len(art.sents)]
 
 
 def _first_with(g: Group, has) -> int | None:

@@ -11,7 +11,6 @@ from .author import find_author, first_person
 from .explain import Note
 from .grouping import Group
 from .heads import add_titled, add_unnamed_head, resolve_pronoun_roles
-from .mentions import analyze_sentence
 from .models import Partner, Signatory
 from .occasion import Occasion
 from .people import Person, normalize_name
@@ -68,9 +67,10 @@ def _elliptic_signers(art: Article, g: Group) -> list[tuple[int, Person]]:
     """People of a verbless "Со стороны X — Y" sentence right after the group's signing sentence."""
     idx = set(g.indices)
     out = []
-    for j in sorted({i + 1 for i in idx} - idx - art.other_signings(g)):
+    others = art.other_signings(g)
+    for j in sorted(j for j in {i + 1 for i in idx} - idx if j not in others):
         if j < len(art.texts) and ELLIPTIC_SIDE.match(art.texts[j]):
-            out += [(j, person) for person in analyze_sentence(art.sents[j], art.texts[j], None).people]
+            out += [(j, person) for person in art.parties_at(j).people]
     return out
 
 
@@ -123,8 +123,8 @@ def fill_signatories(art: Article, g: Group, regions: list[str], partners: list[
         notes.append(Note("signatories", f"{fuller.name}: a head by a bare title, named in full elsewhere as "
                           f"{fuller.role}"))
     before = {s.name for s in signatories}
-    signatories = add_unnamed_head(art.sents, art.texts, idx, signatories, regions, art.known_names)
-    signatories = add_titled(art.sents, art.texts, idx, signatories, art.known_names)
+    signatories = add_unnamed_head(art.parties_at, art.texts, idx, signatories, regions, art.known_names)
+    signatories = add_titled(art.parties_at, art.texts, idx, signatories, art.known_names)
     for s in signatories:
         if s.name not in before:
             notes.append(Note("signatories", f"{s.name}: signing by title only («губернатор», «ректор МГУ»), "

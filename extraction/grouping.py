@@ -57,12 +57,16 @@ def _continues(g: Group, s: Signing, mine: list[Partner], roundup: bool) -> bool
     return not (g.plural and not (s.plural or s.plural_ref) and mine and len(g.partners()) != 1)
 
 
-def _compatible(g: Group, s: Signing, p: SentenceParties, roundup: bool = False, apart: bool = False) -> bool:
+def _compatible(g: Group, s: Signing, p: SentenceParties, roundup: bool = False, apart: bool = False,
+                about: bool = False) -> bool:
     mine_p = [Partner(n, tuple(a)) for n, a, _ in p.partners]
     if (roundup or (apart and not s.anaphoric)) and _disjoint(mine_p, g.partners()):
         # after a signing of several documents, or in a paragraph of its own, another organization is
         # another agreement
         return False
+    sides = [Partner(n, tuple(a)) for n, a, in_role in p.partners if not in_role]
+    if s.doc_type and not s.anaphoric and not about and _disjoint(sides, g.partners()):
+        return False  # "ПАО «А» и АО «Б» подписали соглашение. ПАО «В» и АО «Г» подписали соглашение."
     if g.plural and not s.plural and mine_p and len(g.partners()) != 1:
         return False  # one of several documents reported together gets its own agreement
     types = {x.doc_type for x in g.signings if x.doc_type}
@@ -85,6 +89,7 @@ def _compatible(g: Group, s: Signing, p: SentenceParties, roundup: bool = False,
     return True
 
 
+RECENT_GROUPS = 8
 ABOUT_THE_DOCUMENT = re.compile(
     r"^\W*(?:(?:это|эти|данн|указанн|сам)\w*\s+)?(?:соглашени|документ|меморандум|договор|подпис)\w*", re.I
 )
@@ -104,6 +109,7 @@ def group_signings(art: Article, signings: list[Signing]) -> list[Group]:
     only_weak = all(s.weak for s in signings)
     art.events = {s.index: find_event(art.texts[s.index]) for s in signings}
     groups = art.groups
+    in_roundup = False  # a signing of several documents has been told: its passages follow
     for s in signings:
         if s.weak and not only_weak:
             # "подписанное 14 марта соглашение": a reference to a reported signing, for its date only
@@ -113,7 +119,6 @@ def group_signings(art: Article, signings: list[Signing]) -> list[Group]:
         ev = art.events[s.index]
         p = analyze_sentence(art.sents[s.index], art.texts[s.index], (ev[1], ev[2]) if ev else None)
         mine = [Partner(n, tuple(a)) for n, a, _ in p.partners]
-        in_roundup = any(g.plural for g in groups)
         target: Group | None = None
         why = ""
         if s.item:
@@ -123,7 +128,10 @@ def group_signings(art: Article, signings: list[Signing]) -> list[Group]:
         elif groups and (s.anaphoric or s.doc_type is None) and _continues(groups[-1], s, mine, in_roundup):
             target = groups[-1]
         else:
-            target = next((g for g in groups if _compatible(g, s, p, in_roundup, _apart(art, g, s))), None)
+            # a document told of again is one of the last few told of (and so the cost stays linear)
+            about = bool(ABOUT_THE_DOCUMENT.match(art.texts[s.index]))
+            target = next((g for g in groups[-RECENT_GROUPS:]
+                           if _compatible(g, s, p, in_roundup, _apart(art, g, s), about)), None)
             if target is None and groups:
                 why = "other sides, kind, topic or paragraph than every document before: a new one"
         if target is None:
@@ -131,4 +139,5 @@ def group_signings(art: Article, signings: list[Signing]) -> list[Group]:
             groups.append(target)
         target.signings.append(s)
         target.parties.append(p)
+        in_roundup = in_roundup or target.plural
     return groups

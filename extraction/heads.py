@@ -4,9 +4,10 @@ region's head named earlier in the article; titles with a pronoun ("её пре�
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from . import gazetteer as gz
-from .mentions import analyze_sentence
+from .mentions import SentenceParties
 from .models import Partner, Signatory
 from .orgs import is_abbreviation
 from .people import Person, normalize_name
@@ -46,8 +47,8 @@ def _head_of(person: Person, regions: list[str]) -> bool:
     return not named or named[0].region.name in regions
 
 
-def add_unnamed_head(sents: list, texts: list[str], indices: list[int], signatories: list[Signatory],
-                     regions: list[str], known: list[str]) -> list[Signatory]:
+def add_unnamed_head(parties_at: Callable[[int], SentenceParties], texts: list[str], indices: list[int],
+                     signatories: list[Signatory], regions: list[str], known: list[str]) -> list[Signatory]:
     """Add the head named before the signing when the signing sentences call them by title only."""
     if not regions or any(s.role and HEAD_ROLE.match(s.role) for s in signatories):
         return signatories
@@ -56,7 +57,7 @@ def add_unnamed_head(sents: list, texts: list[str], indices: list[int], signator
     # named before the signing, else after it ("По мнению губернатора региона Антона Алиханова, ...")
     order = [*range(min(indices)), *(i for i in range(min(indices) + 1, len(texts)) if i not in indices)]
     for i in order:
-        for person in analyze_sentence(sents[i], texts[i], None).people:
+        for person in parties_at(i).people:
             if _head_of(person, regions):
                 name = normalize_name(person.name_tokens, known)
                 if any(set(name.split()) & set(s.name.split()) for s in signatories):
@@ -73,8 +74,8 @@ ORG_TITLE = re.compile(
 )
 
 
-def add_titled(sents: list, texts: list[str], indices: list[int], signatories: list[Signatory],
-               known: list[str]) -> list[Signatory]:
+def add_titled(parties_at: Callable[[int], SentenceParties], texts: list[str], indices: list[int],
+               signatories: list[Signatory], known: list[str]) -> list[Signatory]:
     """"Президент РТ и ректор МГУ подписали соглашение": the person the article names with that title."""
     wanted = []
     for i in indices:
@@ -87,7 +88,7 @@ def add_titled(sents: list, texts: list[str], indices: list[int], signatories: l
         return signatories
     out = list(signatories)
     for i in [j for j in range(len(texts)) if j not in indices]:
-        for person in analyze_sentence(sents[i], texts[i], None).people:
+        for person in parties_at(i).people:
             role = (person.role or "").lower()
             if len(person.name_tokens) < 2 or not any(role.startswith(t) and o in role for t, o in wanted):
                 continue

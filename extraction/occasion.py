@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .article import Article
 from .grouping import Group
-from .mentions import SentenceParties, analyze_sentence
+from .mentions import SentenceParties
 
 MEETING = re.compile(
     r"\b(?:встрети\w+|встреч[аиуе]\b|встречей\b|провел[аи]?\s+(?:[\w-]+\s+){0,2}встреч\w+|"
@@ -36,7 +36,7 @@ def find_occasion(art: Article, g: Group) -> Occasion | None:
     the one after it), and not another document's signing."""
     idx = g.indices
     others = art.other_signings(g)
-    near = sorted({k for i in idx for k in (i - 1, i - 2, i + 1)} - set(idx) - others,
+    near = sorted((k for k in {k for i in idx for k in (i - 1, i - 2, i + 1)} - set(idx) if k not in others),
                   key=lambda k: (min(abs(k - i) for i in idx), k > idx[0]))
     for k in near:
         if k < 0 or k >= len(art.texts):
@@ -47,7 +47,7 @@ def find_occasion(art: Article, g: Group) -> Occasion | None:
             continue
         if k > idx[-1] and "\n" in art.body[art.sents[idx[-1]].stop: art.sents[k].start]:
             continue  # a meeting told after the signing, in a paragraph of its own, is another story
-        parties = analyze_sentence(art.sents[k], art.texts[k], None)
+        parties = art.parties_at(k)
         if parties.people:
             return Occasion(k, parties)
     return None

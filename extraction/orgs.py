@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -203,6 +204,7 @@ def split_name(raw: str) -> tuple[str, list[str]]:
     return name, uniq
 
 
+@lru_cache(maxsize=50_000)
 def key(name: str) -> str:
     """Comparison key: case-folded, ё->е, no quotes or legal forms, word lemmas."""
     s = LEGAL_RE.sub(" ", name)
@@ -245,11 +247,15 @@ def _inflected(x: str, y: str) -> bool:
         return False
     short, long_ = sorted((x.casefold(), y.casefold()), key=len)
     return len(short) >= 5 and x != y and len(long_) - len(short) <= 3 and long_[: len(short) - 1] == short[:-1] \
-        and not long_.endswith(("банк", "бан"))
+        and long_[len(short) - 1:].isalpha() and short[-1].isalpha() and not long_.endswith(("банк", "бан"))
 
 
 def same_org(a: Partner, b: Partner) -> bool:
     """Two partners are one organization spelled differently."""
+    if a == b:
+        return True
+    if not _blocks(a) & _blocks(b):
+        return False  # no word start or end, no initials in common: no rule below could match
     names_a = [a.name, *a.aliases]
     names_b = [b.name, *b.aliases]
     for x in names_a:
@@ -289,16 +295,43 @@ def prefer_short(partners: list[Partner], text: str) -> list[Partner]:
     return out
 
 
+def _blocks(p: Partner) -> frozenset[str]:
+    """What two spellings of one organization share, for `same_org` to be tried only on such pairs: a
+    word's first or last four letters, or initials ("РЖД" and "Российские железные дороги")."""
+    return _blocks_of((p.name, *p.aliases))
+
+
+@lru_cache(maxsize=20_000)
+def _blocks_of(names: tuple[str, ...]) -> frozenset[str]:
+    out: set[str] = set()
+    for n in names:
+        for w in key(n).split():
+            out |= {w[:4], w[-4:]}
+        if n.isupper() and " " not in n:
+            out.add(n)
+        initials = _abbreviation(n)
+        out |= {initials[:k] for k in range(3, len(initials) + 1)} | {initials[-k:] for k in range(3, len(initials) + 1)}
+        out.add(initials)
+    return frozenset(out)
+
+
 def merge(partners: list[Partner]) -> list[Partner]:
-    """Merge spellings of one organization; the shortest clean name wins, the rest become aliases."""
+    """Merge spellings of one organization; the shortest clean name wins, the rest become aliases.
+
+    Each partner is compared only with those sharing a block (`_blocks`): a list of hundreds of names
+    costs time in proportion to its length, not to its square."""
     groups: list[list[Partner]] = []
+    by_block: dict[str, set[int]] = {}
     for p in partners:
-        for g in groups:
-            if any(same_org(p, q) for q in g):
-                g.append(p)
-                break
-        else:
-            groups.append([p])
+        blocks = _blocks(p)
+        near = sorted(set().union(*(by_block.get(b, set()) for b in blocks)))
+        k = next((k for k in near if any(same_org(p, q) for q in groups[k])), None)
+        if k is None:
+            k = len(groups)
+            groups.append([])
+        groups[k].append(p)
+        for b in blocks:
+            by_block.setdefault(b, set()).add(k)
     out = []
     for g in groups:
         names = [p.name for p in g]
@@ -326,6 +359,7 @@ BRACKET_NAME_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=8)  # each agreement of one article asks about the same body
 def bracket_links(text: str) -> list[tuple[str, str, bool]]:
     """(outer name, bracketed name, whether the bracketed one is the organization itself)."""
     out = []
