@@ -19,8 +19,16 @@ def _regional(role: str | None) -> bool:
     return bool(role) and (bool(REGION_ROLE.search(role)) or bool(gz.find_regions(role)))
 
 
+# several regions sign one document now and then; dozens named together are a list, not its parties
+MAX_REGIONS = 8
+MAX_PARTNERS = 12
+
+
 def turn_down(a: Agreement, art: Article) -> str | None:
     """Why `a` is no agreement to report, or None."""
+    if len(a.regions) > MAX_REGIONS or len(a.partners) > MAX_PARTNERS:
+        return (f"{len(a.regions)} regions and {len(a.partners)} organizations as the sides of one document: "
+                "a list, not the parties of a signing")
     if not a.regions:
         return "no Russian region is a party: a deal between companies, or between states"
     if a.countries and not a.partners and any(s.role and STATE_HEAD.match(s.role) for s in a.signatories) \

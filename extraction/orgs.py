@@ -264,6 +264,8 @@ def same_org(a: Partner, b: Partner) -> bool:
             ky = key(y)
             if not kx or not ky:
                 continue
+            if kx != ky and re.sub(r"\d", "", kx) == re.sub(r"\d", "", ky):
+                continue  # "Тема-1" and "Тема-10": numbered twins, not one spelling
             if kx == ky or fuzz.ratio(kx, ky) >= 90 or _inflected(kx, ky):
                 return True
             wx, wy = kx.split(), ky.split()

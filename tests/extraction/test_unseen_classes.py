@@ -371,3 +371,18 @@ def test_a_signing_recalled_in_a_clause_is_background() -> None:
     text = ("Вчера в Рыбинске открылся новый завод. Проект удалось реализовать после соглашения, которое "
             "губернатор Ярославской области подписал на ПМЭФ-2019 с руководством компании.")
     assert run(text) == ()
+
+
+def test_dozens_of_regions_in_one_sentence_are_a_list_not_parties() -> None:
+    from extraction import gazetteer as gz
+
+    listed = ", ".join(r.name for r in gz.REGIONS[:30])
+    assert run(f"Соглашение с ПАО «Ростелеком» подписали {listed}.") == ()
+    two = run("Калужская и Тульская области подписали соглашение о сотрудничестве.")
+    assert [set(a.regions) for a in two] == [{"Калужская область", "Тульская область"}]
+
+
+@pytest.mark.parametrize("n", [50, 200])
+def test_many_signings_of_distinct_companies_stay_distinct(n: int) -> None:
+    text = " ".join(f"Правительство Курской области и ПАО «Вектор-{i}» подписали соглашение." for i in range(n))
+    assert len(run(text)) == n
