@@ -93,12 +93,16 @@ async def test_one_user_flooding_neither_starves_others_nor_exceeds_a_share(app:
     assert all(f"подборка-{n:02d}.txt" in refusal.text for n in range(SHARE, SHARE + 3))
     assert "подборка-00.txt" not in refusal.text
 
+    read_before = await _articles(app, flooder)
     sent = time.monotonic()
     await app.fake.send_text(other, SHORT)
     [answer] = await app.fake.wait_for(other, timeout=30)
     waited = answer.at - sent
+    read_meanwhile = await _articles(app, flooder) - read_before
     assert "Смоленская область" in answer.text
     assert waited < 5.0, f"another user's short article waited {waited:.1f} s"
+    # served in turn: it waited for the flooder's document being read, not for the flooder's queue
+    assert read_meanwhile <= 2, f"{read_meanwhile} of the flooder's documents were read first"
 
     sent = time.monotonic()
     await app.fake.send_command(asker, "/region Калужская")
