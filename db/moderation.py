@@ -46,6 +46,13 @@ AUTO_REASONS: dict[str, str] = {
 }
 
 
+async def _begin_write(session: AsyncSession) -> None:
+    """A fresh write transaction (BEGIN IMMEDIATE on SQLite), ending any read one first."""
+    if session.in_transaction():
+        await session.commit()
+    await write_connection(session)
+
+
 def reason_text(code: str) -> str:
     return REASONS.get(code) or AUTO_REASONS.get(code) or code
 
@@ -79,7 +86,7 @@ async def add_report(
         raise ValueError(f"unknown reason {reason!r}")
     if not 0 < agreement_id <= MAX_ID:
         return None
-    await write_connection(session)
+    await _begin_write(session)
     visible = (
         await session.execute(select(A.c.id).where(A.c.id == agreement_id, A.c.hidden == VISIBLE))
     ).scalar()
@@ -197,7 +204,7 @@ async def hide(
     """
     if not 0 < agreement_id <= MAX_ID:
         return None
-    await write_connection(session)
+    await _begin_write(session)
     before = (await session.execute(select(A.c.hidden).where(A.c.id == agreement_id))).scalar()
     if before is None:
         await session.rollback()
@@ -225,7 +232,7 @@ async def restore(session: AsyncSession, agreement_id: int) -> int | None:
     A deleted one stays deleted. Commits."""
     if not 0 < agreement_id <= MAX_ID:
         return None
-    await write_connection(session)
+    await _begin_write(session)
     row = (await session.execute(select(A.c.hidden, A.c.sort_key).where(A.c.id == agreement_id))).first()
     if row is None:
         await session.rollback()
@@ -245,7 +252,7 @@ async def dismiss(session: AsyncSession, agreement_id: int, admin_id: int | None
     """Close the open reports of an agreement as unfounded; returns how many. Commits."""
     if not 0 < agreement_id <= MAX_ID:
         return 0
-    await write_connection(session)
+    await _begin_write(session)
     count = await _resolve(session, agreement_id, "dismissed", admin_id)
     await session.commit()
     return count

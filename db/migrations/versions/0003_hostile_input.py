@@ -109,6 +109,12 @@ def upgrade() -> None:
     op.execute("UPDATE agreement SET card = NULL")  # rebuilt with per-source facts by db.migrate
     _fill_party_keys()
     _rehash_articles()
+    if not _sqlite():  # rows written with explicit ids must not meet their id again from the sequence
+        for table in ("article", "agreement"):
+            op.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table} "
+                f"HAVING max(id) > (SELECT last_value FROM {table}_id_seq)"
+            )
 
 
 def _fill_party_keys() -> None:
