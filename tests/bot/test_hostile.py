@@ -9,7 +9,6 @@ import csv
 import io
 import shutil
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -72,18 +71,11 @@ async def site() -> AsyncIterator[Site]:
     await s.runner.cleanup()
 
 
-@pytest.fixture(scope="module")
-def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("two-seeds")
-    for name in SEEDS:
-        shutil.copy(ROOT / "seeds" / name, folder / name)
-    return folder
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["sqlite", "postgresql"])
-async def app(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, seeds: Path
-) -> AsyncIterator[App]:
+async def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[App]:
+    seeds = tmp_path_factory.mktemp("two-seeds")  # one per app: a test changes it
+    for name in SEEDS:
+        shutil.copy(ROOT / "seeds" / name, seeds / name)
     # no throttling: one user here asks many questions in a row (throttling is tested elsewhere)
     options = {"seeds_dir": seeds, "allow_private_urls": True, "throttle_burst": 0}
     if request.param == "sqlite":
@@ -120,7 +112,8 @@ def _no_apology(app: App, uid: int) -> None:
     assert not [c for c in app.fake.calls_for(uid, "sendMessage") if APOLOGY in (c.text or "")]
 
 
-async def test_freed_ids_are_never_given_again(app: App, seeds: Path, uid: int) -> None:
+async def test_freed_ids_are_never_given_again(app: App, uid: int) -> None:
+    seeds = app.settings.seeds_dir
     await app.fake.send_command(uid, "/region Калужская")
     [kaluga] = await app.fake.wait_for(uid)
     [kaluga_id] = _card_ids(kaluga)
