@@ -111,6 +111,7 @@ async def app_context(
     from db.ingest import ensure_seeded
     from db.migrate import upgrade
     from fetching import Fetcher
+    from handlers.article_queue import FairGate
     from handlers.article_worker import ArticleWorkers
     from handlers.articles import Reader, process_job
     from handlers.extract_pool import ExtractPool
@@ -133,8 +134,9 @@ async def app_context(
         dp["fetcher"] = fetcher
         dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
         bot = make_bot(settings, session)
-        reader = Reader(bot, sessionmaker, pool, fetcher, settings)
+        reader = Reader(bot, sessionmaker, pool, fetcher, settings, gate=FairGate(settings.extract_workers))
         dp["replies"].bind(bot)
+        dp["article_reader"] = reader
 
         async def process(job: Any) -> Any:
             return await process_job(job, reader)

@@ -7,7 +7,8 @@ one a second, and one user asks `/region` meanwhile. Reported: each other user's
 answer), the lookup's latency, how many of the flooder's documents were read before each short article,
 and the time until the flooder's summary. The same run with the queue's turns switched off (one user
 may run as many articles at once as there are consumers: first come, first served) is the baseline,
-in the same process; the ratio is the baseline's mean wait over the fair one's. A forward of eight
+and no turns at the extraction workers either, in the same process; the ratio is the baseline's mean
+wait over the fair one's. A forward of eight
 posts is measured too: messages the bot sent for it, and seconds until its summary. The last line
 is one JSON object of the figures.
 
@@ -68,9 +69,10 @@ async def run(workdir: Path, documents: int, others: int, fair: bool) -> dict[st
             queue_per_user=max(100, documents),
         )
         async with app_context(settings) as (bot, dp), run_polling(dp, bot, polling_timeout=10):
-            if not fair:  # the baseline: no turns, one user may hold every consumer
+            if not fair:  # the baseline: no turns, one user may hold every consumer and worker
                 queue = dp["article_queue"]
                 queue.limits = replace(queue.limits, running_per_user=settings.article_consumers)
+                dp["article_reader"].gate = None
             started = time.monotonic()
             for n in range(documents):
                 await fake.send_document(FLOODER, long_document(n), f"подборка-{n:02d}.txt")

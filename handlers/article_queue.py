@@ -5,6 +5,10 @@ be (the user's share is full). Consumers `take()` jobs round-robin across users,
 `running_per_user` jobs of one user run at once, so one user sending thirty long documents holds
 one extraction worker while everybody else's articles are read on the others (or next, with one).
 
+The scarce resource, the extraction workers, is shared through `FairGate`: whoever waits for a
+worker is let in user by user, so a user's second article being fetched or stored meanwhile never
+puts another user's article behind it.
+
 `ArticleQueue` is the interface; `LocalArticleQueue` the in-process default. A shared
 implementation (Redis) keeps the same semantics: jobs are plain data (`ArticleJob.to_dict`).
 This module knows nothing of Telegram or the database.
@@ -13,9 +17,11 @@ This module knows nothing of Telegram or the database.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 from collections import deque
+from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -70,7 +76,7 @@ class QueueLimits:
     per_user: int = 100  # jobs queued or running per user
     user_chars: int = 2_000_000  # characters (document bytes) queued per user
     total: int = 10_000  # jobs queued in all
-    running_per_user: int = 1  # jobs of one user taken at once
+    running_per_user: int = 2  # jobs of one user taken at once (one extracting, one fetched or stored)
 
 
 class ArticleQueue(Protocol):
@@ -213,3 +219,63 @@ class LocalArticleQueue:
     def stats(self) -> dict[str, int]:
         """Queued and running jobs, and users waiting (for logs and benchmarks)."""
         return {"queued": self._queued, "running": sum(self._running.values()), "users": len(self._queues)}
+
+
+class FairGate:
+    """At most `capacity` holders at once (the extraction workers of this process); of those waiting,
+    the user let in longest ago (or never) goes first, not whoever came first."""
+
+    def __init__(self, capacity: int = 1) -> None:
+        self.capacity = max(1, capacity)
+        self._holders = 0
+        self._waiting: dict[int, deque[asyncio.Future[None]]] = {}
+        self._served: dict[int, int] = {}  # user -> number of the last grant (a bounded table)
+        self._grants = 0
+
+    @contextlib.asynccontextmanager
+    async def slot(self, user_id: int) -> AsyncIterator[None]:
+        if self._holders < self.capacity and not self._waiting:
+            self._grant(user_id)
+        else:
+            future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._waiting.setdefault(user_id, deque()).append(future)
+            try:
+                await future
+            except asyncio.CancelledError:
+                if future.done() and not future.cancelled():  # let in just as the caller went away
+                    self._release()
+                else:
+                    self._forget(user_id, future)
+                raise
+        try:
+            yield
+        finally:
+            self._release()
+
+    def _grant(self, user_id: int) -> None:
+        self._holders += 1
+        self._grants += 1
+        self._served.pop(user_id, None)
+        self._served[user_id] = self._grants
+        if len(self._served) > 10_000:
+            self._served.pop(next(iter(self._served)))
+
+    def _forget(self, user_id: int, future: asyncio.Future[None]) -> None:
+        queue = self._waiting.get(user_id)
+        if queue is not None and future in queue:
+            queue.remove(future)
+            if not queue:
+                del self._waiting[user_id]
+
+    def _release(self) -> None:
+        self._holders -= 1
+        while self._holders < self.capacity and self._waiting:
+            user = min(self._waiting, key=lambda u: self._served.get(u, 0))  # dicts keep arrival order
+            queue = self._waiting[user]
+            future = queue.popleft()
+            if not queue:
+                del self._waiting[user]
+            if future.cancelled():
+                continue
+            self._grant(user)
+            future.set_result(None)

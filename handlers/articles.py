@@ -27,7 +27,7 @@ from db.normalize import content_hash
 from db.store import find_article
 from db.text import clean_optional, clean_text
 from fetching import FetchError, collect_urls, read_document
-from handlers.article_queue import ArticleJob, ArticleQueue
+from handlers.article_queue import ArticleJob, ArticleQueue, FairGate
 from handlers.bursts import BurstReplies, Outcome
 from handlers.cards import q, short_card
 from handlers.extract_pool import ExtractPool
@@ -116,6 +116,8 @@ class Reader:
     # The same text read by several consumers at once (a post forwarded by many users) waits for
     # the first: then it is known, and is neither extracted nor stored twice.
     same_text: KeyedLocks = field(default_factory=KeyedLocks)
+    # the extraction workers, let in user by user (None: first come, first served)
+    gate: FairGate | None = None
 
 
 def _refused(reply: str, line: str) -> Outcome:
@@ -172,7 +174,8 @@ async def _read_and_store(article: ArticleIn, reader: Reader) -> Outcome:
         known = await find_article(session, article)
     if known is None:  # a text or link already stored is not extracted again
         try:
-            agreements = await reader.pool.run(text[: settings.max_extract_chars], published)
+            async with reader.gate.slot(article.sent_by or 0) if reader.gate else contextlib.nullcontext():
+                agreements = await reader.pool.run(text[: settings.max_extract_chars], published)
         except Exception:
             log.exception("extraction failed")
             notes.append("Не удалось разобрать текст (внутренняя ошибка), но статья сохранена.")

@@ -365,7 +365,8 @@ def summary(jobs: list[ArticleJob], outcomes: dict[str, Outcome], refused: int =
     for n, (job, outcome) in enumerate(done, start=1):
         status = "; ".join(outcome.lines) or "готово"
         lines.append(f"{n}. {job_label(job)} — {status}")
-    parts = [head, "\n".join(lines)]
+    # a line per article, in as many parts as needed (a hundred lines exceed one message)
+    parts = [head, *pack(lines, limit=3500, sep="\n")]
     if refused:
         parts.append(f"Не принял ещё {plural(refused, ARTICLES)} — список я прислал отдельным сообщением.")
     views: dict[int, str] = {}

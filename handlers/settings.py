@@ -111,14 +111,16 @@ class Settings:
         )
 
     def queue_limits(self) -> QueueLimits:
-        """The article queue's caps; one user runs as many articles at once as there are workers."""
+        """The article queue's caps; one user has twice as many articles read at once as there are
+        workers (one extracting while the other is fetched or stored), extraction itself is let in
+        user by user (`FairGate`)."""
         from handlers.article_queue import QueueLimits
 
         return QueueLimits(
             per_user=self.queue_per_user,
             user_chars=self.queue_user_chars,
             total=self.queue_total,
-            running_per_user=self.extract_workers,
+            running_per_user=2 * self.extract_workers,
         )
 
     def fetch_limits(self) -> FetchLimits:

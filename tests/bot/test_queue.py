@@ -86,3 +86,41 @@ def test_flood_control_lets_articles_pass() -> None:
     assert is_article(update(document={"file_id": "f", "file_unique_id": "u"}))
     assert not is_article(update(text="/region Калужская"))
     assert not is_article(Update.model_validate({"update_id": 2}))
+
+
+def test_a_summary_of_a_hundred_articles_keeps_every_line() -> None:
+    from handlers.bursts import Outcome, summary
+
+    jobs = [
+        ArticleJob(user_id=1, chat_id=1, message_id=n, kind="text", text=f"Статья номер {n} " * 20)
+        for n in range(100)
+    ]
+    outcomes = {
+        j.job_id: Outcome(lines=[f"соглашений нет, статья сохранена (№{n})"]) for n, j in enumerate(jobs)
+    }
+    parts = summary(jobs, outcomes)
+    text = "\n".join(parts)
+    assert all(f"(№{n})" in text for n in range(100))
+    assert all(len(p) <= 4096 for p in parts) and "Прочитал 100 статей" in parts[0]
+
+
+async def test_the_extraction_gate_lets_users_in_by_turn() -> None:
+    from handlers.article_queue import FairGate
+
+    gate = FairGate(1)
+    order: list[tuple[int, int]] = []
+    release = asyncio.Event()
+
+    async def use(user: int, n: int) -> None:
+        async with gate.slot(user):
+            order.append((user, n))
+            if not order[1:]:
+                await release.wait()  # the first holds the gate until everyone waits
+
+    tasks = [asyncio.create_task(use(1, n)) for n in range(4)]
+    await asyncio.sleep(0.01)
+    tasks.append(asyncio.create_task(use(2, 0)))  # comes after user 1's other three
+    await asyncio.sleep(0.01)
+    release.set()
+    await asyncio.gather(*tasks)
+    assert order == [(1, 0), (2, 0), (1, 1), (1, 2), (1, 3)]  # user 2 next, not after user 1's queue
