@@ -10,7 +10,7 @@ import logging
 import signal
 import sys
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from handlers.settings import Settings
 
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from aiogram.client.session.base import BaseSession
     from aiohttp import web
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from handlers.article_worker import ArticleWorkers
 
 # Heavy imports (aiogram, aiohttp) live inside the functions: extraction workers are spawned
 # processes that re-import this module as __mp_main__, and they should start fast.
@@ -33,6 +35,8 @@ def build_dispatcher(settings: Settings) -> Dispatcher:
     from aiogram import Dispatcher
 
     from handlers import commands, fresh_routers
+    from handlers.article_queue import LocalArticleQueue
+    from handlers.bursts import BurstReplies
     from handlers.keyboards import QueryStore
     from handlers.middlewares import ThrottlingMiddleware
     from handlers.state import LastResults
@@ -41,12 +45,16 @@ def build_dispatcher(settings: Settings) -> Dispatcher:
     dp["settings"] = settings
     dp["qstore"] = QueryStore()
     dp["last_results"] = LastResults()
+    dp["article_queue"] = LocalArticleQueue(settings.queue_limits())
+    dp["replies"] = BurstReplies(
+        dp["last_results"], window=settings.burst_window, progress_interval=settings.burst_progress_interval
+    )
     if settings.throttle_burst > 0:  # 0 turns throttling off (console mode: one local user)
         dp.update.outer_middleware(ThrottlingMiddleware(settings.throttle_burst, settings.throttle_rate))
     dp.include_routers(*fresh_routers())
 
     async def on_startup(bot: Bot) -> None:
-        await commands.set_commands(bot)
+        await commands.set_commands(bot, settings.admin_ids)
 
     dp.startup.register(on_startup)
     return dp
@@ -103,6 +111,9 @@ async def app_context(
     from db.ingest import ensure_seeded
     from db.migrate import upgrade
     from fetching import Fetcher
+    from handlers.article_queue import FairGate
+    from handlers.article_worker import ArticleWorkers
+    from handlers.articles import Reader, process_job
     from handlers.extract_pool import ExtractPool
     from handlers.middlewares import DbSessionMiddleware
 
@@ -110,6 +121,7 @@ async def app_context(
     pool = ExtractPool(settings.extract_workers)
     fetcher = Fetcher(settings.fetch_limits())
     bot: Bot | None = None
+    workers: ArticleWorkers | None = None
     frozen = False
     warm_up = asyncio.create_task(pool.warm_up())  # load the models while migrations run
     try:
@@ -122,6 +134,16 @@ async def app_context(
         dp["fetcher"] = fetcher
         dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
         bot = make_bot(settings, session)
+        reader = Reader(bot, sessionmaker, pool, fetcher, settings, gate=FairGate(settings.extract_workers))
+        dp["replies"].bind(bot)
+        dp["article_reader"] = reader
+
+        async def process(job: Any) -> Any:
+            return await process_job(job, reader)
+
+        workers = ArticleWorkers(dp["article_queue"], dp["replies"], process, settings.article_consumers)
+        workers.start()
+        dp["article_workers"] = workers
         await warm_up_lookups(sessionmaker)
         # Everything loaded so far (gazetteer, name indexes, SQLAlchemy and aiogram models) lives as
         # long as the bot: keep it out of the cyclic GC's full collections, which otherwise re-scan
@@ -132,6 +154,8 @@ async def app_context(
     finally:
         if frozen:
             gc.unfreeze()
+        if workers is not None:  # read what was accepted before the pool and the base go away
+            await workers.stop(settings.drain_timeout)
         warm_up.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await warm_up

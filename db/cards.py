@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from db.engine import WRITE
 from db.models import (
+    VISIBLE,
     Agreement,
     AgreementCountry,
     AgreementOrganization,
@@ -36,6 +37,8 @@ AR, AO, AC, AS = (
     AgreementSignatory.__table__,
 )
 SRC, ART = AgreementSource.__table__, Article.__table__
+# Ids are int4 on PostgreSQL: a larger number (a forged button, a typed command) is no agreement.
+MAX_ID = 2**31 - 1
 REG, ORG, CTRY, PER = Region.__table__, Organization.__table__, Country.__table__, Person.__table__
 
 
@@ -45,10 +48,14 @@ def _kind(letter: str) -> object:
 
 
 async def load_views(session: AsyncSession, ids: Sequence[int]) -> list[AgreementView]:
-    """Views for `ids`, in the order given (missing ids are left out), from the stored cards."""
+    """Views for `ids`, in the order given (missing, hidden and deleted ids are left out), from the
+    stored cards."""
+    ids = [i for i in ids if 0 < i <= MAX_ID]
     if not ids:
         return []
-    rows = (await session.execute(select(A.c.id, A.c.card).where(A.c.id.in_(list(ids))))).all()
+    rows = (
+        await session.execute(select(A.c.id, A.c.card).where(A.c.id.in_(list(ids)), A.c.hidden == VISIBLE))
+    ).all()
     return await views_from_rows(session, rows, ids)
 
 
@@ -77,7 +84,15 @@ def to_card(view: AgreementView) -> str:
         "a": [view.amount.value, view.amount.currency] if view.amount else None,
         "v": view.evidence,
         "src": [
-            [s.article_id, s.url, s.title, s.published.isoformat() if s.published else None]
+            [
+                s.article_id,
+                s.url,
+                s.title,
+                s.published.isoformat() if s.published else None,
+                s.kind,
+                [s.amount.value, s.amount.currency] if s.amount else None,
+                [s.date.year, s.date.month, s.date.day] if s.date else None,
+            ]
             for s in view.sources
         ],
     }
@@ -97,10 +112,21 @@ def from_card(agreement_id: int, card: str) -> AgreementView:
         event=data["e"],
         amount=Amount(*data["a"]) if data["a"] else None,
         evidence=data["v"],
-        sources=[
-            SourceView(i, url, title, date.fromisoformat(published) if published else None)
-            for i, url, title, published in data["src"]
-        ],
+        sources=[_source(entry) for entry in data["src"]],
+    )
+
+
+def _source(entry: list[Any]) -> SourceView:
+    article_id, url, title, published, *facts = entry  # cards before 0003 hold four fields
+    kind, amount, when = (facts + [None, None, None])[:3]
+    return SourceView(
+        article_id,
+        url,
+        title,
+        date.fromisoformat(published) if published else None,
+        kind,
+        Amount(*amount) if amount else None,
+        PartialDate(*when) if when else None,
     )
 
 
@@ -177,13 +203,27 @@ async def build_views(session: AsyncSession, ids: Sequence[int]) -> list[Agreeme
         names[(kind, agreement_id)].append((position, name, role))
     sources: dict[int, list[SourceView]] = defaultdict(list)
     source_rows = await session.execute(
-        select(SRC.c.agreement_id, ART.c.id, ART.c.url, ART.c.title, ART.c.published)
+        select(
+            SRC.c.agreement_id,
+            ART.c.id,
+            ART.c.url,
+            ART.c.title,
+            ART.c.published,
+            ART.c.kind,
+            SRC.c.amount_value,
+            SRC.c.amount_currency,
+            SRC.c.year,
+            SRC.c.month,
+            SRC.c.day,
+        )
         .join(ART, ART.c.id == SRC.c.article_id)
         .where(SRC.c.agreement_id.in_(ids))
         .order_by(ART.c.id)
     )
-    for agreement_id, article_id, url, title, published in source_rows.all():
-        sources[agreement_id].append(SourceView(article_id, url, title, published))
+    for agreement_id, article_id, url, title, published, kind, value, currency, y, m, d in source_rows.all():
+        amount = Amount(value, currency or "RUB") if value is not None else None
+        when = PartialDate(y, m, d) if (y or m or d) else None
+        sources[agreement_id].append(SourceView(article_id, url, title, published, kind, amount, when))
 
     def listed(kind: str, agreement_id: int) -> list[tuple[int, str, str | None]]:
         return sorted(names.get((kind, agreement_id), []), key=lambda t: t[0])

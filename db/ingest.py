@@ -19,9 +19,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db import cache
 from db.cards import load_views, refresh_cards
 from db.engine import is_postgres, read_connection, write_connection
+from db.facts import settle
 from db.files import BadFile, article_files, read_article, title_of
 from db.models import AgreementSource, Article
-from db.store import ArticleIn, article_agreement_ids, attach, find_article, insert_article, remove_orphans
+from db.store import (
+    ArticleIn,
+    article_agreement_ids,
+    attach,
+    clean_article,
+    find_article,
+    insert_article,
+    remove_orphans,
+)
 from db.views import AgreementView
 from extraction.models import Agreement
 
@@ -39,12 +48,14 @@ _RELOAD_LOCK = 0x72656C64
 
 @dataclass(slots=True)
 class IngestResult:
-    """What `ingest` did: the article's id, whether it was known already, its agreements."""
+    """What `ingest` did: the article's id, whether it was known already, its agreements (the
+    ones shown; `hidden` more are hidden by an admin or wait for one as suspected lists)."""
 
     article_id: int
     already_known: bool
     agreements: list[AgreementView]
     new_agreements: int
+    hidden: int = 0
 
 
 @dataclass(slots=True)
@@ -113,11 +124,15 @@ async def ingest(
     `agreements=None` runs extraction here. A text or url already stored is not stored again
     (`already_known`, with the agreements found the first time).
     """
+    kind = article.resolved_kind()
+    article = clean_article(article)
+    article.kind = kind
     if agreements is None:
         known_id = await find_article(session, article)
         if known_id is not None:  # no extraction for a text or link we already have
             ids = await article_agreement_ids(session, known_id)
-            return IngestResult(known_id, True, await load_views(session, ids), 0)
+            views = await load_views(session, ids)
+            return IngestResult(known_id, True, views, 0, len(ids) - len(views))
         agreements = await run_extract(extract_fn, article.text, article.published)
     found = agreements
 
@@ -128,10 +143,11 @@ async def ingest(
         ids: list[int] = []
         created = 0
         for agreement in found:
-            agreement_id, is_new = await attach(session, article_id, agreement)
+            agreement_id, is_new = await attach(session, article_id, agreement, article_text=article.text)
             created += is_new
             if agreement_id not in ids:
                 ids.append(agreement_id)
+        await settle(session, ids)
         await refresh_cards(session, ids)
         return article_id, False, ids, created
 
@@ -139,7 +155,8 @@ async def ingest(
     if not known:
         cache.invalidate(session.bind)
     await read_connection(session)
-    return IngestResult(article_id, known, await load_views(session, ids), created)
+    views = await load_views(session, ids)
+    return IngestResult(article_id, known, views, created, len(ids) - len(views))
 
 
 async def _notify(progress: ProgressFn | None, done: int, total: int, name: str) -> None:
@@ -190,10 +207,10 @@ async def reload(
             failed.append((path.name, f"ошибка извлечения: {type(exc).__name__}"))
         done += 1
         await _notify(progress, done, total, path.name)
-    user_results: list[tuple[int, list[Agreement]]] = []
+    user_results: list[tuple[int, str, list[Agreement]]] = []
     for article_id, text, published in users:
         try:
-            user_results.append((article_id, await run_extract(extract_fn, text, published)))
+            user_results.append((article_id, text, await run_extract(extract_fn, text, published)))
         except Exception as exc:  # keep that article's old agreements
             log.exception("re-extraction failed on article %s", article_id)
             failed.append((f"article {article_id}", f"ошибка извлечения: {type(exc).__name__}"))
@@ -209,7 +226,7 @@ async def reload(
             if is_postgres(session):
                 await session.execute(select(func.pg_advisory_xact_lock(_RELOAD_LOCK)))
             old = select(ART.c.id).where(ART.c.source == tag).scalar_subquery()
-            user_ids = [article_id for article_id, _ in user_results]
+            user_ids = [article_id for article_id, _, _ in user_results]
             replaced = SRC.c.article_id.in_(old)
             if user_ids:
                 replaced = replaced | SRC.c.article_id.in_(user_ids)
@@ -224,11 +241,12 @@ async def reload(
                 )
                 if not known:
                     for agreement in agreements:
-                        await attach(session, article_id, agreement, refreshed)
-            for article_id, agreements in user_results:
+                        await attach(session, article_id, agreement, refreshed, article_text=text)
+            for article_id, text, agreements in user_results:
                 for agreement in agreements:
-                    await attach(session, article_id, agreement, refreshed)
+                    await attach(session, article_id, agreement, refreshed, article_text=text)
             await remove_orphans(session)
+            await settle(session, touched | refreshed)
             await refresh_cards(session, touched | refreshed)
             count = await session.execute(
                 select(func.count(func.distinct(SRC.c.agreement_id)))

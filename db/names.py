@@ -20,6 +20,7 @@ from db import cache, places
 from db.models import Country, Organization, OrganizationAlias, Region
 from db.morph import lemma_text
 from db.normalize import org_key, region_key
+from db.text import cyrillic_lookalikes
 
 Target = tuple[str, int]  # ("r" | "o" | "c", row id)
 FUZZY_CUTOFF = 86.0
@@ -46,7 +47,7 @@ class NameIndex:
         key = key_fn(spelling)
         if not key:
             return
-        for form in {key, lemma_text(key)}:
+        for form in {key, lemma_text(key), cyrillic_lookalikes(key)}:
             self.exact[form].add(target)
             for word in form.split():
                 if len(word) >= 4:
@@ -79,7 +80,8 @@ def match(index: NameIndex, query: str, key_fn: Callable[[str], str], limit: int
     key = key_fn(query)
     if not key:
         return Match([], [])
-    forms = list(dict.fromkeys([key, lemma_text(key)]))
+    # a Latin "MTC" typed for МТС is tried in Cyrillic too
+    forms = list(dict.fromkeys([key, lemma_text(key), cyrillic_lookalikes(key)]))
     for form in forms:
         if form in index.exact:
             return Match(sorted(index.exact[form]), [])

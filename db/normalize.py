@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 from collections.abc import Iterable
 
+from db.text import clean_text
 from extraction.models import Agreement, PartialDate
 
 _SPACE = re.compile(r"\s+")
@@ -63,8 +63,9 @@ LEGAL_FORMS = frozenset(
 
 
 def fold(text: str) -> str:
-    """Casefold for comparisons and LIKE searches: NFC, lower case, ё -> е, single spaces."""
-    text = unicodedata.normalize("NFC", text).casefold().replace("ё", "е")
+    """Casefold for comparisons and LIKE searches: `clean_text` (invisible characters gone, NFKC,
+    look-alikes folded), lower case, ё -> е, single spaces."""
+    text = clean_text(text).casefold().replace("ё", "е")
     return _SPACE.sub(" ", text).strip()
 
 
@@ -113,6 +114,18 @@ def agreement_key(agreement: Agreement) -> str:
     if not (regions or partners or countries):
         parts.append(fold(" ".join(agreement.evidence)))
     raw = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def party_key(agreement: Agreement) -> str | None:
+    """Identity of an agreement's parties regardless of date (None without any party): reports of one
+    signing whose dates disagree share it."""
+    regions = sorted({region_key(r) for r in agreement.regions})
+    partners = sorted({org_key(p.name) for p in agreement.partners})
+    countries = sorted({fold(c) for c in agreement.countries})
+    if not (regions or partners or countries):
+        return None
+    raw = json.dumps([regions, partners, countries], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 

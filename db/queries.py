@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Column, Select, Table, bindparam, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import places
-from db.cards import load_views, views_from_rows
+from db.cards import MAX_ID, load_views, views_from_rows
 from db.engine import read_connection
 from db.models import (
+    VISIBLE,
     Agreement,
     AgreementCountry,
     AgreementOrganization,
@@ -19,16 +22,26 @@ from db.models import (
 )
 from db.names import Target, match, partner_index, region_index, region_query_key
 from db.normalize import org_key, words
+from db.text import cyrillic_lookalike
 from db.views import AgreementView, Lookup, Page, Stats
 
 A = Agreement.__table__
 AR, AO, AC = AgreementRegion.__table__, AgreementOrganization.__table__, AgreementCountry.__table__
 MAX_LIMIT = 1000  # /export asks for up to 1,000 at once
 MAX_SEARCH_WORDS = 8
+# A forged page button can carry any number; the databases take OFFSET up to 64 bits, and nothing
+# this far exists anyway.
+MAX_OFFSET = 2**31 - 1
+SHOWN = A.c.hidden == VISIBLE
 
 
 def _bounds(offset: int, limit: int) -> tuple[int, int]:
-    return max(0, int(offset)), max(1, min(MAX_LIMIT, int(limit)))
+    return max(0, min(MAX_OFFSET, int(offset))), max(1, min(MAX_LIMIT, int(limit)))
+
+
+def _shown_links(table: Table) -> Any:
+    """Link rows of visible agreements: hidden ones carry sort_key -1 (a range of the lookup index)."""
+    return table.c.sort_key >= 0
 
 
 async def _paged(session: AsyncSession, ids_q: Select, count_q: Select, offset: int, limit: int) -> Page:
@@ -58,7 +71,7 @@ async def _paged(session: AsyncSession, ids_q: Select, count_q: Select, offset: 
 
 def _single_target_statement(table: Table, column: Column) -> Select:
     """Built once: the page and total of agreements linked to one region/organization/country."""
-    target = column == bindparam("target")
+    target = (column == bindparam("target")) & _shown_links(table)
     page = (
         select(table.c.agreement_id, table.c.sort_key)
         .where(target)
@@ -94,13 +107,15 @@ async def _linked_page(session: AsyncSession, targets: list[Target], offset: int
         if not offset:
             return Page([], 0, offset, limit)
         table, column = _LINKS[kind]
-        count_q = select(func.count()).select_from(table).where(column == target_id)
+        count_q = select(func.count()).select_from(table).where(column == target_id, _shown_links(table))
         return Page([], int((await session.execute(count_q)).scalar_one()), offset, limit)
     parts: list[Select] = []
     for kind, (table, column) in _LINKS.items():
         ids = [i for k, i in targets if k == kind]
         if ids:
-            parts.append(select(table.c.agreement_id, table.c.sort_key).where(column.in_(ids)))
+            parts.append(
+                select(table.c.agreement_id, table.c.sort_key).where(column.in_(ids), _shown_links(table))
+            )
     if not parts:
         return Page([], 0, offset, limit)
     # One agreement may hold several matched parties: count and list it once.
@@ -150,7 +165,13 @@ async def search(session: AsyncSession, text: str, offset: int = 0, limit: int =
     terms = words(text)[:MAX_SEARCH_WORDS]
     if not terms:
         return Page([], 0, offset, limit)
-    cond = [A.c.search.like(f"%{_like_escape(t)}%", escape="\\") for t in terms]
+    cond = [SHOWN]
+    for t in terms:
+        like = A.c.search.like(f"%{_like_escape(t)}%", escape="\\")
+        lookalike = cyrillic_lookalike(t)  # "mtc" typed in Latin finds МТС
+        if lookalike != t:
+            like = like | A.c.search.like(f"%{_like_escape(lookalike)}%", escape="\\")
+        cond.append(like)
     # One scan: the window count sees every matching row before LIMIT cuts the page.
     q = (
         select(A.c.id, func.count().over().label("total"))
@@ -172,12 +193,14 @@ async def recent(session: AsyncSession, offset: int = 0, limit: int = 5) -> Page
     """All agreements, newest signing date first (undated last)."""
     await read_connection(session)
     offset, limit = _bounds(offset, limit)
-    ids_q = select(A.c.id.label("agreement_id"), A.c.sort_key)
-    return await _paged(session, ids_q, select(func.count()).select_from(A), offset, limit)
+    ids_q = select(A.c.id.label("agreement_id"), A.c.sort_key).where(SHOWN)
+    return await _paged(session, ids_q, select(func.count()).select_from(A).where(SHOWN), offset, limit)
 
 
 async def get(session: AsyncSession, agreement_id: int) -> AgreementView | None:
-    """One agreement by id, or None."""
+    """One shown agreement by id, or None (also for a number no id can be)."""
+    if not 0 < agreement_id <= MAX_ID:
+        return None
     await read_connection(session)
     views = await load_views(session, [agreement_id])
     return views[0] if views else None
@@ -186,13 +209,14 @@ async def get(session: AsyncSession, agreement_id: int) -> AgreementView | None:
 async def stats(session: AsyncSession, top: int = 10) -> Stats:
     """Counts of agreements and articles; the `top` regions and partners; agreements by year and type."""
     await read_connection(session)
-    agreements = int((await session.execute(select(func.count()).select_from(A))).scalar_one())
+    agreements = int((await session.execute(select(func.count()).select_from(A).where(SHOWN))).scalar_one())
     articles = int((await session.execute(select(func.count()).select_from(Article.__table__))).scalar_one())
     reg, org = Region.__table__, Organization.__table__
     n = func.count().label("n")
     regions = await session.execute(
         select(reg.c.name, n)
         .join(AR, AR.c.region_id == reg.c.id)
+        .where(_shown_links(AR))
         .group_by(reg.c.name)
         .order_by(n.desc(), reg.c.name)
         .limit(top)
@@ -200,16 +224,17 @@ async def stats(session: AsyncSession, top: int = 10) -> Stats:
     partners = await session.execute(
         select(org.c.name, n)
         .join(AO, AO.c.organization_id == org.c.id)
+        .where(_shown_links(AO))
         .group_by(org.c.id, org.c.name)
         .order_by(n.desc(), org.c.name)
         .limit(top)
     )
     years = sorted(
-        ((y, int(c)) for y, c in (await session.execute(select(A.c.year, n).group_by(A.c.year))).all()),
+        ((y, int(c)) for y, c in (await session.execute(select(A.c.year, n).where(SHOWN).group_by(A.c.year))).all()),
         key=lambda yc: (yc[0] is None, yc[0] or 0),
     )
     types = await session.execute(
-        select(A.c.doc_type, n).group_by(A.c.doc_type).order_by(n.desc(), A.c.doc_type)
+        select(A.c.doc_type, n).where(SHOWN).group_by(A.c.doc_type).order_by(n.desc(), A.c.doc_type)
     )
     return Stats(
         agreements=agreements,

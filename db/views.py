@@ -10,12 +10,16 @@ from extraction.models import Amount, PartialDate, Signatory
 
 @dataclass(slots=True)
 class SourceView:
-    """An article that reports an agreement."""
+    """An article that reports an agreement, with the sum and date it states and its kind
+    (db.models.KIND_*: how far its facts are trusted)."""
 
     article_id: int
     url: str | None
     title: str | None
     published: date | None
+    kind: str | None = None
+    amount: Amount | None = None
+    date: PartialDate | None = None
 
 
 @dataclass(slots=True)

@@ -16,10 +16,11 @@ def fresh_routers() -> list[Router]:
     """
     from aiogram import Router
 
-    from handlers import admin, articles, commands, errors, export, lookup, stats
+    from handlers import admin, articles, commands, errors, export, lookup, moderation, stats
 
-    # order matters: the article router's catch-all handlers come last
-    modules = (errors, commands, admin, lookup, stats, export, articles)
+    # order matters: moderation's buttons before lookup's catch-all callback, the article router's
+    # catch-all handlers last
+    modules = (errors, commands, admin, moderation, lookup, stats, export, articles)
     copies = []
     for module in modules:
         source: Router = module.router

@@ -1,25 +1,37 @@
-"""Articles from users: forwarded posts, pasted text, photo captions, links and .txt/.html files."""
+"""Articles from users: forwarded posts, pasted text, photo captions, links and .txt/.html files.
+
+The handlers only queue a message (`handlers.article_queue`); consumers read it with `process_job`
+off the update, in turn with other users' articles, and `handlers.bursts` answers: every article is
+read and stored, however many arrive at once.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatAction
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.types import Message
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.ingest import ArticleIn, ingest
+from db.models import KIND_PAGE, KIND_TEXT
+from db.normalize import content_hash
+from db.store import find_article
+from db.text import clean_optional, clean_text
 from fetching import FetchError, collect_urls, read_document
-from handlers.cards import pack, q, short_card
+from handlers.article_queue import ArticleJob, ArticleQueue, FairGate
+from handlers.bursts import BurstReplies, Outcome
+from handlers.cards import q, short_card
 from handlers.extract_pool import ExtractPool
-from handlers.keyboards import cards_keyboard
 from handlers.settings import Settings
-from handlers.state import LastResult, LastResults
 
 log = logging.getLogger(__name__)
 router = Router(name="articles")
@@ -34,14 +46,10 @@ HINT = (
     "или файл .txt/.html — я найду в нём соглашения. Поиск по базе: /region, /partner, /search. "
     "Все команды — /help."
 )
-
-
-@dataclass(slots=True)
-class Outcome:
-    """What one article produced: HTML parts to send and the agreements shown."""
-
-    parts: list[str] = field(default_factory=list)
-    ids: list[int] = field(default_factory=list)
+PHOTO_ONLY = "На фото я текст не читаю. Пришлите статью текстом, подписью к фото, ссылкой или файлом."
+OTHER = "Такие сообщения я не понимаю. " + HINT
+NOT_A_FILE = "Я читаю только файлы .txt и .html. Пришлите статью текстом, ссылкой или таким файлом."
+__all__ = ["ALREADY_KNOWN", "Outcome", "process_article", "process_job", "router"]
 
 
 def looks_russian(text: str) -> str | None:
@@ -75,6 +83,47 @@ def published_of(message: Message) -> date | None:
     return when.astimezone(MSK).date()
 
 
+class KeyedLocks:
+    """One lock per key, kept only while someone holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users <= 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
+@dataclass(slots=True)
+class Reader:
+    """What reading a job needs: the bot (for documents), the base, the extraction pool, links."""
+
+    bot: Bot
+    sessionmaker: async_sessionmaker[AsyncSession]
+    pool: ExtractPool
+    fetcher: Any
+    settings: Settings
+    # The same text read by several consumers at once (a post forwarded by many users) waits for
+    # the first: then it is known, and is neither extracted nor stored twice.
+    same_text: KeyedLocks = field(default_factory=KeyedLocks)
+    # the extraction workers, let in user by user (None: first come, first served)
+    gate: FairGate | None = None
+
+
+def _refused(reply: str, line: str) -> Outcome:
+    return Outcome(parts=[reply], lines=[line])
+
+
 async def process_article(
     *,
     text: str,
@@ -82,69 +131,185 @@ async def process_article(
     title: str | None,
     published: date | None,
     user_id: int | None,
-    session: Any,
-    pool: ExtractPool,
-    settings: Settings,
+    reader: Reader,
+    kind: str = KIND_TEXT,
 ) -> Outcome:
     """Check the text, extract off the event loop, store, and describe the result."""
-    text = text.strip()
+    settings = reader.settings
+    text = clean_text(text).strip()  # NUL bytes, invisible characters, look-alike letters
     if not text:
-        return Outcome([HINT])
+        return _refused(HINT, "пустое сообщение, без текста")
     if len(text) > MAX_ARTICLE_CHARS:
-        return Outcome(
-            [
-                f"Текст слишком длинный ({_n(len(text))} символов, можно до {_n(MAX_ARTICLE_CHARS)}). "
-                "Пришлите, пожалуйста, только саму статью."
-            ]
+        return _refused(
+            f"Текст слишком длинный ({_n(len(text))} символов, можно до {_n(MAX_ARTICLE_CHARS)}). "
+            "Пришлите, пожалуйста, только саму статью.",
+            f"слишком длинный текст ({_n(len(text))} символов) — не сохранил",
         )
     problem = looks_russian(text[:20_000])
     if problem is not None and sum(c.isalpha() for c in text) >= 20:
-        return Outcome([problem])  # a foreign-language sentence: say so even when it is short
+        return _refused(problem, "не похоже на текст статьи на русском — не сохранил")
     if len(text) < settings.min_article_chars:
-        return Outcome(["Слишком короткий текст для статьи. " + HINT])
+        return _refused("Слишком короткий текст для статьи. " + HINT, "слишком короткий текст — не сохранил")
     if problem is not None:
-        return Outcome([problem])
+        return _refused(problem, "не похоже на текст статьи — не сохранил")
+    article = ArticleIn(
+        text=text,
+        url=url,
+        published=published,
+        title=clean_optional(title),
+        sent_by=user_id,
+        source="user",
+        kind=kind,
+    )
+    async with reader.same_text.hold(content_hash(text)):
+        return await _read_and_store(article, reader)
+
+
+async def _read_and_store(article: ArticleIn, reader: Reader) -> Outcome:
+    settings = reader.settings
+    text, published = article.text, article.published
     notes: list[str] = []
-    try:
-        agreements = await pool.run(text[: settings.max_extract_chars], published)
-    except Exception:
-        log.exception("extraction failed")
-        agreements = []
-        notes.append("Не удалось разобрать текст (внутренняя ошибка), но статья сохранена.")
-    if len(text) > settings.max_extract_chars:
-        notes.append(
-            f"Текст длинный: соглашения искал в первых {_n(settings.max_extract_chars)} символах, "
-            "статья сохранена целиком."
-        )
-    article = ArticleIn(text=text, url=url, published=published, title=title, sent_by=user_id, source="user")
-    result = await ingest(session, article, agreements)
-    await session.commit()  # end the read transaction now: don't hold a pooled connection while replying
+    agreements: list[Any] = []
+    async with reader.sessionmaker() as session:
+        known = await find_article(session, article)
+    if known is None:  # a text or link already stored is not extracted again
+        try:
+            async with reader.gate.slot(article.sent_by or 0) if reader.gate else contextlib.nullcontext():
+                agreements = await reader.pool.run(text[: settings.max_extract_chars], published)
+        except Exception:
+            log.exception("extraction failed")
+            notes.append("Не удалось разобрать текст (внутренняя ошибка), но статья сохранена.")
+        if len(text) > settings.max_extract_chars:
+            notes.append(
+                f"Текст длинный: соглашения искал в первых {_n(settings.max_extract_chars)} символах, "
+                "статья сохранена целиком."
+            )
+    async with reader.sessionmaker() as session:
+        result = await ingest(session, article, agreements)
+        await session.commit()
     views = result.agreements
     if result.already_known:
         head = ALREADY_KNOWN
         head += f" Соглашений в ней: {len(views)}." if views else " Соглашений в ней не нашлось."
+        line = f"уже была в базе, соглашений: {len(views)}" if views else "уже была в базе, соглашений нет"
     elif views:
         head = f"Нашёл соглашений: {len(views)}. Сохранил в базу"
         head += f" (новых: {result.new_agreements})." if result.new_agreements != len(views) else "."
+        line = f"соглашений: {len(views)}" + (
+            f" (новых: {result.new_agreements})" if result.new_agreements != len(views) else ""
+        )
+    elif result.hidden:
+        head = "Статья сохранена в базе."
+        line = "статья сохранена"
     else:
         head = (
             "В этом тексте не нашлось подписанных соглашений о сотрудничестве "
             "(планы, встречи и рейтинги не считаются). Статья сохранена в базе."
         )
-    parts = [head, *notes, *(short_card(v) for v in views)]
-    return Outcome(parts, [v.id for v in views])
+        line = "соглашений не нашлось, статья сохранена"
+    if result.hidden:
+        notes.append(
+            f"Соглашений из этой статьи скрыто: {result.hidden} — их скрыл или ещё проверит администратор "
+            "(например, когда в одном предложении названо слишком много регионов: это похоже на список, "
+            "а не на подписание)."
+        )
+        line += f", скрыто до проверки: {result.hidden}"
+    if known is None and len(text) > settings.max_extract_chars:
+        line += f" (искал в первых {_n(settings.max_extract_chars)} символах)"
+    cards = {v.id: short_card(v) for v in views}
+    parts = [head, *notes, *cards.values()]
+    return Outcome(
+        parts, [v.id for v in views], [line], result.new_agreements if not result.already_known else 0, cards
+    )
 
 
-async def _reply(bot: Bot, chat_id: int, parts: list[str], markup: InlineKeyboardMarkup | None) -> None:
-    chunks = pack(parts)
-    for i, chunk in enumerate(chunks):
-        await bot.send_message(chat_id, chunk, reply_markup=markup if i == len(chunks) - 1 else None)
+async def process_links(job: ArticleJob, reader: Reader) -> Outcome:
+    """Fetch every link at once, then read the pages one by one."""
+    urls = list(job.urls)
+    results = await asyncio.gather(*(reader.fetcher.fetch(url) for url in urls), return_exceptions=True)
+    total = Outcome()
+    published = date.fromisoformat(job.published) if job.published else None
+    for i, (url, fetched) in enumerate(zip(urls, results, strict=True), start=1):
+        header = f"<b>Ссылка {i}:</b> {q(url, 200)}" if len(urls) > 1 else f"<b>Ссылка:</b> {q(url, 200)}"
+        prefix = f"ссылка {i}: " if len(urls) > 1 else ""
+        if isinstance(fetched, FetchError):
+            total.parts.append(f"{header}\n{q(fetched.message_ru, 500)}")
+            total.lines.append(f"{prefix}не прочитал: {q(fetched.message_ru, 200)}")
+            continue
+        if isinstance(fetched, BaseException):
+            log.error("fetch of %s failed", url, exc_info=fetched)
+            total.parts.append(f"{header}\nНе удалось прочитать страницу: внутренняя ошибка.")
+            total.lines.append(f"{prefix}не удалось прочитать страницу: внутренняя ошибка")
+            continue
+        outcome = await process_article(
+            text=fetched.text,
+            url=fetched.url,
+            title=fetched.title,
+            published=fetched.published or published,
+            user_id=job.user_id,
+            reader=reader,
+            kind=KIND_PAGE,
+        )
+        title = f"\n<i>{q(fetched.title, 200)}</i>" if fetched.title else ""
+        total.parts.append(f"{header}{title}\n{outcome.parts[0]}" if outcome.parts else header)
+        total.parts.extend(outcome.parts[1:])
+        total.lines.extend(prefix + line for line in outcome.lines)
+        total.ids.extend(i for i in outcome.ids if i not in total.ids)
+        total.new += outcome.new
+        total.cards.update(outcome.cards)
+    return total
 
 
-async def _finish(message: Message, bot: Bot, outcome: Outcome, last_results: LastResults) -> None:
-    if outcome.ids and message.from_user:
-        last_results.set(message.from_user.id, LastResult(kind="ids", ids=tuple(outcome.ids)))
-    await _reply(bot, message.chat.id, outcome.parts, cards_keyboard(outcome.ids))
+async def process_document(job: ArticleJob, reader: Reader) -> Outcome:
+    """Download a .txt/.html document, read its article text, and process it."""
+    name = job.file_name or "document"
+    settings = reader.settings
+    if not name.lower().endswith(DOCUMENT_EXTENSIONS):
+        return _refused(NOT_A_FILE, "не файл .txt или .html — не прочитал")
+    limit = settings.max_document_bytes
+    too_big = f"Файл слишком большой: больше {limit // 1024} КБ. Пришлите только саму статью."
+    too_big_line = f"файл больше {limit // 1024} КБ — не прочитал"
+    if job.file_size is not None and job.file_size > limit:
+        return _refused(too_big, too_big_line)
+    buf = io.BytesIO()
+    await reader.bot.download(job.file_id or "", destination=buf)
+    data = buf.getvalue()
+    if len(data) > limit:
+        return _refused(too_big, too_big_line)
+    try:
+        # trafilatura parses .html documents: keep that off the event loop
+        text = await asyncio.to_thread(read_document, data, name, limits=settings.fetch_limits())
+    except FetchError as exc:
+        return _refused(q(exc.message_ru, 1000), f"не прочитал: {q(exc.message_ru, 200)}")
+    return await process_article(
+        text=text,
+        url=None,
+        title=name,
+        published=date.fromisoformat(job.published) if job.published else None,
+        user_id=job.user_id,
+        reader=reader,
+    )
+
+
+async def process_job(job: ArticleJob, reader: Reader) -> Outcome:
+    """Read one queued message as an article (or tell why it is none)."""
+    if job.kind == "photo":
+        return _refused(PHOTO_ONLY, "фото без подписи — текст на картинках я не читаю")
+    if job.kind == "other":
+        return _refused(OTHER, "такие сообщения я не понимаю")
+    await _typing(reader.bot, job.chat_id)
+    if job.kind == "document":
+        return await process_document(job, reader)
+    if job.kind == "links":
+        return await process_links(job, reader)
+    return await process_article(
+        text=job.text,
+        url=None,
+        title=None,
+        published=date.fromisoformat(job.published) if job.published else None,
+        user_id=job.user_id,
+        reader=reader,
+    )
 
 
 async def _typing(bot: Bot, chat_id: int) -> None:
@@ -154,97 +319,44 @@ async def _typing(bot: Bot, chat_id: int) -> None:
         log.debug("send_chat_action failed", exc_info=True)
 
 
-async def handle_links(
-    message: Message,
-    urls: list[str],
-    bot: Bot,
-    session: Any,
-    pool: ExtractPool,
-    settings: Settings,
-    fetcher: Any,
-) -> Outcome:
-    """Fetch every link at once, then process the pages one by one (one DB session per update)."""
-    results = await asyncio.gather(*(fetcher.fetch(url) for url in urls), return_exceptions=True)
-    total = Outcome()
+# ---- handlers: queue the message, answer later ---------------------------------------------
+
+
+def _job(message: Message, kind: str, **fields: Any) -> ArticleJob:
     published = published_of(message)
-    for i, (url, fetched) in enumerate(zip(urls, results, strict=True), start=1):
-        header = f"<b>Ссылка {i}:</b> {q(url, 200)}" if len(urls) > 1 else f"<b>Ссылка:</b> {q(url, 200)}"
-        if isinstance(fetched, FetchError):
-            total.parts.append(f"{header}\n{q(fetched.message_ru, 500)}")
-            continue
-        if isinstance(fetched, BaseException):
-            log.error("fetch of %s failed", url, exc_info=fetched)
-            total.parts.append(f"{header}\nНе удалось прочитать страницу: внутренняя ошибка.")
-            continue
-        outcome = await process_article(
-            text=fetched.text,
-            url=fetched.url,
-            title=fetched.title,
-            published=fetched.published or published,
-            user_id=message.from_user.id if message.from_user else None,
-            session=session,
-            pool=pool,
-            settings=settings,
-        )
-        title = f"\n<i>{q(fetched.title, 200)}</i>" if fetched.title else ""
-        total.parts.append(f"{header}{title}\n{outcome.parts[0]}" if outcome.parts else header)
-        total.parts.extend(outcome.parts[1:])
-        total.ids.extend(outcome.ids)
-    return total
+    return ArticleJob(
+        user_id=message.from_user.id if message.from_user else message.chat.id,
+        chat_id=message.chat.id,
+        message_id=message.message_id,
+        kind=kind,
+        published=published.isoformat() if published else None,
+        **fields,
+    )
+
+
+async def submit(job: ArticleJob, article_queue: ArticleQueue, replies: BurstReplies) -> bool:
+    """Queue `job`; when its user's share is full, tell them (never drop it in silence)."""
+    replies.join(job)
+    admission = await article_queue.put(job)
+    if admission.accepted:
+        await replies.accepted(job)
+        return True
+    replies.leave(job)
+    await replies.refused(job, admission)
+    return False
 
 
 @router.message(F.document)
 async def on_document(
-    message: Message,
-    bot: Bot,
-    session: Any,
-    pool: ExtractPool,
-    settings: Settings,
-    last_results: LastResults,
+    message: Message, settings: Settings, article_queue: ArticleQueue, replies: BurstReplies
 ) -> None:
     doc = message.document
     assert doc is not None
-    name = doc.file_name or "document"
-    if not name.lower().endswith(DOCUMENT_EXTENSIONS):
-        await message.answer(
-            "Я читаю только файлы .txt и .html. Пришлите статью текстом, ссылкой или таким файлом."
-        )
-        return
-    limit = settings.max_document_bytes
-    if doc.file_size is not None and doc.file_size > limit:
-        await message.answer(f"Файл слишком большой: больше {limit // 1024} КБ. Пришлите только саму статью.")
-        return
-    await _typing(bot, message.chat.id)
-    buf = io.BytesIO()
-    await bot.download(doc, destination=buf)
-    data = buf.getvalue()
-    if len(data) > limit:
-        await message.answer(f"Файл слишком большой: больше {limit // 1024} КБ. Пришлите только саму статью.")
-        return
-    try:
-        # trafilatura parses .html documents: keep that off the event loop
-        text = await asyncio.to_thread(read_document, data, name, limits=settings.fetch_limits())
-    except FetchError as exc:
-        await message.answer(q(exc.message_ru, 1000))
-        return
-    outcome = await _process_own_text(message, text, name, session, pool, settings)
-    await _finish(message, bot, outcome, last_results)
-
-
-async def _process_own_text(
-    message: Message, text: str, title: str | None, session: Any, pool: ExtractPool, settings: Settings
-) -> Outcome:
-    """The message's own text (or document) as an article; a forward's date is its publication date."""
-    return await process_article(
-        text=text,
-        url=None,
-        title=title,
-        published=published_of(message),
-        user_id=message.from_user.id if message.from_user else None,
-        session=session,
-        pool=pool,
-        settings=settings,
-    )
+    size = doc.file_size
+    if size is not None:  # one byte over the limit is enough to refuse it; count no more in the share
+        size = min(size, settings.max_document_bytes + 1)
+    job = _job(message, "document", file_id=doc.file_id, file_name=doc.file_name, file_size=size)
+    await submit(job, article_queue, replies)
 
 
 @router.message(F.text.startswith("/"))
@@ -254,13 +366,7 @@ async def on_unknown_command(message: Message) -> None:
 
 @router.message(F.text | F.caption)
 async def on_text(
-    message: Message,
-    bot: Bot,
-    session: Any,
-    pool: ExtractPool,
-    settings: Settings,
-    last_results: LastResults,
-    fetcher: Any,
+    message: Message, settings: Settings, article_queue: ArticleQueue, replies: BurstReplies
 ) -> None:
     text = message.text or message.caption or ""
     entities = message.entities if message.text else message.caption_entities
@@ -268,22 +374,19 @@ async def on_text(
     rest = text
     for url in urls:
         rest = rest.replace(url, " ")
-    await _typing(bot, message.chat.id)
     if urls and len(rest.strip()) < settings.min_article_chars:
-        outcome = await handle_links(message, urls, bot, session, pool, settings, fetcher)
+        job = _job(message, "links", urls=tuple(urls))
     else:
-        outcome = await _process_own_text(message, text, None, session, pool, settings)
-    await _finish(message, bot, outcome, last_results)
+        job = _job(message, "text", text=text)
+    await submit(job, article_queue, replies)
 
 
 @router.message(F.photo)
-async def on_bare_photo(message: Message) -> None:
-    await message.answer(
-        "На фото я текст не читаю. Пришлите статью текстом, подписью к фото, ссылкой или файлом."
-    )
+async def on_bare_photo(message: Message, article_queue: ArticleQueue, replies: BurstReplies) -> None:
+    await submit(_job(message, "photo"), article_queue, replies)
 
 
 @router.message()
-async def on_other(message: Message) -> None:
+async def on_other(message: Message, article_queue: ArticleQueue, replies: BurstReplies) -> None:
     """Stickers, voice, video, locations, empty messages: a hint, never silence."""
-    await message.answer("Такие сообщения я не понимаю. " + HINT)
+    await submit(_job(message, "other"), article_queue, replies)

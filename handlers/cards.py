@@ -12,12 +12,13 @@ from aiogram.utils.text_decorations import html_decoration as hd
 from extraction.models import Amount, PartialDate, Signatory
 
 if TYPE_CHECKING:
-    from db.views import AgreementView
+    from db.views import AgreementView, SourceView
 
 MAX_MESSAGE = 4096
 MAX_CAPTION = 1024
 SHORT_CARD_MAX = 1500
 MAX_URL = 500
+DISAGREE = " (источники расходятся — см. карточку)"
 
 MONTHS_GEN = (
     "января", "февраля", "марта", "апреля", "мая", "июня",
@@ -98,6 +99,43 @@ def _source_lines(view: AgreementView, limit: int) -> list[str]:
     return lines
 
 
+TRUSTED_KINDS = frozenset({"page", "feed", "seed"})  # db.models.TRUSTED_KINDS
+
+
+def _source_label(src: SourceView, limit: int = 120) -> str:
+    """Where a fact comes from: the article's title (a link when it has one), and whose text it is."""
+    label = _link(src.url, q(src.title or f"статья №{src.article_id}", limit))
+    if src.kind not in TRUSTED_KINDS:
+        label += f" (текст от пользователя, статья №{src.article_id})"
+    return label
+
+
+def variants(view: AgreementView, fact: str) -> list[tuple[str, list[SourceView]]]:
+    """The values sources state for `fact` ("amount" or "date"), formatted, each with its sources;
+    the value the agreement shows first. One entry or none when the sources agree."""
+    shown = fmt_amount(view.amount) if fact == "amount" else fmt_date(view.date)
+    groups: dict[str, list[SourceView]] = {}
+    for src in view.sources:
+        value = getattr(src, fact)
+        if value is None:
+            continue
+        text = fmt_amount(value) if fact == "amount" else fmt_date(value)
+        groups.setdefault(text or "", []).append(src)
+    if len(groups) < 2:
+        return []
+    ordered = sorted(groups.items(), key=lambda kv: kv[0] != shown)
+    return ordered
+
+
+def _variant_lines(view: AgreementView, fact: str, scale: float) -> list[str]:
+    lines = []
+    for value, sources in variants(view, fact)[:5]:
+        where = ", ".join(_source_label(src, max(30, int(80 * scale))) for src in sources[:2])
+        more = f" и ещё {len(sources) - 2}" if len(sources) > 2 else ""
+        lines.append(f"• {hd.quote(value)} — {where}{more}")
+    return lines
+
+
 def _head(view: AgreementView) -> str:
     return f"<b>№{view.id}. {q(view.doc_type.capitalize(), 60)}</b> · {hd.quote(fmt_date(view.date))}"
 
@@ -110,7 +148,9 @@ def _short_card(view: AgreementView, scale: float) -> str:
     if view.signatories:
         lines.append(f"<b>Подписали:</b> {_join((fmt_signatory(s) for s in view.signatories), n(400))}")
     if (amount := fmt_amount(view.amount)) is not None:
-        lines.append(f"<b>Сумма:</b> {hd.quote(amount)}")
+        lines.append(f"<b>Сумма:</b> {hd.quote(amount)}" + (DISAGREE if variants(view, "amount") else ""))
+    if variants(view, "date"):
+        lines.append("<b>Дата:</b> источники называют разные даты" + DISAGREE)
     if view.event:
         lines.append(f"<b>Событие:</b> {q(view.event, n(200))}")
     sources = _source_lines(view, 1)
@@ -133,6 +173,10 @@ def _full_card(view: AgreementView, scale: float) -> str:
         lines.append(f"<b>Подписали:</b> {_join((fmt_signatory(s) for s in view.signatories), n(400))}")
     if (amount := fmt_amount(view.amount)) is not None:
         lines.append(f"<b>Сумма:</b> {hd.quote(amount)}")
+    for fact, what in (("date", "дату"), ("amount", "сумму")):
+        found = _variant_lines(view, fact, scale)
+        if found:
+            lines.append(f"<b>Источники называют разную {what}:</b>\n" + "\n".join(found))
     if view.event:
         lines.append(f"<b>Событие:</b> {q(view.event, n(300))}")
     if view.evidence:

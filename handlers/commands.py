@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from typing import Any
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandStart
-from aiogram.types import BotCommand, Message
+from aiogram.types import BotCommand, BotCommandScopeChat, Message
 
 from db import queries
 from handlers.cards import plural, q
+from handlers.settings import Settings
+
+log = logging.getLogger(__name__)
 
 router = Router(name="commands")
 
@@ -23,14 +28,37 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("export", "Последний результат в CSV"),
     ("help", "Что умеет бот"),
 )
+ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("reports", "Жалобы пользователей на соглашения"),
+    ("delete", "Скрыть или удалить соглашение: /delete 12"),
+    ("restore", "Вернуть скрытое соглашение: /restore 12"),
+    ("reload", "Перечитать папку seeds"),
+)
 
 
-async def set_commands(bot: Bot) -> None:
-    """Register the command menu (the Telegram client shows it next to the input field)."""
+async def set_commands(bot: Bot, admin_ids: Iterable[int] = ()) -> None:
+    """Register the command menu (the Telegram client shows it next to the input field); admins
+    get theirs with the admin commands added."""
     await bot.set_my_commands([BotCommand(command=c, description=d) for c, d in COMMANDS])
+    admin_menu = [BotCommand(command=c, description=d) for c, d in (*COMMANDS, *ADMIN_COMMANDS)]
+    for admin in sorted(admin_ids):
+        try:
+            await bot.set_my_commands(admin_menu, scope=BotCommandScopeChat(chat_id=admin))
+        except Exception as exc:  # an admin who never opened the bot: Telegram knows no such chat yet
+            log.warning("could not set the admin menu for %s: %s", admin, exc)
 
 
-async def help_text(session: Any) -> str:
+ADMIN_HELP = [
+    "",
+    "<b>Для администраторов</b>",
+    "/reports — жалобы пользователей: скрыть, удалить или отклонить",
+    "/delete <i>номер</i> — скрыть соглашение (его можно вернуть) или удалить совсем",
+    "/restore <i>номер</i> — вернуть скрытое соглашение",
+    "/reload — перечитать папку seeds",
+]
+
+
+async def help_text(session: Any, *, admin: bool = False) -> str:
     stats = await queries.stats(session)
     top = ", ".join(q(name, 60) for name, _ in stats.regions[:3])
     agreements = plural(stats.agreements, ("соглашение", "соглашения", "соглашений"))
@@ -50,18 +78,22 @@ async def help_text(session: Any) -> str:
             "/partner <i>партнёр</i> — соглашения партнёра, например <code>/partner МТС</code>",
             "/search <i>слова</i> — поиск по сторонам, подписантам, событиям",
             "/recent — последние добавленные",
-            "/agreement <i>номер</i> — полная карточка соглашения",
+            "/agreement <i>номер</i> — полная карточка соглашения (кнопка «Неверно?» под ней — "
+            "сообщить об ошибке)",
             "/stats — статистика с диаграммой",
             "/export — последний результат в CSV-файле",
             "",
             "<b>Как пополнить базу</b>",
             "Перешлите мне новостной пост, вставьте текст статьи, пришлите ссылку "
-            "или файл .txt/.html — я найду в нём соглашения, покажу и сохраню.",
+            "или файл .txt/.html — я найду в нём соглашения, покажу и сохраню. "
+            "Можно переслать сразу много постов: я прочитаю все по очереди и отвечу одной сводкой.",
+            *(ADMIN_HELP if admin else []),
         ]
     )
 
 
 @router.message(CommandStart())
 @router.message(Command("help"))
-async def cmd_help(message: Message, session: Any) -> None:
-    await message.answer(await help_text(session))
+async def cmd_help(message: Message, session: Any, settings: Settings) -> None:
+    admin = message.from_user is not None and message.from_user.id in settings.admin_ids
+    await message.answer(await help_text(session, admin=admin))

@@ -246,6 +246,9 @@ class ConsoleChat:
             await self.dp.feed_update(self.bot, update)
         except Exception:  # the error handler already answered; keep the chat going
             log.exception("console update failed")
+        replies = self.dp.workflow_data.get("replies")
+        if replies is not None:  # an article is read in the queue: answer it before the next line
+            await replies.idle(self.chat["id"])
 
 
 async def _read_line(stream: TextIO) -> str:

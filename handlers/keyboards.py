@@ -33,6 +33,27 @@ class CardCB(CallbackData, prefix="ag"):
     id: int
 
 
+class ReportCB(CallbackData, prefix="rp"):
+    """«Неверно?» under a full card: asks what is wrong with agreement `id`."""
+
+    id: int
+
+
+class ReasonCB(CallbackData, prefix="rr"):
+    """The reason a user reports agreement `id` for (db.moderation.REASONS), or "cancel"."""
+
+    id: int
+    r: str
+
+
+class ModCB(CallbackData, prefix="md"):
+    """An admin's action on agreement `id`: h(ide), d(elete), x (dismiss reports), r(estore),
+    v(iew the card), c(ancel); p pages /reports (offset in `id`)."""
+
+    a: str
+    id: int
+
+
 class SuggestCB(CallbackData, prefix="sg"):
     """A suggested name: pressing it runs the lookup of kind `k` for `q`."""
 
@@ -127,3 +148,29 @@ def suggestions_keyboard(kind: str, names: list[str], store: QueryStore) -> Inli
         _button(name[:60], SuggestCB(k=kind, q=encode_query(store, name, probe))) for name in names[:8]
     ]
     return InlineKeyboardMarkup(inline_keyboard=_rows(buttons, 1))
+
+
+def full_card_keyboard(agreement_id: int) -> InlineKeyboardMarkup:
+    """Under a full card: «Неверно?» to report the agreement."""
+    return InlineKeyboardMarkup(inline_keyboard=[[_button("Неверно?", ReportCB(id=agreement_id))]])
+
+
+def reasons_keyboard(agreement_id: int, reasons: dict[str, str]) -> InlineKeyboardMarkup:
+    """One button a row per report reason, and «Отмена»."""
+    rows = [[_button(text.capitalize(), ReasonCB(id=agreement_id, r=code))] for code, text in reasons.items()]
+    rows.append([_button("Отмена", ReasonCB(id=agreement_id, r="cancel"))])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def moderation_keyboard(agreement_id: int, *, hidden: bool, with_view: bool = True) -> InlineKeyboardMarkup:
+    """An admin's choices for one agreement."""
+    first = (
+        _button(f"Вернуть №{agreement_id}", ModCB(a="r", id=agreement_id))
+        if hidden
+        else _button(f"Скрыть №{agreement_id}", ModCB(a="h", id=agreement_id))
+    )
+    row = [first, _button("Удалить совсем", ModCB(a="d", id=agreement_id))]
+    second = [_button("Отклонить жалобы", ModCB(a="x", id=agreement_id))]
+    if with_view:
+        second.insert(0, _button("Карточка", ModCB(a="v", id=agreement_id)))
+    return InlineKeyboardMarkup(inline_keyboard=[row, second])

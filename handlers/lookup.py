@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -21,6 +22,7 @@ from handlers.keyboards import (
     QueryStore,
     SuggestCB,
     decode_query,
+    full_card_keyboard,
     page_keyboard,
     suggestions_keyboard,
 )
@@ -95,7 +97,8 @@ async def show(
         page = await queries.recent(session, offset=offset, limit=PAGE_SIZE)
         if not page.items:
             await release(session)
-            await bot.send_message(chat_id, "В базе пока нет соглашений.")
+            text = "Больше соглашений нет — это был конец списка." if offset else "В базе пока нет соглашений."
+            await bot.send_message(chat_id, text)
             return
         header = f"<b>Последние соглашения</b>\nВсего в базе: {page.total}."
     await release(session)
@@ -168,19 +171,40 @@ async def cmd_recent(message: Message, bot: Bot, **data: Any) -> None:
     await show(bot, message.chat.id, user_id, data["session"], RECENT, "", 0, qstore, last_results)
 
 
+_NUMBER = re.compile(r"[№#]?\s*([0-9]+)")
+MAX_NUMBER_DIGITS = 30  # longer "numbers" are not worth converting (and surely no id)
+
+
+def agreement_number(args: str | None) -> int | None:
+    """The agreement number a command names ("5", "№5", "#5"), or None for anything else.
+
+    Only ASCII digits count: "²" or "５" are digits to `str.isdigit` but no number a person means.
+    A number beyond any id (64-bit or larger) is still a number: it is just not found.
+    """
+    found = _NUMBER.fullmatch((args or "").strip())
+    if found is None or len(found.group(1)) > MAX_NUMBER_DIGITS:
+        return None
+    return int(found.group(1))
+
+
 @router.message(Command("agreement"))
 async def cmd_agreement(message: Message, command: CommandObject, **data: Any) -> None:
-    arg = (command.args or "").strip().lstrip("№#").strip()
-    if not arg.isdigit() or len(arg) > 12:
-        await message.answer("Укажите номер соглашения, например: <code>/agreement 1</code>.")
+    number = agreement_number(command.args)
+    if number is None:
+        await message.answer("Укажите номер соглашения цифрами, например: <code>/agreement 1</code>.")
         return
-    view = await queries.get(data["session"], int(arg))
+    view = await queries.get(data["session"], number)
     if view is None:
-        await message.answer(f"Соглашение №{hd.quote(arg)} не найдено.")
+        await message.answer(f"Соглашение №{hd.quote(_short_number(number))} не найдено.")
         return
     user_id = message.from_user.id if message.from_user else message.chat.id
     data["last_results"].set(user_id, LastResult(kind="ids", ids=(view.id,)))
-    await message.answer(full_card(view))
+    await message.answer(full_card(view), reply_markup=full_card_keyboard(view.id))
+
+
+def _short_number(number: int) -> str:
+    text = str(number)
+    return text if len(text) <= 20 else text[:20] + "…"
 
 
 def _chat_id(callback: CallbackQuery) -> int:
@@ -231,7 +255,7 @@ async def on_card(callback: CallbackQuery, callback_data: CardCB, bot: Bot, **da
         await callback.answer("Соглашение не найдено — возможно, база была перезагружена.", show_alert=True)
         return
     await callback.answer()
-    await bot.send_message(_chat_id(callback), full_card(view))
+    await bot.send_message(_chat_id(callback), full_card(view), reply_markup=full_card_keyboard(view.id))
 
 
 @router.callback_query(F.data)

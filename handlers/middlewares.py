@@ -58,15 +58,32 @@ class _Bucket:
     notified_at: float = float("-inf")
 
 
+def is_article(update: TelegramObject) -> bool:
+    """A message that is no command: forwards, texts, captions, documents (and stickers and the like,
+    answered in the same queue). Flood control never drops these: the article queue takes them."""
+    if not isinstance(update, Update) or update.message is None:
+        return False
+    text = update.message.text
+    return text is None or not text.lstrip().startswith("/")
+
+
 class ThrottlingMiddleware(BaseMiddleware):
-    """Per-user token bucket: `burst` updates at once, refilled at `rate` per second.
+    """Per-user token bucket for commands and buttons: `burst` updates at once, refilled at `rate`
+    per second. Articles pass (`exempt`): the article queue paces them and never drops one.
 
     The first update over the limit gets one notice; the rest are dropped silently, and no
     other notice comes for `cooldown` seconds (the time to refill the whole bucket, at least 5 s).
     Users are independent; the table is a bounded LRU.
     """
 
-    def __init__(self, burst: int = 5, rate: float = 1.0, capacity: int = 100_000) -> None:
+    def __init__(
+        self,
+        burst: int = 5,
+        rate: float = 1.0,
+        capacity: int = 100_000,
+        exempt: Callable[[TelegramObject], bool] | None = is_article,
+    ) -> None:
+        self.exempt = exempt
         self.burst = max(1, burst)
         self.rate = max(0.01, rate)
         self.cooldown = max(5.0, self.burst / self.rate)
@@ -95,7 +112,7 @@ class ThrottlingMiddleware(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
-        if user is None:
+        if user is None or (self.exempt is not None and self.exempt(event)):
             return await handler(event, data)
         allowed, notify = self.allow(user.id)
         if allowed:

@@ -11,6 +11,7 @@ from dotenv import load_dotenv
 
 if TYPE_CHECKING:
     from fetching.limits import FetchLimits
+    from handlers.article_queue import QueueLimits
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,6 +62,14 @@ class Settings:
     max_extract_chars: int = 30_000  # longer texts are stored whole, extraction reads this many
     min_article_chars: int = 80
     allow_private_urls: bool = False  # for tests on 127.0.0.1 only
+    # the article queue: a share per user, taken in turn (handlers.article_queue)
+    queue_per_user: int = 100  # articles queued or being read per user; more are refused, with a notice
+    queue_user_chars: int = 2_000_000  # characters (document bytes) queued per user
+    queue_total: int = 10_000  # articles queued from all users
+    article_consumers: int = 8  # articles read at once (fetching, extraction, storing), all users
+    burst_window: float = 0.5  # seconds after a chat's last article before its burst is answered
+    burst_progress_interval: float = 3.0  # seconds between edits of a burst's progress message
+    drain_timeout: float = 60.0  # seconds to finish queued articles when stopping
     # extraction process pool
     extract_workers: int = 1
     progress_interval: float = 1.0  # seconds between edits of the /reload progress message
@@ -89,9 +98,29 @@ class Settings:
             min_article_chars=_int("MIN_ARTICLE_CHARS", 80),
             allow_private_urls=os.environ.get("ALLOW_PRIVATE_URLS", "").strip().lower()
             in {"1", "true", "yes", "on"},
+            queue_per_user=max(1, _int("ARTICLE_QUEUE_PER_USER", 100)),
+            queue_user_chars=max(1, _int("ARTICLE_QUEUE_USER_CHARS", 2_000_000)),
+            queue_total=max(1, _int("ARTICLE_QUEUE_TOTAL", 10_000)),
+            article_consumers=max(1, _int("ARTICLE_CONSUMERS", 8)),
+            burst_window=max(0.0, _float("BURST_WINDOW", 0.5)),
+            burst_progress_interval=max(0.5, _float("BURST_PROGRESS_INTERVAL", 3.0)),
+            drain_timeout=max(0.0, _float("ARTICLE_DRAIN_TIMEOUT", 60.0)),
             extract_workers=max(1, _int("EXTRACT_WORKERS", 1)),
             progress_interval=_float("PROGRESS_INTERVAL", 1.0),
             seeds_dir=Path(_str("SEEDS_DIR") or ROOT / "seeds"),
+        )
+
+    def queue_limits(self) -> QueueLimits:
+        """The article queue's caps; one user has twice as many articles read at once as there are
+        workers (one extracting while the other is fetched or stored), extraction itself is let in
+        user by user (`FairGate`)."""
+        from handlers.article_queue import QueueLimits
+
+        return QueueLimits(
+            per_user=self.queue_per_user,
+            user_chars=self.queue_user_chars,
+            total=self.queue_total,
+            running_per_user=2 * self.extract_workers,
         )
 
     def fetch_limits(self) -> FetchLimits:

@@ -802,6 +802,29 @@ class FakeTelegram:
         )
         return query_id
 
+    async def forge_callback(self, user_id: int, message: dict[str, Any] | int | Call, data: str) -> str:
+        """Queue a callback_query with any `data` for a bot message, as a modified client may send
+        (Telegram's servers pass callback data on unchecked). Returns the callback query id."""
+        if isinstance(message, Call):
+            message = message.result
+        message_id = message if isinstance(message, int) else message["message_id"]
+        current = self._messages.get((user_id, message_id))
+        if current is None:
+            raise ValueError(f"no message {message_id} in chat {user_id}")
+        query_id = f"{self.bot_user['id']}{next(self._query_ids):08d}"
+        self._queries[query_id] = user_id
+        self._queue(
+            "callback_query",
+            {
+                "id": query_id,
+                "from": self.user(user_id),
+                "message": current,
+                "chat_instance": str(-user_id),
+                "data": data,
+            },
+        )
+        return query_id
+
     # ---- inspecting calls ------------------------------------------------------------------
 
     @property
