@@ -5,6 +5,6 @@
 - `db.ingest`: `ingest(session, ArticleIn, agreements)`, `reload(sessionmaker, dir)`, `ensure_seeded`.
 - `db.queries`: `by_region`, `by_partner`, `search`, `recent`, `get`, `stats` -> dataclasses of `db.views`.
 - `db.moderation`: reports, `hide`, `restore`, `dismiss`; `db.facts.settle`: the sum and date shown.
-- `db.text.clean_text`: what every stored text goes through (control, invisible, look-alike characters).
+- `extraction.text.clean_text`: what every stored text goes through (control, invisible, look-alike characters).
 - `python -m db reload [DIR] | upgrade | stats`.
 """

@@ -7,8 +7,8 @@ import json
 import re
 from collections.abc import Iterable
 
-from db.text import clean_text
 from extraction.models import Agreement, PartialDate
+from extraction.text import clean_text
 
 _SPACE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w]+")

@@ -22,8 +22,8 @@ from db.models import (
 )
 from db.names import Target, match, partner_index, region_index, region_query_key
 from db.normalize import org_key, words
-from db.text import cyrillic_lookalike
 from db.views import AgreementView, Lookup, Page, Stats
+from extraction.text import cyrillic_lookalike
 
 A = Agreement.__table__
 AR, AO, AC = AgreementRegion.__table__, AgreementOrganization.__table__, AgreementCountry.__table__

@@ -44,9 +44,9 @@ from db.normalize import (
     sort_key,
     unique,
 )
-from db.text import clean_optional, clean_text
 from db.upsert import ensure_ids, insert_ignore
 from extraction.models import Agreement
+from extraction.text import clean_optional, clean_text
 
 A = AgreementRow.__table__
 ART, SRC, KEYS, REPORT = (

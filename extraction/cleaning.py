@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from .dates import DATE_ISO, DATE_NUMERIC, DATE_WORDS, TIME, find_dates
 from .models import PartialDate
+from .text import clean_text
 
 # a line that starts one of these ends the article: what follows is links or site footer
 END_MARKERS = re.compile(
@@ -58,9 +58,7 @@ HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
 READ_ON_SITE = re.compile(r"^читать на сайте\s+[\w.-]+?\.(?:ru|net|com|org|info|рф|su|by|kz)(?=[А-ЯЁ\s]|$)", re.I)
 # "...подписано соглашение.Участниками стали": a full stop with no space after a word or a bracket
 GLUED_SENTENCE = re.compile(r"([а-яё»)\"]{2}|[А-ЯЁ]{2}\))\.([А-ЯЁ])")
-# Latin letters that look Cyrillic, as copy-paste and anti-plagiarism tricks leave them inside Russian words
-LOOKALIKES = str.maketrans("AaBCcEeHKkMOoPpTXxy", "АаВСсЕеНКкМОоРрТХху")
-MIXED_WORD = re.compile(r"\b(?=\w*[А-Яа-яЁё])(?=\w*[A-Za-z])\w+\b")
+
 WORD = re.compile(r"[А-Яа-яЁёA-Za-z0-9]+")
 
 
@@ -91,15 +89,9 @@ def _is_menu(line: str) -> bool:
 
 
 def normalize(text: str) -> str:
-    """Invisible format characters dropped (zero-width, soft hyphen, direction marks); Latin look-alikes
-    inside Russian words made Cyrillic ("Рoссийский" with a Latin "o")."""
-    text = "".join(c for c in text if c in "\n\r\t" or unicodedata.category(c) not in ("Cf", "Cc"))
-    return MIXED_WORD.sub(lambda m: m[0].translate(LOOKALIKES) if _mostly_cyrillic(m[0]) else m[0], text)
-
-
-def _mostly_cyrillic(word: str) -> bool:
-    latin = [c for c in word if "a" <= c.lower() <= "z"]
-    return all(c in "AaBCcEeHKkMOoPpTXxy" for c in latin) and len(latin) < len(word) - len(latin) + 1
+    """Invisible and control characters dropped, NFKC, Latin look-alikes inside Russian words made
+    Cyrillic ("Рoссийский" with a Latin "o"): the same cleaning every stored text gets."""
+    return clean_text(text)
 
 
 def clean(text: str) -> Cleaned:

@@ -25,7 +25,7 @@ from db.ingest import ArticleIn, ingest
 from db.models import KIND_PAGE, KIND_TEXT
 from db.normalize import content_hash
 from db.store import find_article
-from db.text import clean_optional, clean_text
+from extraction.text import clean_optional, clean_text
 from fetching import FetchError, collect_urls, read_document
 from handlers.article_queue import ArticleJob, ArticleQueue, FairGate
 from handlers.bursts import BurstReplies, Outcome
