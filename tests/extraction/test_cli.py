@@ -49,3 +49,22 @@ def test_file_mode_prints_a_readable_card(tmp_path: Path) -> None:
     assert "Нефтемаш" in out.stdout
     assert "17.07.2025" in out.stdout
     assert "Степан Иванов" in out.stdout
+
+
+def test_explain_shows_sentences_rules_and_rejected_near_misses(tmp_path: Path) -> None:
+    f = tmp_path / "article.txt"
+    f.write_text(
+        "Губернатор Курганской области Вадим Шумков в среду встретился с председателем правления ПАО "
+        "«Промсвязьбанк» Петром Фрадковым. Итогом встречи стало подписание соглашения о сотрудничестве.\n\n"
+        "В июне стороны подпишут еще одно соглашение — о поддержке малого бизнеса.",
+        encoding="utf-8")
+    out = run([str(f), "--published", "2024-03-14", "--explain"])
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert "Курганская область" in text and "Промсвязьбанк" in text
+    # the sentence the agreement came from, and why the signers and the date are what they are
+    assert "[1] Итогом встречи стало подписание соглашения" in text
+    assert "signatories [0]: no signer in the signing sentences: the people of the meeting" in text
+    assert "date [0]: the meeting or visit the signing came out of" in text
+    # the near-miss, with the reason it was turned down
+    assert "rejected:" in text and "подпишут" in text and "not signed (yet)" in text
