@@ -1,7 +1,11 @@
-"""Benchmark: articles per second of extraction.extract() against bare natasha on the same texts.
+"""Benchmark: articles per second of extraction.extract() against bare natasha on the same texts, and how
+extraction's time grows with the length of a text.
 
 Loads the models once, warms up, then times both on the five seed articles plus the test sentences,
-repeated for a stable figure. Last line: one JSON object of the figures.
+repeated for a stable figure. Then texts of 50, 100, 200, 500 and 1,000 sentences like «ПАО «X» и АО «Y»
+подписали соглашение» (each pair its own): seconds of extract() and of bare natasha on each, and the
+growth ratio (seconds per sentence at 1,000 over seconds per sentence at 50; 1.0 is linear).
+Last line: one JSON object of the figures.
 """
 
 from __future__ import annotations
@@ -57,6 +61,37 @@ def measure(corpus: list[str]) -> tuple[float, float, int]:
     return n / t_nat, n / t_ext, n
 
 
+SIZES = (50, 100, 200, 500, 1000)
+NAMES = ("Альфа", "Бета", "Гамма", "Дельта", "Омега", "Сигма", "Зета", "Каппа", "Лямбда", "Тета")
+
+
+def many_signings(n: int) -> str:
+    """A hostile text: `n` signings, each between two companies of its own."""
+    return " ".join(f"ПАО «{NAMES[i % 10]}-{i}» и АО «{NAMES[(i + 3) % 10]}-{i + 7}» подписали соглашение."
+                    for i in range(n))
+
+
+def cpu_seconds(fn, text: str) -> float:
+    start = time.process_time()  # CPU time: other processes on these cores do not count
+    fn(text)
+    return time.process_time() - start
+
+
+def scaling() -> dict[str, object]:
+    ext, nat = {}, {}
+    for n in SIZES:
+        text = many_signings(n)
+        nat[n] = cpu_seconds(bare_natasha, text)
+        ext[n] = cpu_seconds(extract, text)
+        print(f"{n:5d} sentences ({len(text):6d} chars): extract {ext[n]:6.2f} s, bare natasha {nat[n]:6.2f} s")
+    growth = (ext[SIZES[-1]] / SIZES[-1]) / (ext[SIZES[0]] / SIZES[0]) if ext[SIZES[0]] else 0.0
+    print(f"growth of extract's seconds per sentence from {SIZES[0]} to {SIZES[-1]} sentences: {growth:.2f} "
+          "(1.0 = linear)")
+    return {"sentences_s": {str(n): round(ext[n], 3) for n in SIZES},
+            "natasha_sentences_s": {str(n): round(nat[n], 3) for n in SIZES},
+            "growth_ratio": round(growth, 3)}
+
+
 def main() -> None:
     corpus = texts()
     warm_up()
@@ -69,12 +104,14 @@ def main() -> None:
     print(f"bare natasha (segment+morph+NER): {nat:8.1f} articles/s ({n} runs)")
     print(f"extraction.extract():             {ext:8.1f} articles/s ({n} runs)")
     print(f"ratio extract/natasha: {ratio:.2f} (target >= 0.6)")
+    figures = scaling()
     print(json.dumps({
         "extract_articles_per_s": round(ext, 2),
         "natasha_articles_per_s": round(nat, 2),
         "ratio": round(ratio, 3),
         "texts": len(corpus),
-    }))
+        **figures,
+    }, ensure_ascii=False))
 
 
 if __name__ == "__main__":
