@@ -135,7 +135,11 @@ def assemble(art: Article, g: Group, prev: Agreement | None) -> list[tuple[Agree
     evidence = list(dict.fromkeys(art.texts[i] for i in g.indices))  # a title repeated in the body once
     base = Agreement(doc_type or "соглашение", regions, partners, countries, signatories, when, event, None,
                      evidence)
-    return _split(art, g, base, _note(notes, why) + [date_note])
+    found = _split(art, g, base, _note(notes, why) + [date_note])
+    also = [t for s in g.signings for t in s.also if t != base.doc_type]
+    # "подписали соглашение и дорожную карту": each document is an agreement of its own, same sides
+    return found + [(replace(a, doc_type=t), n + [Note("doc_type", f"one more document signed with it: {t}")])
+                    for t in dict.fromkeys(also) for a, n in found]
 
 
 def same_sides(art: Article, g: Group, a: Agreement, prev: Agreement) -> bool:

@@ -36,6 +36,15 @@ RECALLED_CLAUSE = re.compile(
     r"(?:[\w-]+\s+){0,2}(?:соглашени|договор|меморандум|контракт)\w*\s*,\s*(?:котор\w+)\b",
     re.I,
 )
+# "подписали соглашение о сотрудничестве и дорожную карту по его реализации": a second document, of another
+# kind, joined to the first as one more object of the signing (its nominative/accusative forms only: "по
+# реализации соглашения" is no document of its own)
+ALSO_DOC = re.compile(
+    r"(?:\bи|\bа\s+также|,)\s+(?:[\w-]+\s+){0,2}?(?P<doc>дорожн(?:ую|ая)\s+карт[уа]|протокол\b|меморандум\b|"
+    r"соглашение\b|договор\b|план\s+(?:мероприятий|совместных|действий)|программ[уа]\s+(?:сотрудничества|развития|"
+    r"совместных))",
+    re.I,
+)
 # what a near-miss says instead of a signing: "подпишут", "планируется подписать", "проект соглашения"
 FUTURE = re.compile(
     r"\b(?:подпиш(?:ет|ут|ем)|заключ(?:ит|ат|им)|подписать|заключить|подписани[еяю]|будет\s+подписан\w*|"
@@ -130,6 +139,7 @@ class Signing:
     plural_ref: bool = False  # speaks of the documents together: "документы подписал ..."
     between: bool = False  # names its own sides: "соглашение ... между министерством А и министерством Б"
     recalled: bool = False  # background with its own year: "Напомним, соглашение ... подписано в 2016 году"
+    also: tuple[str, ...] = ()  # more documents of other kinds signed at once: "соглашение и дорожную карту"
 
 
 def _topic_noun(rest: str) -> str | None:
@@ -220,6 +230,7 @@ def judge(sentence: str, index: int, follows_signing: bool = False, after_plural
         t = TOPIC.match(sentence[best.end():])
         if t:
             topic = _topic_noun(sentence[best.end() + t.start("w"):])
+    also = _also(sentence, best, doc_type) if best else ()
     first = docs[0]
     # "состоялось подписание соглашения": the genitive after the noun is one document, not several
     nominal = bool(re.search(r"(?:подписани|заключени)\w*$", pred[0], re.I))
@@ -240,7 +251,19 @@ def judge(sentence: str, index: int, follows_signing: bool = False, after_plural
         tally=tally,
         plural_ref=bool(re.search(r"\b(?:документы|соглашения|меморандумы|договоры)\b",
                                   sentence[: pred.start()] + sentence[pred.end() + (12 if nominal else 0):], re.I)),
+        also=also,
     )
+
+
+def _also(sentence: str, best: re.Match, doc_type: str | None) -> tuple[str, ...]:
+    """Kinds of the other documents the sentence signs together with the first one."""
+    out: list[str] = []
+    for m in ALSO_DOC.finditer(sentence, best.end()):
+        kind = DOC.match(m["doc"])
+        found = DOC_TYPE.get(kind.lastgroup, "другое") if kind else None
+        if found and found != doc_type and found not in out:
+            out.append(found)
+    return tuple(out)
 
 
 def find_signings(texts: list[str]) -> tuple[list[Signing], list[tuple[int, str]]]:

@@ -386,3 +386,12 @@ def test_dozens_of_regions_in_one_sentence_are_a_list_not_parties() -> None:
 def test_many_signings_of_distinct_companies_stay_distinct(n: int) -> None:
     text = " ".join(f"Правительство Курской области и ПАО «Вектор-{i}» подписали соглашение." for i in range(n))
     assert len(run(text)) == n
+
+
+def test_two_documents_of_two_kinds_signed_at_once_are_two_agreements() -> None:
+    found = run("Губернатор Калужской области Владислав Шапша и президент ПАО «МТС» Вячеслав Николаев подписали "
+                "соглашение о сотрудничестве и дорожную карту по его реализации.")
+    assert sorted(a.doc_type for a in found) == ["дорожная карта", "соглашение"]
+    assert all(partner_names(a) == {"МТС"} and len(a.signatories) == 2 for a in found)
+    (one,) = run("Правительство Калужской области и ПАО «МТС» подписали дорожную карту по реализации соглашения.")
+    assert one.doc_type == "дорожная карта"
