@@ -113,9 +113,9 @@ def fill_parties(art: Article, g: Group, prev: Agreement | None, occasion: Occas
         regions = uniq([r for p in g.parties for r in p.city_regions])
         if regions:
             notes.append(Note("regions", "a regional capital named as a party", idx[0]))
-    if not regions and (signal or partners):
-        # "в Москве подписали": a place is a party only next to a regional body or a company, never for a
-        # state's visit ("во время визита президента Ирана в Москву")
+    if not regions and (signal or len(partners) == 1):
+        # "в Москве подписали": a place is a party only next to a regional body or one company, never for a
+        # state's visit ("во время визита президента Ирана в Москву") nor between two companies
         regions = uniq([r for p in g.parties for r in p.location_regions])[:1]
         if regions:
             notes.append(Note("regions", "only a place («в Казани») in the signing sentence: its region", idx[0]))

@@ -45,6 +45,17 @@ ALSO_DOC = re.compile(
     r"совместных))",
     re.I,
 )
+# documents and deals that are no cooperation agreement: a draft's own legal formula, a dispute or a
+# termination, labour and settlement agreements
+OTHER_DEAL = re.compile(
+    r"\bнастоящ\w+\s+(?:соглашени|договор|меморандум)\w*|\bо\s+нижеследующем\b|"
+    r"\b(?:расторг\w*|расторжени\w+|иск(?:а|ом|у|и|ов|ам|ами)?|арбитражн\w+\s+суд\w*|претензи\w+|обжалова\w+|"
+    r"оспари\w+|в\s+суд(?:е|а)?|суд\s+(?:рассмотр|обязал|признал)\w*)\b|"
+    r"\b(?:коллективн\w+|трудов\w+|служебн\w+)\s+(?:договор|контракт|соглашени)\w*|\bмиров\w+\s+соглашени\w*|"
+    r"\b(?:трехсторонн|тр[её]хсторонн|отраслев)\w+\s+соглашени\w*\s+(?:о|по|об)\s+(?:минимальн|заработн|оплат|"
+    r"регулировани\w+\s+социально-трудов|социальн\w+\s+партн[её]рств)",
+    re.I,
+)
 # what a near-miss says instead of a signing: "подпишут", "планируется подписать", "проект соглашения"
 FUTURE = re.compile(
     r"\b(?:подпиш(?:ет|ут|ем)|заключ(?:ит|ат|им)|подписать|заключить|подписани[еяю]|будет\s+подписан\w*|"
@@ -181,6 +192,9 @@ def judge(sentence: str, index: int, follows_signing: bool = False, after_plural
     """`detect`'s verdict: a Signing, the reason a near-miss is turned down, or None (no signing talk)."""
     if TOTAL.search(sentence):
         return "a tally of the whole event («всего … подписано»), not one agreement"
+    other = OTHER_DEAL.search(sentence)
+    if other:
+        return f"not a cooperation agreement: a draft's own formula, a dispute or a labour contract («{other[0]}»)"
     if BACKGROUND.match(sentence):
         return _recalled(sentence, index)
     item = ITEM.match(sentence)
@@ -287,7 +301,7 @@ def _recalled(sentence: str, index: int) -> Signing | str | None:
     found = detect(body, index)
     if found is None:
         return None
-    if not PAST_YEAR.search(body):
+    if not PAST_YEAR.search(sentence):
         return "an earlier signing recalled as background («ранее», «напомним»), with no year of its own"
     if found.doc_type is None or found.plural or found.tally:
         return "an earlier signing recalled as background: several documents, or none named"
