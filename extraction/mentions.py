@@ -74,6 +74,11 @@ ADJECTIVE_UNIT = re.compile(
     r"(?<![\w-])(?P<adj>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ]?[а-яё]+)?(?:ого|ый|ий|ой|ом|ому|ым|им|ая|ую|ое))\s+"
     r"(?P<unit>аймак|префектур|воеводств|жудец)\w*"
 )
+# an indeclinable name before the unit: "Сэлэнгэ аймака", "губернатор Увс аймака"
+NAME_UNIT = re.compile(
+    r"(?<![\w-])(?P<adj>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ]?[а-яё]+)?)(?<!ого)(?<!ому)(?<!ом)(?<!ой)(?<!ая)(?<!ую)(?<!ое)(?<!ый)(?<!ий)(?<!ым)(?<!им)\s+"
+    r"(?P<unit>аймак)(?:а|е|у|ом)?(?![\w-])"
+)
 FOREIGN_CITY = re.compile(
     r"(?<![а-яё])(?P<unit>город\w*|провинци\w+|уезд\w*|округ\w*|штат(?:а|е|у|ом)?|эмират\w*|префектур\w+|аймак\w*|жудец\w*|"
     r"земл(?:я|и|е|ю|ей)|област(?:ь|и|ью)|кантон\w*|воеводств\w+|департамент\w*)\s+"
@@ -306,6 +311,8 @@ def _foreign(text: str, role_spans: list[tuple[int, int]], out: SentenceParties)
             name = f"{name} {'область' if kind[1] == 'област' else 'провинция'}"
         in_role = _overlaps((u.start, u.end), role_spans) or _person_after(text[u.end:])
         out.countries.append(u.country.name)
+        kind_word = re.match(r"\s+(?:аймак|провинци|област|штат|префектур|уезд|округ)\w*", text[u.end:])
+        _state_of_unit(text, u.end + (kind_word.end() if kind_word else 0), u.country.name, out)
         if in_role:
             out.foreign_bodies.append((name, u.country.name))
         else:
@@ -321,11 +328,11 @@ def _foreign(text: str, role_spans: list[tuple[int, int]], out: SentenceParties)
         else:
             out.partners.append((name, [], False))
         taken.append(m.span())
-    for m in ADJECTIVE_UNIT.finditer(text):
+    for m in [*ADJECTIVE_UNIT.finditer(text), *NAME_UNIT.finditer(text)]:
         if _overlaps(m.span(), taken):
             continue
         country = ONE_STATE_UNIT[m["unit"]]
-        name = nominative_head(m[0])
+        name = nominative_head(m[0]) if m.re is ADJECTIVE_UNIT else f"{m['adj']} {m['unit']}"
         if country not in out.countries:
             out.countries.append(country)
         _state_of_unit(text, m.end(), country, out)

@@ -418,3 +418,12 @@ def test_drafts_disputes_labour_and_company_deals_are_turned_down(text: str) -> 
 ])
 def test_words_that_only_look_like_a_dispute_do_not_turn_a_signing_down(text: str) -> None:
     assert len(run(text)) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "Губернатор Тувы Владислав Ховалыг и губернатор Увс аймака Ганбаатар Болд подписали соглашение о сотрудничестве.",
+    "Правительство Республики Тыва и администрация Увс аймака подписали соглашение о приграничном сотрудничестве.",
+])
+def test_an_aimag_with_an_indeclinable_name_is_a_partner_of_mongolia(text: str) -> None:
+    (one,) = run(text)
+    assert partner_names(one) == {"Увс аймак"} and list(one.countries) == ["Монголия"]
