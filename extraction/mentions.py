@@ -207,6 +207,8 @@ def _places(text: str, blocked: list[tuple[int, int]], spans, base: int, out: Se
     for m in gz.find_capitals(text):
         if CITY_BODY.search(text[max(0, m.start - 40): m.start]):
             out.regions.append(m.region.name)
+        elif LOCATION_PREP.search(text[max(0, m.start - 12): m.start]):
+            out.location_regions.append(m.region.name)  # "в Липецке подписано": a place, maybe a party
         elif not LOCATION_PREP.search(text[max(0, m.start - 12): m.start]) and m.text[:1].isupper():
             out.city_regions.append(m.region.name)  # "Казань и Минск подписали": a city as a party
 

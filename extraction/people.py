@@ -316,9 +316,12 @@ def find_people(sent, text: str, blocked: list[tuple[int, int]]) -> list[Person]
             role_tokens = role_tokens[first:]
         while role_tokens and role_tokens[0].text.lower() in ("и", "а", "также", "затем", "потом", "далее"):
             role_tokens.pop(0)  # "..., и Имя Фамилия": a conjunction, not a title
+        if role_tokens and role_tokens[0].text.lower() in OCCASION_WORD \
+                and not any(TITLE_WORD.match(t.text) for t in role_tokens):
+            role_tokens = []  # "на полях форума Имя Фамилия": where, not who
         role = text[role_tokens[0].start - base: role_tokens[-1].stop - base] if role_tokens else None
-        if role and role.count("«") > role.count("»"):  # "канал «Губернатор Прикамья Имя Фамилия»"
-            role = role.rsplit("«", 1)[1].strip() or None
+        if role and role.count("«") > role.count("»") and "»" not in role.rsplit("«", 1)[1]:
+            role = role.rsplit("«", 1)[1].strip() or None  # "канал «Губернатор Прикамья Имя Фамилия»"
         other = re.match(rf"^(?:{HEAD_TITLE})\s+и\s+", role or "", re.I)
         if other and role:  # "губернатор и директор фонда Имя Фамилия": the first title is someone else's
             role = role[other.end():] or None
@@ -363,6 +366,8 @@ def _apposition(after: str) -> str | None:
 
 
 # a title word that makes "Title ... Имя Фамилия" a person even when the NER missed the name
+OCCASION_WORD = {"полях", "ходе", "рамках", "время", "итогам", "площадке", "церемонии", "заседании", "встрече",
+                 "форуме", "выставке", "конференции", "саммите"}
 TITLE_WORD = re.compile(
     r"^(?:губернатор|глав[аыеу]|раис|мэр|врио|аким|хоким|председател|президент|премьер|министр|ректор|"
     r"директор|руководител|заместител|вице-|начальник|гендиректор|управляющ|генеральн|посол|консул|"
