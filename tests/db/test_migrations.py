@@ -9,7 +9,7 @@ from db.engine import make_engine
 from db.migrate import current, upgrade
 from db.models import Country, Region, metadata
 
-HEAD = "0003"
+HEAD = "0006"
 
 
 async def test_upgrade_creates_every_table(db_url: str) -> None:
