@@ -269,10 +269,11 @@ def _role_tokens(tokens, idx: int, spans) -> list:
     return role
 
 
-def find_people(sent, text: str, blocked: list[tuple[int, int]]) -> list[Person]:
+def find_people(sent, text: str, blocked: list[tuple[int, int]], speakers: bool = False) -> list[Person]:
     """People named in a natasha sentence, each with the role words just before the name.
 
-    Witnesses ("в присутствии министра ...") and names inside organization names are left out.
+    Witnesses ("в присутствии министра ...") and names inside organization names are left out; so are
+    a remark's speakers unless `speakers`.
     """
     base = sent.start
     people: list[Person] = []
@@ -287,7 +288,7 @@ def find_people(sent, text: str, blocked: list[tuple[int, int]]) -> list[Person]
             continue  # "Республики Марий Эл": a tagger's person inside a region's or a country's name
         if WITNESS.search(text[max(0, s0 - 80): s0]):
             continue
-        if SPEAKER.search(text[max(0, s0 - 80): s0]) and not re.search(r"подпис|заключ", text[s1:], re.I) \
+        if not speakers and SPEAKER.search(text[max(0, s0 - 80): s0]) and not re.search(r"подпис|заключ", text[s1:], re.I) \
                 and not WE_SIGNED.search(text[:s0]):
             # a remark's speaker, unless the signing is told of them ("заявил X после подписания") or by
             # them ("«Мы подписали соглашение...», — сказал X")

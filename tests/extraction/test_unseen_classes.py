@@ -427,3 +427,26 @@ def test_words_that_only_look_like_a_dispute_do_not_turn_a_signing_down(text: st
 def test_an_aimag_with_an_indeclinable_name_is_a_partner_of_mongolia(text: str) -> None:
     (one,) = run(text)
     assert partner_names(one) == {"Увс аймак"} and list(one.countries) == ["Монголия"]
+
+
+# a quote's speaker signs what the quote says "мы ... подписали" -----------------------------------
+
+QUOTED_SIGNING = (
+    "Курская область и ПАО «Северный кабель» договорились о строительстве завода.\n\n"
+    "«Сегодня мы с генеральным директором компании Петром Мельниковым подписали соглашение о "
+    "строительстве завода в Курчатове. Это сотни новых рабочих мест», — рассказал журналистам "
+    "губернатор Курской области Роман Старовойт.\n\n"
+    "Завод начнёт работу в 2026 году."
+)
+
+
+def test_a_quotes_speaker_signs_with_the_one_named_after_my_s() -> None:
+    [a] = run(QUOTED_SIGNING)
+    assert names(a) == {"Роман Старовойт", "Пётр Мельников"}
+    assert a.regions == ["Курская область"]
+
+
+def test_a_quote_with_no_speaker_named_after_it_adds_nobody() -> None:
+    text = QUOTED_SIGNING.replace("— рассказал журналистам губернатор Курской области Роман Старовойт", "— говорится в сообщении")
+    [a] = run(text)
+    assert names(a) == {"Пётр Мельников"}
