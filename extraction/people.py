@@ -38,6 +38,8 @@ OBLIQUE_SURNAME = (("овым", "ablt"), ("евым", "ablt"), ("ёвым", "abl
 
 
 def _gender(first: str) -> str | None:
+    if "-" in first.strip("-"):
+        return next((g for g in map(_gender, first.split("-")) if g), None)
     for p in parses(first):
         if "Name" in p.tag.grammemes:
             return "femn" if "femn" in p.tag.grammemes else "masc"
@@ -45,6 +47,9 @@ def _gender(first: str) -> str | None:
 
 
 def _first_name_nominative(word: str, case: str = "nomn") -> str:
+    if "-" in word.strip("-"):  # "Жан-Пьером", "Анной-Марией", "Йенсом-Уве": each part declines alone
+        return "-".join(_first_name_nominative(part, case) if part[:1].isupper() else part
+                        for part in word.split("-"))
     names = [p for p in parses(word) if "Name" in p.tag.grammemes]
     fits = [p for p in names if case in p.tag.grammemes]
     if case == "nomn" or (not fits and any("nomn" in p.tag.grammemes for p in names)):
@@ -86,7 +91,9 @@ def _guess_surname(word: str, case: str, gender: str | None) -> str:
     plain = {"gent": ("а",), "accs": ("а",), "datv": ("у",), "ablt": ("ом", "ем"), "loct": ("е",)}
     for end in plain.get(case, ()):
         stem = w[: -len(end)]
-        if w.endswith(end) and len(stem) >= 3 and stem[-1] in consonant and stem[-2] not in consonant:
+        # a cluster before "-а"/"-е"/"-у" may be a nominative ("Анна"); "-ом"/"-ем" never is (Клеменсом)
+        if w.endswith(end) and len(stem) >= 3 and stem[-1] in consonant \
+                and (stem[-2] not in consonant or case == "ablt"):
             return stem
     return w  # "-я", "-о", "-ых", "-у" after vowels: usually indeclinable (Корня, Плуготаренко, Шойгу)
 
@@ -122,6 +129,10 @@ def normalize_name(tokens: list[tuple[str, str | None]], known: Iterable[str] = 
             if words[-1].endswith(end):
                 cases = [case] * len(words)
                 break
+    if len(words) >= 2 and all(re.search(r"[бвгдзклмнпрстфхжшщц](?:ом|ем)$", w.split("-")[0]) for w in words):
+        # every word in "-ом"/"-ем" after a consonant, whatever the tagger says: a foreign name in the
+        # instrumental ("Йенсом-Уве Клеменсом", "Джеймсом Уилсоном")
+        cases = ["ablt"] * len(words)
     if len(words) == 1:
         first, rest = None, words
     else:
