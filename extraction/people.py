@@ -18,6 +18,11 @@ WITNESS = re.compile(
 )
 
 
+# who a signer acts for: "по поручению главы региона Имя Фамилия", "от имени губернатора Имя Фамилия"
+# (only a name in an oblique case: "от имени правительства губернатор Имя Фамилия" is the signer)
+PRINCIPAL = re.compile(r"(?:по\s+поручению|от\s+имени|по\s+указанию)\s+(?:[а-яё-]+\s+){0,5}$", re.I)
+
+
 # the speaker of a remark inside the signing sentence: "..., рассказал журналистам министр Имя Фамилия"
 SPEAKER = re.compile(
     r"\b(?:сказал|рассказал|отметил|заявил|подчеркнул|сообщил|пояснил|добавил|уточнил|прокомментировал|"
@@ -298,6 +303,9 @@ def find_people(sent, text: str, blocked: list[tuple[int, int]], speakers: bool 
         if any(a <= s0 and s1 <= b for a, b in places):
             continue  # "Республики Марий Эл": a tagger's person inside a region's or a country's name
         if WITNESS.search(text[max(0, s0 - 80): s0]):
+            continue
+        if PRINCIPAL.search(text[max(0, s0 - 80): s0]) \
+                and (sp.tokens[0].feats or {}).get("Case") in ("Gen", "Dat", "Ins"):
             continue
         if not speakers and SPEAKER.search(text[max(0, s0 - 80): s0]) and not re.search(r"подпис|заключ", text[s1:], re.I) \
                 and not WE_SIGNED.search(text[:s0]):
