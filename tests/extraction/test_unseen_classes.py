@@ -470,3 +470,12 @@ def test_a_quote_with_no_speaker_named_after_it_adds_nobody() -> None:
 def test_one_a_signer_acts_for_is_no_signer(text: str, signers: set[str]) -> None:
     [a] = run(text)
     assert names(a) == signers
+
+
+def test_a_forums_own_name_takes_no_words_after_it_and_lends_its_year() -> None:
+    text = ("На ПМЭФ-2022 делегация Тамбовской области заключила несколько соглашений.\n\n"
+            "18 июня губернатор Тамбовской области Максим Егоров подписал с генеральным директором "
+            "АО «Тамбовский завод «Комсомолец» Андреем Ивановым соглашение о модернизации завода.")
+    [a] = run(text, None)
+    assert a.event == "ПМЭФ-2022"
+    assert a.date == PartialDate(2022, 6, 18)
