@@ -41,10 +41,10 @@ AGENCY_DATELINE = re.compile(
     r"(?P<agency>[А-ЯЁA-Z][А-ЯЁA-Z\-\s]{2,30}?)\s*[-–—]\s+"
 )
 _DATE_ANY = re.sub(r"\(\?P<\w+>", "(?:", rf"(?:{DATE_WORDS.pattern}|{DATE_NUMERIC.pattern}|{DATE_ISO.pattern})")
-# "Калининград, 12 мая 2021. ...", "МОСКВА, 12 мая — РИА Новости. ..."
+# "Калининград, 12 мая 2021. ...", "МОСКВА, 12 мая — РИА Новости. ...", "МОСКВА, 3 декабря, ИА Урал.Ru. ..."
 CITY_DATELINE = re.compile(
     rf"^[А-ЯЁ][А-ЯЁа-яё-]+(?:[\s-][А-ЯЁ][А-ЯЁа-яё-]+)?,\s+(?P<d>{_DATE_ANY})\s*"
-    r"(?:\.|[-–—,]\s*[А-ЯЁA-Z][\w\s-]{1,30}?\.)\s+",
+    r"(?:\.|[-–—,]\s*[А-ЯЁA-Z][\w\s.-]{1,30}?\.)\s+",  # "МОСКВА, 3 декабря, ИА УралПолит.Ru. ..."
     re.I,
 )
 # "17.10, 17:14": day and month in figures before the time, the year left to the publication date

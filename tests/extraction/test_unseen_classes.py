@@ -479,3 +479,23 @@ def test_a_forums_own_name_takes_no_words_after_it_and_lends_its_year() -> None:
     [a] = run(text, None)
     assert a.event == "ПМЭФ-2022"
     assert a.date == PartialDate(2022, 6, 18)
+
+
+def test_a_federal_ministers_ministry_is_a_side() -> None:
+    [a] = run("В Москве подписано трёхстороннее соглашение о развитии связи. Подписи под документом поставили "
+              "министр цифрового развития и связи РФ Пётр Соколов, губернатор Томской области Иван Белов и "
+              "президент ПАО «Сибирские сети» Олег Крылов.")
+    assert a.regions == ["Томская область"]
+    assert any(p.name.startswith("Министерство цифрового развития и связи") for p in a.partners)
+    assert any("Сибирские сети" in p.name for p in a.partners)
+
+
+def test_a_regional_minister_is_no_federal_side() -> None:
+    [a] = run("Министр экономики Томской области Иван Белов и директор ООО «Томлес» Олег Крылов подписали "
+              "соглашение о строительстве лесопилки.")
+    assert partner_names(a) == {"Томлес"}
+
+
+def test_a_city_dateline_with_an_agencys_domain() -> None:
+    assert clean("МОСКВА, 3 декабря, ИА Сибирь.Ru. Сегодня подписано соглашение.").published \
+        == PartialDate(None, 12, 3)
