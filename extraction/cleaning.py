@@ -47,6 +47,11 @@ CITY_DATELINE = re.compile(
     r"(?:\.|[-–—,]\s*[А-ЯЁA-Z][\w\s.-]{1,30}?\.)\s+",  # "МОСКВА, 3 декабря, ИА УралПолит.Ru. ..."
     re.I,
 )
+# "(Казань, 18 июня, «Татар-информ»). ...": the same in brackets
+BRACKET_DATELINE = re.compile(
+    rf"^\(\s*[А-ЯЁ][А-ЯЁа-яё-]+(?:[\s-][А-ЯЁ][А-ЯЁа-яё-]+)?,\s+(?P<d>{_DATE_ANY})(?:\s*,\s*[^()]{{1,40}})?\)\.?\s+",
+    re.I,
+)
 # "17.10, 17:14": day and month in figures before the time, the year left to the publication date
 SHORT_NUMERIC_DATELINE = re.compile(rf"^(?P<day>\d{{1,2}})\.(?P<month>\d{{1,2}})[,\s/|]+{TIME}\s*$")
 DATELINE = re.compile(
@@ -143,7 +148,7 @@ def clean(text: str) -> Cleaned:
             if m["date"]:
                 published = published or _first_date(m["date"])
             line = line[m.end():]
-        m = CITY_DATELINE.match(line)
+        m = CITY_DATELINE.match(line) or BRACKET_DATELINE.match(line)
         if m:
             published = published or _first_date(m["d"])
             line = line[m.end():]

@@ -499,3 +499,9 @@ def test_a_regional_minister_is_no_federal_side() -> None:
 def test_a_city_dateline_with_an_agencys_domain() -> None:
     assert clean("МОСКВА, 3 декабря, ИА Сибирь.Ru. Сегодня подписано соглашение.").published \
         == PartialDate(None, 12, 3)
+
+
+def test_a_dateline_in_brackets() -> None:
+    cleaned = clean("(Уфа, 5 июля, «Башинформ»). Соглашение подписано сегодня.")
+    assert cleaned.published == PartialDate(None, 7, 5)
+    assert cleaned.lines[0].startswith("Соглашение")
