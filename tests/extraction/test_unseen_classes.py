@@ -505,3 +505,24 @@ def test_a_dateline_in_brackets() -> None:
     cleaned = clean("(Уфа, 5 июля, «Башинформ»). Соглашение подписано сегодня.")
     assert cleaned.published == PartialDate(None, 7, 5)
     assert cleaned.lines[0].startswith("Соглашение")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Визит делегации начался с подписания соглашения между Амурской областью и провинцией Хэйлунцзян.",
+    "Встреча ознаменовалась подписанием меморандума между Амурской областью и провинцией Хэйлунцзян.",
+])
+def test_a_signing_that_opened_or_marked_an_event_is_signed(sentence: str) -> None:
+    assert isinstance(judge(sentence, 0), type(judge("Соглашение подписано.", 0)))
+
+
+def test_a_legislature_is_no_law() -> None:
+    [a] = run("Председатель Законодательного Собрания Амурской области Иван Петров и губернатор провинции "
+              "Хэйлунцзян Ли Мин подписали соглашение о сотрудничестве.")
+    assert a.regions == ["Амурская область"] and a.countries == ["Китай"]
+
+
+def test_an_adjective_before_a_singular_unit_stays_singular() -> None:
+    from extraction.orgs import nominative_head
+
+    assert nominative_head("Восточным аймаком") == "Восточный аймак"
+    assert nominative_head("Народным комитетом провинции Ханам") == "Народный комитет провинции Ханам"
