@@ -526,3 +526,12 @@ def test_an_adjective_before_a_singular_unit_stays_singular() -> None:
 
     assert nominative_head("Восточным аймаком") == "Восточный аймак"
     assert nominative_head("Народным комитетом провинции Ханам") == "Народный комитет провинции Ханам"
+
+
+def test_the_sum_of_several_documents_is_not_the_one_items() -> None:
+    text = ("На форуме Тверская область подписала 9 соглашений на сумму более 40 млрд рублей. "
+            "Одно из таких соглашений было заключено с компанией «Тверской вагоностроительный завод».")
+    [a] = run(text)
+    assert a.regions == ["Тверская область"]
+    assert any("вагоностроительный" in p.name for p in a.partners)
+    assert a.amount is None
