@@ -106,6 +106,7 @@ class FeedPoller:
         self.settings = settings or PollerSettings()
         self.hosts = HostLocks()
         self.holding = False
+        self._lock_lost = False  # set while polling when a refresh fails: stop reading items
         self.polls = 0
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -159,6 +160,7 @@ class FeedPoller:
 
     async def _round(self) -> None:
         """Poll every due feed, keeping the lock fresh meanwhile."""
+        self._lock_lost = False
         keeper = asyncio.create_task(self._keep_lock())
         try:
             await self.poll_due()
@@ -177,6 +179,7 @@ class FeedPoller:
                 self.holding = False
             if not self.holding:
                 log.warning("lost the feeds lock: another instance polls now")
+                self._lock_lost = True
                 return
 
     # ---- polling ---------------------------------------------------------------------------
@@ -262,7 +265,7 @@ class FeedPoller:
         fresh = fresh[: self.settings.max_items]
         report.new_items = len(fresh)
         for entry, key in reversed(fresh):  # feeds list the newest first: store in publication order
-            if not self.holding:  # the lock went to another instance: it reads the rest
+            if self._lock_lost:  # the lock went to another instance: it reads the rest
                 return
             await self._item(feed, entry, key, report)
 
