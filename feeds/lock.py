@@ -104,7 +104,7 @@ class PgAdvisoryLock:
             await conn.close()
             raise
         if not got:
-            await conn.close()
+            await conn.close()  # holds nothing: back to the pool
             return False
         self._conn, self._key = conn, key
         return True
@@ -143,9 +143,11 @@ class PgAdvisoryLock:
         await self._drop()
 
     async def _drop(self) -> None:
+        """Close the lock's connection for good (a pooled one would keep holding the lock)."""
         conn, self._conn = self._conn, None
         if conn is not None:
             try:
+                await conn.invalidate()
                 await conn.close()
             except Exception:
                 log.debug("closing the lock connection failed", exc_info=True)
