@@ -34,6 +34,9 @@ from fetching import FetchedArticle, FetchError, RawPage
 log = logging.getLogger(__name__)
 
 IngestFn = Callable[[ArticleIn], Awaitable[IngestResult]]
+# The poller's turn at the extraction workers (handlers.article_queue.FairGate): all feeds together
+# are one participant beside the users (whose ids are positive), so a big feed never crowds them out.
+FAIR_KEY = -1
 MAX_ARTICLE_CHARS = 200_000
 NO_LINK_NO_TEXT = "запись без ссылки и без текста"
 
