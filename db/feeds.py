@@ -75,6 +75,13 @@ class FeedStatus:
     agreements_found: int
 
 
+async def _begin_write(session: AsyncSession) -> None:
+    """Start a write transaction (BEGIN IMMEDIATE on SQLite), ending a read the session had open."""
+    if session.in_transaction():
+        await session.commit()
+    await write_connection(session)
+
+
 def _row(r: object) -> FeedRow:
     return FeedRow(
         id=r.id,  # type: ignore[attr-defined]
@@ -93,7 +100,7 @@ async def add_feed(
 ) -> tuple[int, bool]:  # fmt: skip
     """Store a feed due for a poll at once; (its id, True) or (the known feed's id, False)."""
     now = now or datetime.now(UTC)
-    await write_connection(session)
+    await _begin_write(session)
     result = await session.execute(
         insert_ignore(session, FEED).values(
             url=url, title=title, added_by=added_by, added_at=now, next_poll_at=now, items_in_feed=items_in_feed
@@ -117,7 +124,7 @@ async def remove_feed(session: AsyncSession, feed_id: int) -> str | None:
     """Delete a feed and its item log (its articles and agreements stay); its URL, or None."""
     if not 0 < feed_id <= MAX_ID:
         return None
-    await write_connection(session)
+    await _begin_write(session)
     url = (await session.execute(select(FEED.c.url).where(FEED.c.id == feed_id))).scalar_one_or_none()
     if url is not None:
         await session.execute(delete(ITEM).where(ITEM.c.feed_id == feed_id))
@@ -201,7 +208,7 @@ async def record_item(
     article_id: int | None = None, error: str | None = None, now: datetime | None = None,
 ) -> None:  # fmt: skip
     """Remember that an item was handled (whatever came of it): it is never read again."""
-    await write_connection(session)
+    await _begin_write(session)
     await session.execute(
         insert_ignore(session, ITEM).values(
             feed_id=feed_id,
@@ -235,7 +242,7 @@ async def record_poll(
         values["title"] = title
     if items_in_feed is not None:
         values["items_in_feed"] = items_in_feed
-    await write_connection(session)
+    await _begin_write(session)
     await session.execute(update(FEED).where(FEED.c.id == feed_id).values(**values))
     await session.commit()
 
