@@ -17,6 +17,7 @@ class Resource:
     content_type: str = "application/rss+xml"
     charset: str | None = "utf-8"
     etag: str | None = None  # answered with 304 when the client sends it back
+    last_modified: str | None = None  # likewise, through If-Modified-Since
     delay: float = 0.0
 
 
@@ -59,10 +60,14 @@ class FeedSite:
                 return web.Response(status=404, text="not found")
             if resource.delay:
                 await asyncio.sleep(resource.delay)
-            if resource.etag and request.headers.get("If-None-Match") == resource.etag:
+            etag_holds = resource.etag and request.headers.get("If-None-Match") == resource.etag
+            date_holds = resource.last_modified and request.headers.get("If-Modified-Since") == resource.last_modified
+            if etag_holds or date_holds:
                 self.not_modified[path] = self.not_modified.get(path, 0) + 1
-                return web.Response(status=304, headers={"ETag": resource.etag})
+                return web.Response(status=304)
             headers = {"ETag": resource.etag} if resource.etag else {}
+            if resource.last_modified:
+                headers["Last-Modified"] = resource.last_modified
             content_type = resource.content_type
             if resource.charset:
                 content_type += f"; charset={resource.charset}"

@@ -81,6 +81,28 @@ async def test_rss_full_text_is_stored_once_and_polled_conditionally(
     assert site.not_modified["/rss.xml"] == 1
 
 
+async def test_last_modified_makes_a_conditional_get(
+    site: FeedSite, sessionmaker: async_sessionmaker[AsyncSession], make_poller: Make
+) -> None:
+    stamp = "Tue, 04 Jun 2024 10:00:00 GMT"
+    one = story(9)
+    url = site.put("/rss.xml", rss([Item("g", site.url("/n"), one.title, full_text=one.text)]), last_modified=stamp)
+    poller = make_poller()
+    feed = await _add(sessionmaker, url)
+    assert (await poller.poll_feed(feed)).stored == 1
+    again = await poller.poll_feed(await _feed(sessionmaker, feed.id))
+    assert again.not_modified and site.not_modified["/rss.xml"] == 1
+    status = await _status(sessionmaker, feed.id)
+    assert status.items_in_feed == 1 and status.last_error is None  # a 304 keeps what the last copy said
+
+    newer = story(19)
+    changed = "Wed, 05 Jun 2024 10:00:00 GMT"
+    site.put("/rss.xml", rss([Item("g2", site.url("/n2"), newer.title, full_text=newer.text)]), last_modified=changed)
+    third = await poller.poll_feed(await _feed(sessionmaker, feed.id))
+    assert third.stored == 1 and not third.not_modified
+    assert (await _feed(sessionmaker, feed.id)).last_modified == changed
+
+
 async def test_item_is_read_once_across_restarts(
     site: FeedSite, sessionmaker: async_sessionmaker[AsyncSession], make_poller: Make
 ) -> None:
