@@ -38,7 +38,7 @@ async def add_feeds_from_file(sessionmaker: async_sessionmaker[AsyncSession], pa
         return 0
     try:
         urls = read_feeds_file(path)
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         log.warning("FEEDS_FILE %s could not be read: %s", path, exc)
         return 0
     added = 0
