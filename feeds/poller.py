@@ -139,6 +139,7 @@ class FeedPoller:
     async def _run(self) -> None:
         while True:
             delay = self.settings.lock_refresh
+            self._wake.clear()  # a wake-up during the round below is for the next one
             try:
                 self.holding = await (self.lock.refresh() if self.holding else self.lock.acquire())
                 if self.holding:
@@ -149,7 +150,6 @@ class FeedPoller:
             except Exception:  # the base went away for a moment: try again later, never crash the bot
                 log.exception("feed poller round failed")
                 delay = min(self.settings.lock_refresh, max(1.0, self.settings.interval))
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=max(0.05, delay))
 

@@ -17,7 +17,7 @@ from db import feeds as store
 from feeds.parse import FeedParseError, parse_feed
 from fetching import FetchError
 from handlers.admin import IsAdmin
-from handlers.cards import pack, plural, q
+from handlers.cards import MAX_MESSAGE, plural, q
 from handlers.lookup import agreement_number
 from handlers.settings import Settings
 
@@ -83,17 +83,26 @@ def feed_card(feed: store.FeedStatus, now: datetime) -> str:
 
 
 def feeds_messages(feeds: list[store.FeedStatus], now: datetime) -> list[tuple[str, InlineKeyboardMarkup]]:
-    """/feeds as messages of a few feeds each, with a remove button per feed."""
+    """/feeds as few messages as fit Telegram's limit (at most FEEDS_PER_MESSAGE feeds each), with a
+    remove button under each message for each of its feeds."""
     out: list[tuple[str, InlineKeyboardMarkup]] = []
-    for start in range(0, len(feeds), FEEDS_PER_MESSAGE):
-        chunk = feeds[start : start + FEEDS_PER_MESSAGE]
-        head = [f"<b>Ленты новостей: {len(feeds)}</b>"] if start == 0 else []
-        text = pack([*head, *(feed_card(f, now) for f in chunk)])[0]
+    text, chunk = f"<b>Ленты новостей: {len(feeds)}</b>", []
+
+    def flush() -> None:
         buttons = [
             [InlineKeyboardButton(text=f"Удалить ленту №{f.id}", callback_data=FeedCB(a="r", id=f.id).pack())]
             for f in chunk
         ]
         out.append((text, InlineKeyboardMarkup(inline_keyboard=buttons)))
+
+    for feed in feeds:
+        card = feed_card(feed, now)
+        if chunk and (len(text) + 2 + len(card) > MAX_MESSAGE or len(chunk) >= FEEDS_PER_MESSAGE):
+            flush()
+            text, chunk = "", []
+        text = f"{text}\n\n{card}" if text else card
+        chunk.append(feed)
+    flush()
     return out
 
 

@@ -128,3 +128,23 @@ async def test_help_and_menu_list_the_feed_commands_for_admins(app: App, uid: in
     public = next(c for c in menus if "scope" not in c.params)
     assert "feed_add" not in json.dumps(public.params["commands"])
 
+
+
+async def test_a_long_feeds_list_is_split_within_telegram_limits() -> None:
+    from datetime import UTC, datetime
+
+    from db.feeds import FeedStatus
+    from handlers.feeds_admin import feeds_messages
+
+    now = datetime.now(UTC)
+    feeds = [
+        FeedStatus(n, f"https://news{n}.example/" + "x" * 400, "Лента " * 40, now, now, 3, "ошибка " * 200, 50, 10, 2)
+        for n in range(1, 26)
+    ]
+    messages = feeds_messages(feeds, now)
+    assert len(messages) > 1 and all(len(text) <= 4096 for text, _ in messages)
+    shown = [int(b.callback_data.split(":")[2]) for _, kb in messages for [b] in kb.inline_keyboard]
+    assert shown == list(range(1, 26))
+    for text, keyboard in messages:  # each message's buttons are for the feeds it shows
+        for [button] in keyboard.inline_keyboard:
+            assert f"<b>№{button.callback_data.split(':')[2]}</b>" in text
