@@ -2,7 +2,8 @@
 
 20 local feed sites (each on an address of its own in 127.0.0.0/8, so the one-request-per-host rule
 holds as it would for 20 news sites) serve RSS 2.0 feeds carrying the full text (yandex:full-text)
-of 1,000 made-up articles in all, each about another agreement. The poller reads them all in one
+of 1,000 made-up articles in all (200 agreements, each told by five articles with other dates and
+spheres: edited copies count as one agreement with more sources). The poller reads them all in one
 round into a fresh SQLite base, through the bot's own path: the guarded fetcher, feedparser, the
 extraction process pool behind the fair gate, and the ingest. The baseline, in the same process,
 ingests the same 1,000 articles (same text, url and kind) into another fresh base through the same

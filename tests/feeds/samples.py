@@ -39,7 +39,8 @@ class Story:
 
 
 def story(n: int) -> Story:
-    """The n-th article: every n below 1,000 is another agreement (region, company, date)."""
+    """The n-th article: 200 pairs of a region and a company; the articles of one pair differ in date
+    and sphere only, so that they read as edited copies of one agreement."""
     region, genitive, governor = REGIONS[n % len(REGIONS)]
     company = COMPANIES[(n // len(REGIONS)) % len(COMPANIES)]
     day = 1 + (n // (len(REGIONS) * len(COMPANIES))) % 28
