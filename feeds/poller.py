@@ -273,7 +273,13 @@ class FeedPoller:
             await self._item(feed, entry, key, report)
 
     async def _item(self, feed: store.FeedRow, entry: FeedEntry, key: str | None, report: PollReport) -> None:
-        status, article_id, error = await self._read_item(entry, report)
+        try:
+            status, article_id, error = await self._read_item(entry, report)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # one item breaking must not hold up the feed's others, now or later
+            log.exception("reading item %r of feed %s failed", entry.link or entry.key, feed.id)
+            status, article_id, error = ITEM_FAILED, None, "внутренняя ошибка при чтении записи"
         if status == ITEM_STORED:
             report.stored += 1
         elif status == ITEM_KNOWN:
