@@ -123,7 +123,7 @@ async def test_the_running_poller_survives_broken_feeds(
     poller = make_poller(interval=0.2, lock_refresh=0.2)
     poller.start()
     try:
-        for _ in range(200):
+        for _ in range(400):
             statuses = await _statuses(sessionmaker)
             if statuses[site.url("/good.xml")].agreements_found and statuses[site.url("/missing.xml")].failures >= 2:
                 break

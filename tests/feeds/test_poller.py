@@ -188,13 +188,13 @@ async def test_a_due_feed_is_polled_by_the_running_loop(
     try:
         feed = await _add(sessionmaker, url)
         poller.wake()
-        for _ in range(200):
+        for _ in range(400):
             if one.company in await _partners(sessionmaker, one.region):
                 break
             await asyncio.sleep(0.1)
         else:
             raise AssertionError("the running poller never stored the item")
-        for _ in range(50):  # polled again after its interval
+        for _ in range(300):  # polled again after its interval
             if site.hits["/rss.xml"] >= 2:
                 break
             await asyncio.sleep(0.1)
