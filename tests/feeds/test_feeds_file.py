@@ -36,3 +36,19 @@ async def test_feeds_file_adds_new_feeds_once(
         feeds = await store.list_feeds(session)
     assert [f.url for f in feeds] == ["https://a.example/rss", "https://b.example/atom.xml"]
     assert all(f.last_poll_at is None and f.items_seen == 0 for f in feeds)
+
+
+def test_feed_settings_from_env(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from handlers.settings import Settings
+
+    for name, value in {"FEED_POLL_SECONDS": "60", "FEED_MAX_ITEMS": "7", "FEED_MAX_BYTES": "65536",
+                        "FEEDS_FILE": str(tmp_path / "feeds.txt")}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    settings = Settings.from_env(tmp_path / "no.env")
+    poller = settings.poller_settings()
+    assert (poller.interval, poller.max_items, poller.max_bytes) == (60.0, 7, 65536)
+    assert settings.feeds_file == tmp_path / "feeds.txt"
+    monkeypatch.delenv("FEEDS_FILE")
+    monkeypatch.setenv("FEED_POLL_SECONDS", "0")  # never a busy loop
+    settings = Settings.from_env(tmp_path / "no.env")
+    assert settings.feeds_file is None and settings.feed_poll_seconds == 1.0
