@@ -49,13 +49,15 @@ _RELOAD_LOCK = 0x72656C64
 @dataclass(slots=True)
 class IngestResult:
     """What `ingest` did: the article's id, whether it was known already, its agreements (the
-    ones shown; `hidden` more are hidden by an admin or wait for one as suspected lists)."""
+    ones shown; `hidden` more are hidden by an admin or wait for one as suspected lists), and the
+    ids of the agreements this article added to the base (`new_ids`, shown or not)."""
 
     article_id: int
     already_known: bool
     agreements: list[AgreementView]
     new_agreements: int
     hidden: int = 0
+    new_ids: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -136,27 +138,28 @@ async def ingest(
         agreements = await run_extract(extract_fn, article.text, article.published)
     found = agreements
 
-    async def work() -> tuple[int, bool, list[int], int]:
+    async def work() -> tuple[int, bool, list[int], list[int]]:
         article_id, known = await insert_article(session, article)
         if known:
-            return article_id, True, await article_agreement_ids(session, article_id), 0
+            return article_id, True, await article_agreement_ids(session, article_id), []
         ids: list[int] = []
-        created = 0
+        new_ids: list[int] = []
         for agreement in found:
             agreement_id, is_new = await attach(session, article_id, agreement, article_text=article.text)
-            created += is_new
+            if is_new and agreement_id not in new_ids:
+                new_ids.append(agreement_id)
             if agreement_id not in ids:
                 ids.append(agreement_id)
         await settle(session, ids)
         await refresh_cards(session, ids)
-        return article_id, False, ids, created
+        return article_id, False, ids, new_ids
 
-    article_id, known, ids, created = await _in_write_transaction(session, work)
+    article_id, known, ids, new_ids = await _in_write_transaction(session, work)
     if not known:
         cache.invalidate(session.bind)
     await read_connection(session)
     views = await load_views(session, ids)
-    return IngestResult(article_id, known, views, created, len(ids) - len(views))
+    return IngestResult(article_id, known, views, len(new_ids), len(ids) - len(views), new_ids)
 
 
 async def _notify(progress: ProgressFn | None, done: int, total: int, name: str) -> None:
