@@ -18,6 +18,12 @@ WITNESS = re.compile(
 )
 
 
+# who chaired or hosted the meeting, however long their title: "под председательством заместителя министра
+# промышленности и торговли Российской Федерации Имя Фамилия"
+CHAIR = re.compile(r"(?:под\s+(?:руководством|председательством|патронатом|эгидой)|модератор\w*)\s+"
+                   r"(?:[а-яё-]+\s+){0,10}$", re.I)
+
+
 # who a signer acts for: "по поручению главы региона Имя Фамилия", "от имени губернатора Имя Фамилия"
 # (only a name in an oblique case: "от имени правительства губернатор Имя Фамилия" is the signer)
 PRINCIPAL = re.compile(r"(?:по\s+поручению|от\s+имени|по\s+указанию)\s+(?:[а-яё-]+\s+){0,5}$", re.I)
@@ -302,7 +308,7 @@ def find_people(sent, text: str, blocked: list[tuple[int, int]], speakers: bool 
         s0, s1 = sp.start - base, sp.stop - base
         if any(a <= s0 and s1 <= b for a, b in places):
             continue  # "Республики Марий Эл": a tagger's person inside a region's or a country's name
-        if WITNESS.search(text[max(0, s0 - 80): s0]):
+        if WITNESS.search(text[max(0, s0 - 80): s0]) or CHAIR.search(text[max(0, s0 - 160): s0]):
             continue
         if PRINCIPAL.search(text[max(0, s0 - 80): s0]) \
                 and (sp.tokens[0].feats or {}).get("Case") in ("Gen", "Dat", "Ins"):

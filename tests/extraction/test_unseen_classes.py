@@ -535,3 +535,11 @@ def test_the_sum_of_several_documents_is_not_the_one_items() -> None:
     assert a.regions == ["Тверская область"]
     assert any("вагоностроительный" in p.name for p in a.partners)
     assert a.amount is None
+
+
+def test_the_chair_of_the_meeting_is_no_signer() -> None:
+    text = ("Соглашение о сотрудничестве подписали Республика Марий Эл и ПАО «Волжский мост». Подписание "
+            "состоялось на заседании совета под председательством заместителя министра транспорта и дорожного хозяйства Российской Федерации Ивана "
+            "Сидорова.")
+    [a] = run(text)
+    assert "Иван Сидоров" not in names(a)
