@@ -171,6 +171,12 @@ def _topic_noun(rest: str) -> str | None:
     return None
 
 
+# "в рамках подписанного в 2019 году соглашения": a document signed earlier, named in passing
+OBLIQUE_PARTICIPLE = re.compile(r"(?:подписанн|заключенн|заключённ)(?:ого|ому|ым|ом|ой|ых|ыми|ую)", re.I)
+EARLIER = re.compile(r"\bв\s+(?:19|20)\d\d\s+(?:году|г\.)|\bв\s+прошлом\s+году|\bранее\b|\bгод\s+назад|"
+                     r"\bв\s+позапрошлом|\b(?:несколько|два|три|пять)\s+(?:лет|года)\s+назад", re.I)
+
+
 # the present tense reports a signing only as it happens: "Сегодня ... подписывают соглашение"
 PRESENT = re.compile(r"^(?:подписыва|заключа)", re.I)
 NOW = re.compile(r"\b(?:сегодня|прямо\s+сейчас|в\s+эти\s+(?:минуты|часы))\b", re.I)
@@ -222,6 +228,10 @@ def judge(sentence: str, index: int, follows_signing: bool = False, after_plural
             break
         turned_down = turned_down or m
     if pred is not None:
+        preds = [m for m in SIGNED.finditer(sentence) if not _not_yet(sentence, m.start())]
+        if all(OBLIQUE_PARTICIPLE.fullmatch(m[0]) for m in preds) and EARLIER.search(sentence):
+            return ("an earlier signing named in passing («в рамках подписанного в 2019 году соглашения»): "
+                    "the news is something else")
         clause = RECALLED_CLAUSE.search(sentence, 0, pred.start())
         if clause and pred.start() - clause.end() < 80:
             return "a signing recalled in a clause («после соглашения, которое …»): the news is what followed"

@@ -543,3 +543,19 @@ def test_the_chair_of_the_meeting_is_no_signer() -> None:
             "Сидорова.")
     [a] = run(text)
     assert "Иван Сидоров" not in names(a)
+
+
+@pytest.mark.parametrize("sentence", [
+    "В рамках подписанного в 2019 году соглашения между Курской областью и ПАО «Росбанк» открыт новый офис.",
+    "Курская область и ПАО «Росбанк» приступили к реализации соглашения, подписанного в прошлом году.",
+])
+def test_an_earlier_signing_named_in_passing_is_no_news(sentence: str) -> None:
+    assert run(sentence) == ()
+    assert "named in passing" in str(judge(sentence, 0))
+
+
+def test_a_signing_of_today_named_by_a_participle_still_counts() -> None:
+    text = ("Курская область и ПАО «Росбанк» подписали сегодня соглашение о сотрудничестве. В рамках "
+            "подписанного соглашения банк откроет в регионе три офиса.")
+    [a] = run(text)
+    assert a.regions == ["Курская область"]
