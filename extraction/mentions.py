@@ -315,11 +315,42 @@ def _state_of_unit(text: str, end: int, country: str, out: SentenceParties) -> N
         out.explicit_countries.remove(country)
 
 
+# a foreign city's body by the city's adjective: "Минский горисполком", "Ташкентским хокимиятом"
+CITY_BODY_ADJ = re.compile(
+    r"(?<![\w-])(?P<adj>[А-ЯЁ][а-яё]+(?:ск|цк))(?:ий|ого|ому|им|ом)\s+"
+    r"(?:горисполком|хокимият|акимат|горсовет|мэри|муниципалитет|городск\w+\s+(?:исполнительн\w+\s+комитет|"
+    r"совет|администраци|хокимият|акимат))\w*"
+)
+
+
+def _foreign_city(adjective_stem: str) -> gz.ForeignUnit | None:
+    """The foreign city an adjective names: "Минск" for "Минский", "Алматы" for "Алматинский"."""
+    stem = adjective_stem[:-2] if adjective_stem.endswith(("ск", "цк")) else adjective_stem
+    for unit in gz.FOREIGN_UNITS:
+        city = unit.name
+        if unit.kind == "город" and (adjective_stem == city or stem.startswith(city[: max(4, len(city) - 1)])):
+            return unit
+    return None
+
+
 def _foreign(text: str, role_spans: list[tuple[int, int]], out: SentenceParties) -> list[tuple[int, int]]:
     """Foreign sub-national units and cities: a partner (or, in a signer's role, a body) and its state."""
     taken: list[tuple[int, int]] = []
+    for m in CITY_BODY_ADJ.finditer(text):
+        unit = _foreign_city(m["adj"])
+        if unit is None or gz.find_regions(m[0]):
+            continue
+        name = nominative_head(m[0])
+        out.countries.append(unit.country)
+        if _overlaps(m.span(), role_spans) or _person_after(text[m.end():]):
+            out.foreign_bodies.append((name, unit.country))
+        else:
+            out.partners.append((name, [unit.name], False))
+        taken.append(m.span())
     # foreign sub-national units: a partner and its state
     for u in gz.find_foreign_units(text):
+        if _overlaps((u.start, u.end), taken):
+            continue
         if LOCATION_PREP.search(text[max(0, u.start - 12): u.start]):
             taken.append((u.start, u.end))
             continue  # "вчера в Минске": where, not who

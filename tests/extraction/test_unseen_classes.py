@@ -559,3 +559,14 @@ def test_a_signing_of_today_named_by_a_participle_still_counts() -> None:
             "подписанного соглашения банк откроет в регионе три офиса.")
     [a] = run(text)
     assert a.regions == ["Курская область"]
+
+
+@pytest.mark.parametrize(("body", "name", "country"), [
+    ("Ташкентский хокимият", "Ташкентский хокимият", "Узбекистан"),
+    ("Минский горисполком", "Минский горисполком", "Беларусь"),
+    ("Алматинский городской акимат", "Алматинский городской акимат", "Казахстан"),
+])
+def test_a_foreign_citys_body_named_by_its_adjective(body: str, name: str, country: str) -> None:
+    [a] = run(f"Липецкая область и {body} подписали меморандум о сотрудничестве.")
+    assert a.regions == ["Липецкая область"] and a.countries == [country]
+    assert partner_names(a) == {name}
