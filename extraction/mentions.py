@@ -182,7 +182,32 @@ def analyze_sentence(sent, text: str, event_span: tuple[int, int] | None) -> Sen
     _foreign_officials(text, out)
     _organizations(text, spans, sent.start, blocked, taken, role_spans, out)
     _federal_ministries(out)
+    _bodies_of_units(text, out)
     return out
+
+
+# a foreign unit's body written before it: "Народный комитет провинции Тханьхоа", "Хурал гражданских
+# представителей Восточного аймака": one side, not the body and the unit as two
+BODY_OF_UNIT = re.compile(
+    r"(?P<body>(?:[А-ЯЁ][а-яё]+\s+)?(?:[Кк]омитет|[Хх]урал|[Сс]овет|[Пп]арламент|[Аа]ссамбле|[Сс]обрани|[Дд]епартамент)"
+    r"[а-яё]*(?:\s+[а-яё]+){0,3}?)\s+(?P<unit>(?:провинци|аймак|префектур|штат|уезд|жудец|воеводств)[а-яё]*\s+"
+    r"[А-ЯЁ][\w-]+|[А-ЯЁ][а-яё]+(?:ого|его)\s+(?:аймака|воеводства|жудеца))"
+)
+
+
+def _bodies_of_units(text: str, out: SentenceParties) -> None:
+    """A body and the foreign unit it governs, found apart, made one side named as written."""
+    for m in BODY_OF_UNIT.finditer(text):
+        body = nominative_head(m["body"])
+        unit = nominative_head(m["unit"])
+        for found in (out.partners, out.foreign_bodies):
+            names = [x[0] for x in found]
+            if body in names and unit in names:
+                first = found[min(names.index(body), names.index(unit))]
+                merged = (f"{body} {m['unit']}", *first[1:])
+                if found is out.partners:
+                    merged = (merged[0], [unit], first[2])
+                found[:] = [merged if x is first else x for x in found if x[0] not in (body, unit) or x is first]
 
 
 # "министр связи и массовых коммуникаций РФ Имя Фамилия": the ministry the signer heads is a side

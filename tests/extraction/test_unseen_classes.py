@@ -570,3 +570,9 @@ def test_a_foreign_citys_body_named_by_its_adjective(body: str, name: str, count
     [a] = run(f"Липецкая область и {body} подписали меморандум о сотрудничестве.")
     assert a.regions == ["Липецкая область"] and a.countries == [country]
     assert partner_names(a) == {name}
+
+
+def test_a_foreign_units_body_written_before_it_is_one_side() -> None:
+    [a] = run("Липецкая область и Народный комитет провинции Тханьхоа подписали меморандум о сотрудничестве.")
+    assert a.countries == ["Вьетнам"]
+    assert partner_names(a) == {"Народный комитет провинции Тханьхоа"}
