@@ -90,10 +90,9 @@ class SharedState:
             from aiogram.fsm.storage.memory import MemoryStorage
 
             return MemoryStorage()
-        from aiogram.fsm.storage.base import DefaultKeyBuilder
-        from aiogram.fsm.storage.redis import RedisStorage
+        from shared_state.fsm import SharedRedisStorage
 
-        return RedisStorage(self.redis, key_builder=DefaultKeyBuilder(prefix=f"{self.prefix}fsm"))
+        return SharedRedisStorage(self.redis, f"{self.prefix}fsm")
 
     async def sync_names(self, engine: Any) -> None:
         """Keep `engine`'s name indexes fresh with the other instances' changes (nothing to do alone:
@@ -129,7 +128,7 @@ def open_shared_state(redis_url: str | None, prefix: str = DEFAULT_PREFIX) -> Sh
     from redis.asyncio import Redis
 
     client = Redis.from_url(
-        redis_url, socket_connect_timeout=2.0, socket_timeout=5.0, health_check_interval=30
+        redis_url, socket_connect_timeout=5.0, socket_timeout=5.0, health_check_interval=30
     )
     return SharedState(client, prefix)
 

@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 class NameIndexSync:
     """Publishes this instance's changes of the base and applies the other instances' to `engine`."""
 
+    POLL = 1.0  # seconds a read of the channel waits before the listener checks whether to stop
+
     def __init__(self, redis: Redis, channel: str, engine: Any, *, retry_delay: float = 1.0) -> None:
         self.redis = redis
         self.channel = channel
@@ -36,6 +38,7 @@ class NameIndexSync:
         self._unregister: Any = None
         self._publishing: set[asyncio.Task[None]] = set()
         self._subscribed = asyncio.Event()
+        self._stopping = False
 
     async def start(self, timeout: float = 5.0) -> None:
         """Subscribe (waits until the subscription holds, at most `timeout` seconds) and start
@@ -54,10 +57,14 @@ class NameIndexSync:
         if self._publishing:
             await asyncio.gather(*self._publishing, return_exceptions=True)
         if self._listener is not None:
-            self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._listener
-            self._listener = None
+            # The listener polls, and sees the flag within a second. Cancelling it in the middle of a
+            # read is not reliable (redis-py may swallow the cancellation), so it is the last resort.
+            self._stopping = True
+            listener, self._listener = self._listener, None
+            _, pending = await asyncio.wait({listener}, timeout=self.POLL + 2.0)
+            if pending:
+                listener.cancel()
+                await asyncio.wait({listener}, timeout=1.0)
 
     def _changed_here(self) -> None:
         task = asyncio.get_running_loop().create_task(self.publish())
@@ -72,15 +79,15 @@ class NameIndexSync:
             log.warning("could not announce a change of names on %s", self.channel, exc_info=True)
 
     async def _listen(self) -> None:
-        while True:
+        while not self._stopping:
             pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(self.channel)
                 if self._subscribed.is_set():  # a reconnection: whatever came meanwhile was missed
                     cache.invalidate(self.engine, notify=False)
                 self._subscribed.set()
-                while True:
-                    message = await pubsub.get_message(timeout=1.0)
+                while not self._stopping:
+                    message = await pubsub.get_message(timeout=self.POLL)
                     if message is None or message.get("type") != "message":
                         continue
                     sender = message.get("data")
@@ -92,6 +99,8 @@ class NameIndexSync:
             except asyncio.CancelledError:
                 raise
             except Exception:
+                if self._stopping:
+                    return
                 log.warning("name-index channel %s lost; reconnecting", self.channel, exc_info=True)
                 await asyncio.sleep(self.retry_delay)
             finally:

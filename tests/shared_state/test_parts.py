@@ -150,6 +150,17 @@ async def test_fsm_storage_is_shared(two: tuple[SharedState, SharedState]) -> No
     assert await b.fsm_storage().get_data(key) == {"agreement": 12}
     assert isinstance(SharedState().fsm_storage(), MemoryStorage)
 
+    dead = open_shared_state(DEAD_REDIS, "t:")
+    try:  # aiogram reads the state of every update: an outage reads as "no state", writes fail
+        assert await dead.fsm_storage().get_state(key) is None
+        assert await dead.fsm_storage().get_data(key) == {}
+        with pytest.raises(Exception):  # noqa: B017
+            await dead.fsm_storage().set_state(key, "Report:reason")
+    finally:
+        await dead.close()
+    await a.fsm_storage().close()  # the dispatcher closes its storage on shutdown: the client stays open
+    assert await a.fsm_storage().get_state(key) == "Report:reason"
+
 
 async def test_ping_fails_on_an_unreachable_redis() -> None:
     await SharedState().ping()  # nothing to ask in one process
