@@ -40,7 +40,7 @@ def build_dispatcher(settings: Settings, shared: SharedState | None = None) -> D
     from handlers.article_queue import LocalArticleQueue
     from handlers.bursts import BurstReplies
     from handlers.keyboards import QueryStore
-    from handlers.middlewares import ThrottlingMiddleware
+    from handlers.middlewares import DuplicateUpdateMiddleware, ThrottlingMiddleware
     from handlers.state import LastResults
     from shared_state import SharedState
 
@@ -54,6 +54,7 @@ def build_dispatcher(settings: Settings, shared: SharedState | None = None) -> D
     dp["replies"] = BurstReplies(
         dp["last_results"], window=settings.burst_window, progress_interval=settings.burst_progress_interval
     )
+    dp.update.outer_middleware(DuplicateUpdateMiddleware(shared.kv("update", capacity=100_000)))
     if settings.throttle_burst > 0:  # 0 turns throttling off (console mode: one local user)
         buckets = shared.buckets(settings.throttle_burst, settings.throttle_rate)
         dp.update.outer_middleware(ThrottlingMiddleware(buckets=buckets))

@@ -16,6 +16,7 @@ from aiogram.types import CallbackQuery, TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared_state.buckets import LocalTokenBuckets, TokenBuckets
+from shared_state.kv import KeyValue
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,36 @@ class ThrottlingMiddleware(BaseMiddleware):
             except Exception:  # the notice is best effort; never fail the update over it
                 log.warning("could not send throttling notice to %s", user.id, exc_info=True)
         return None
+
+
+class DuplicateUpdateMiddleware(BaseMiddleware):
+    """Each update is handled once, by whichever instance gets it first.
+
+    Telegram delivers an update again when a webhook did not acknowledge it (a timeout, a dropped
+    connection), and behind a load balancer the second delivery may reach another instance: an article
+    would be read twice and answered twice. The update ids seen in the last `ttl` seconds are kept in
+    `seen` (in-process, or Redis shared by the instances); a failing store lets the update pass.
+    """
+
+    def __init__(self, seen: KeyValue, ttl: float = 3600.0) -> None:
+        self.seen = seen
+        self.ttl = ttl
+        self.skipped = 0
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if isinstance(event, Update):
+            bot: Bot | None = data.get("bot")
+            key = f"{bot.id if bot else 0}:{event.update_id}"
+            try:
+                first = await self.seen.add(key, "1", self.ttl)
+            except Exception:  # better an article read twice than one not read
+                log.warning("update ids unavailable; handling update %s", event.update_id, exc_info=True)
+                first = True
+            if not first:
+                self.skipped += 1
+                log.info("update %s was delivered again: handled already", event.update_id)
+                return None
+        return await handler(event, data)
 
 
 class RetryAfterMiddleware(BaseRequestMiddleware):

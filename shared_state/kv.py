@@ -17,6 +17,10 @@ class KeyValue(Protocol):
 
     async def set(self, key: str, value: str, ttl: float | None = None) -> None: ...
 
+    async def add(self, key: str, value: str, ttl: float | None = None) -> bool:
+        """Set `key` only when it is absent (atomically); True when this call set it."""
+        ...
+
     async def delete(self, key: str) -> None: ...
 
 
@@ -45,6 +49,12 @@ class LocalKeyValue:
         while len(self._items) > self.capacity:
             self._items.popitem(last=False)
 
+    async def add(self, key: str, value: str, ttl: float | None = None) -> bool:
+        if await self.get(key) is not None:
+            return False
+        await self.set(key, value, ttl)
+        return True
+
     async def delete(self, key: str) -> None:
         self._items.pop(key, None)
 
@@ -70,6 +80,10 @@ class RedisKeyValue:
     async def set(self, key: str, value: str, ttl: float | None = None) -> None:
         ttl = ttl or self.default_ttl
         await self.redis.set(self.prefix + key, value, px=int(ttl * 1000) if ttl else None)
+
+    async def add(self, key: str, value: str, ttl: float | None = None) -> bool:
+        ttl = ttl or self.default_ttl
+        return bool(await self.redis.set(self.prefix + key, value, nx=True, px=int(ttl * 1000) if ttl else None))
 
     async def delete(self, key: str) -> None:
         await self.redis.delete(self.prefix + key)

@@ -227,6 +227,21 @@ async def test_paging_card_buttons_and_export_work_on_the_other_instance(cluster
     assert len(rows) == 1 + 10 and all("Северный ветер" in row[7] for row in rows[1:])
 
 
+async def test_an_update_delivered_again_to_the_other_instance_is_handled_once(cluster: Cluster) -> None:
+    uid = next(_users)
+    await cluster.fake.send_text(uid, article(3)[0] + " Повтор доставки.", forward_date=datetime(2024, 3, 2, tzinfo=UTC))
+    [update] = cluster.fake.take_updates()
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    for instance in (*cluster.instances, cluster.instances[0]):  # Telegram retried: A, then B, then A
+        async with cluster.http.post(instance.url(), json=update, headers=headers) as resp:
+            assert resp.status == 200
+    [answer] = await cluster.fake.wait_for(uid, timeout=60)
+    assert "Нашёл соглашений: 1" in answer.text
+    with pytest.raises(AssertionError):  # no second answer
+        await cluster.fake.wait_for(uid, timeout=2)
+    assert await cluster.articles_of(uid) == (1, 1)
+
+
 async def test_flood_control_counts_the_commands_sent_to_both(cluster: Cluster) -> None:
     uid = next(_users)
     for i in range(10):

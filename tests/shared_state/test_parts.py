@@ -46,6 +46,18 @@ async def test_local_key_value_is_a_bounded_lru_with_expiry() -> None:
     assert await kv.get("d") is None
 
 
+async def test_add_sets_a_key_once_across_instances(two: tuple[SharedState, SharedState]) -> None:
+    a, b = two
+    local = LocalKeyValue()
+    assert await local.add("u:1", "1", ttl=60) is True and await local.add("u:1", "1", ttl=60) is False
+    first, second = a.kv("update"), b.kv("update")
+    results = await asyncio.gather(*(kv.add("u:1", "1", ttl=60) for kv in (first, second) * 5))
+    assert results.count(True) == 1  # one instance of the ten attempts gets it
+    assert await second.add("u:2", "1", ttl=0.05) is True
+    await asyncio.sleep(0.08)
+    assert await first.add("u:2", "1", ttl=60) is True  # forgotten after its TTL
+
+
 async def test_a_query_stored_on_one_instance_is_read_on_the_other(two: tuple[SharedState, SharedState]) -> None:
     a, b = two
     store_a, store_b = QueryStore(a.kv("q", ttl=60)), QueryStore(b.kv("q", ttl=60))
