@@ -79,6 +79,7 @@ class NameIndexSync:
             log.warning("could not announce a change of names on %s", self.channel, exc_info=True)
 
     async def _listen(self) -> None:
+        delay = self.retry_delay
         while not self._stopping:
             pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
             try:
@@ -86,6 +87,7 @@ class NameIndexSync:
                 if self._subscribed.is_set():  # a reconnection: whatever came meanwhile was missed
                     cache.invalidate(self.engine, notify=False)
                 self._subscribed.set()
+                delay = self.retry_delay
                 while not self._stopping:
                     message = await pubsub.get_message(timeout=self.POLL)
                     if message is None or message.get("type") != "message":
@@ -101,8 +103,9 @@ class NameIndexSync:
             except Exception:
                 if self._stopping:
                     return
-                log.warning("name-index channel %s lost; reconnecting", self.channel, exc_info=True)
-                await asyncio.sleep(self.retry_delay)
+                log.warning("name-index channel %s lost; reconnecting in %.0f s", self.channel, delay, exc_info=True)
+                await asyncio.sleep(delay)
+                delay = min(30.0, delay * 2)  # a long outage: a line every half minute, not every second
             finally:
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()

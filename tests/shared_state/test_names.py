@@ -73,3 +73,42 @@ async def test_after_close_no_more_announcements(db_url: str, redis_url: str) ->
     finally:
         await shared.close()
         await engine.dispose()
+
+
+async def test_a_lost_channel_is_rejoined_and_what_was_missed_is_dropped(db_url: str, redis_url: str) -> None:
+    from redis.asyncio import Redis
+
+    from shared_state import SharedState
+
+    name = f"t-names-{id(db_url)}"
+    engine_a, engine_b = make_engine(db_url), make_engine(db_url)
+    shared_a = open_shared_state(redis_url, "t:")
+    shared_b = SharedState(Redis.from_url(redis_url, client_name=name), "t:")
+    admin = Redis.from_url(redis_url)
+    try:
+        await upgrade(engine_a)
+        await shared_b.sync_names(engine_b)
+        shared_b._syncs[0].retry_delay = 0.2
+        a, b = make_sessionmaker(engine_a), make_sessionmaker(engine_b)
+        assert not await _partner_known(b, "Южный берег")
+        # only this test's own connections are cut: the Redis server is shared
+        for client in await admin.client_list():
+            if client.get("name") == name:
+                await admin.client_kill_filter(_id=client["id"])
+        async with a() as session:  # stored while B is not listening (A does not announce it here)
+            await ingest(
+                session,
+                ArticleIn("Правительство Курской области и ООО «Южный берег» подписали соглашение."),
+                [make_agreement(["Курская область"], ["ООО «Южный берег»"])],
+            )
+        for _ in range(300):
+            if await _partner_known(b, "Южный берег"):
+                break
+            await asyncio.sleep(0.01)
+        assert await _partner_known(b, "Южный берег")  # rejoining dropped B's possibly stale index
+    finally:
+        await admin.aclose()
+        await shared_a.close()
+        await shared_b.close()
+        for engine in (engine_a, engine_b):
+            await engine.dispose()
