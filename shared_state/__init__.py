@@ -118,7 +118,10 @@ class SharedState:
             await sync.close()
         self._syncs.clear()
         if self.redis is not None:
-            await self.redis.aclose()
+            try:
+                await self.redis.aclose()
+            except Exception:  # shutting down: the rest of the teardown must still run
+                log.warning("could not close the Redis client", exc_info=True)
 
 
 def open_shared_state(redis_url: str | None, prefix: str = DEFAULT_PREFIX) -> SharedState:
