@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from feeds.poller import FeedPoller
     from handlers.article_worker import ArticleWorkers
+    from shared_state import SharedState
 
 # Heavy imports (aiogram, aiohttp) live inside the functions: extraction workers are spawned
 # processes that re-import this module as __mp_main__, and they should start fast.
@@ -31,27 +32,33 @@ __all__ = ["Settings", "app_context", "build_dispatcher", "main", "make_webhook_
 log = logging.getLogger("bot")
 
 
-def build_dispatcher(settings: Settings) -> Dispatcher:
-    """The dispatcher with every router and update middleware (no I/O here)."""
+def build_dispatcher(settings: Settings, shared: SharedState | None = None) -> Dispatcher:
+    """The dispatcher with every router and update middleware (no I/O here). `shared` holds what
+    several instances share (FSM, stored queries, last results, flood control); in-process without it."""
     from aiogram import Dispatcher
 
     from handlers import commands, fresh_routers
     from handlers.article_queue import LocalArticleQueue
     from handlers.bursts import BurstReplies
     from handlers.keyboards import QueryStore
-    from handlers.middlewares import ThrottlingMiddleware
+    from handlers.middlewares import DuplicateUpdateMiddleware, ThrottlingMiddleware
     from handlers.state import LastResults
+    from shared_state import SharedState
 
-    dp = Dispatcher()
+    shared = shared if shared is not None else SharedState()
+    dp = Dispatcher(storage=shared.fsm_storage())
     dp["settings"] = settings
-    dp["qstore"] = QueryStore()
-    dp["last_results"] = LastResults()
+    dp["shared"] = shared
+    dp["qstore"] = QueryStore(shared.kv("q", ttl=QueryStore.TTL))
+    dp["last_results"] = LastResults(shared.kv("last", ttl=LastResults.TTL))
     dp["article_queue"] = LocalArticleQueue(settings.queue_limits())
     dp["replies"] = BurstReplies(
         dp["last_results"], window=settings.burst_window, progress_interval=settings.burst_progress_interval
     )
+    dp.update.outer_middleware(DuplicateUpdateMiddleware(shared.kv("update", capacity=100_000)))
     if settings.throttle_burst > 0:  # 0 turns throttling off (console mode: one local user)
-        dp.update.outer_middleware(ThrottlingMiddleware(settings.throttle_burst, settings.throttle_rate))
+        buckets = shared.buckets(settings.throttle_burst, settings.throttle_rate)
+        dp.update.outer_middleware(ThrottlingMiddleware(buckets=buckets))
     dp.include_routers(*fresh_routers())
 
     async def on_startup(bot: Bot) -> None:
@@ -120,10 +127,12 @@ async def app_context(
     from handlers.articles import Reader, process_job
     from handlers.extract_pool import ExtractPool
     from handlers.middlewares import DbSessionMiddleware
+    from shared_state import open_shared_state
 
     engine = make_engine(settings.database_url)
     pool = ExtractPool(settings.extract_workers)
-    fetcher = Fetcher(settings.fetch_limits())
+    shared = open_shared_state(settings.redis_url, settings.redis_prefix)
+    fetcher = Fetcher(settings.fetch_limits(), shared=shared.fetches)
     bot: Bot | None = None
     workers: ArticleWorkers | None = None
     poller: FeedPoller | None = None
@@ -132,8 +141,9 @@ async def app_context(
     try:
         await upgrade(engine)
         sessionmaker = make_sessionmaker(engine)
+        await shared.sync_names(engine)  # before seeding: other instances hear of the seeds too
         await ensure_seeded(sessionmaker, settings.seeds_dir, extract_fn=pool.run)
-        dp = build_dispatcher(settings)
+        dp = build_dispatcher(settings, shared)
         dp["sessionmaker"] = sessionmaker
         dp["pool"] = pool
         dp["fetcher"] = fetcher
@@ -159,7 +169,7 @@ async def app_context(
             sessionmaker,
             fetcher,
             ingest_feed_item,
-            lock=make_poller_lock(engine),
+            lock=make_poller_lock(engine, shared),
             settings=settings.poller_settings(),
         )
         poller.start()
@@ -184,6 +194,7 @@ async def app_context(
         if bot is not None:
             await bot.session.close()
         await fetcher.close()
+        await shared.close()
         await asyncio.to_thread(pool.close)
         await engine.dispose()
 
@@ -195,12 +206,42 @@ async def run_polling(settings: Settings) -> None:
         await dp.start_polling(bot, close_bot_session=False)
 
 
+async def health_problem(dp: Dispatcher, timeout: float = 3.0) -> str | None:
+    """Why this instance cannot serve (the base or Redis does not answer), or None when it can."""
+    from sqlalchemy import text
+
+    sessionmaker = dp.get("sessionmaker")
+    if sessionmaker is not None:
+        try:
+            async with sessionmaker() as session:
+                await asyncio.wait_for(session.execute(text("SELECT 1")), timeout)
+        except Exception as exc:
+            log.warning("health check: the database does not answer", exc_info=True)
+            return f"database: {type(exc).__name__}"
+    shared = dp.get("shared")
+    if shared is not None:
+        try:
+            await shared.ping(timeout)
+        except Exception as exc:
+            log.warning("health check: Redis does not answer", exc_info=True)
+            return f"redis: {type(exc).__name__}"
+    return None
+
+
 def make_webhook_app(bot: Bot, dp: Dispatcher, settings: Settings) -> web.Application:
-    """An aiohttp app that takes Telegram's updates on WEBHOOK_PATH, checking the secret token."""
+    """An aiohttp app that takes Telegram's updates on WEBHOOK_PATH, checking the secret token, and
+    answers the load balancer's `GET /healthz` (200, or 503 with a short JSON reason)."""
     from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
     from aiohttp import web
 
+    async def healthz(request: web.Request) -> web.Response:
+        problem = await health_problem(dp)
+        if problem is None:
+            return web.json_response({"status": "ok"})
+        return web.json_response({"status": "unavailable", "reason": problem}, status=503)
+
     app = web.Application()
+    app.router.add_get("/healthz", healthz)
     SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=settings.webhook_secret).register(
         app, path=settings.webhook_path
     )
@@ -209,8 +250,8 @@ def make_webhook_app(bot: Bot, dp: Dispatcher, settings: Settings) -> web.Applic
 
 
 async def run_webhook(settings: Settings) -> None:
-    """Serve updates pushed by Telegram; several instances can share one PostgreSQL base
-    behind a load balancer (TLS is the proxy's job)."""
+    """Serve updates pushed by Telegram; several instances can share one PostgreSQL base and one
+    Redis (REDIS_URL) behind a load balancer (TLS is the proxy's job)."""
     from aiohttp import web
 
     async with app_context(settings) as (bot, dp):

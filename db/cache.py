@@ -1,8 +1,15 @@
-"""Per-engine version counters: name indexes are rebuilt after an ingest or reload changed the base."""
+"""Per-engine version counters: name indexes are rebuilt after an ingest or reload changed the base.
+
+Listeners (`on_invalidate`) hear of each local change, so that other instances can be told at once
+(shared_state.names publishes it over Redis); without them other processes' changes show after
+MAX_AGE_S.
+"""
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -13,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 MAX_AGE_S = 30.0
 _versions: WeakKeyDictionary[Engine, int] = WeakKeyDictionary()
 _entries: WeakKeyDictionary[Engine, dict[str, tuple[int, float, Any]]] = WeakKeyDictionary()
+_listeners: WeakKeyDictionary[Engine, list[Callable[[], None]]] = WeakKeyDictionary()
+log = logging.getLogger(__name__)
 
 
 def _key(bind: Any) -> Engine | None:
@@ -23,11 +32,33 @@ def _key(bind: Any) -> Engine | None:
     return bind if isinstance(bind, Engine) else None
 
 
-def invalidate(bind: Any) -> None:
-    """Mark everything cached for this engine stale."""
+def invalidate(bind: Any, *, notify: bool = True) -> None:
+    """Mark everything cached for this engine stale; `notify` tells its listeners (a change made here,
+    not one heard of from another instance)."""
     key = _key(bind)
-    if key is not None:
-        _versions[key] = _versions.get(key, 0) + 1
+    if key is None:
+        return
+    _versions[key] = _versions.get(key, 0) + 1
+    for listener in list(_listeners.get(key, ())) if notify else ():
+        try:
+            listener()
+        except Exception:  # telling others is best effort: the change itself is committed
+            log.warning("a cache listener failed", exc_info=True)
+
+
+def on_invalidate(bind: Any, listener: Callable[[], None]) -> Callable[[], None]:
+    """Call `listener` after each local `invalidate` of this engine; returns what unregisters it."""
+    key = _key(bind)
+    if key is None:
+        raise TypeError(f"not an engine: {bind!r}")
+    _listeners.setdefault(key, []).append(listener)
+
+    def remove() -> None:
+        listeners = _listeners.get(key, [])
+        if listener in listeners:
+            listeners.remove(listener)
+
+    return remove
 
 
 def get(bind: Any, name: str) -> Any | None:

@@ -3,8 +3,8 @@
 `PollerLock` is the interface: `acquire()` takes the lock without waiting (False when another
 instance holds it), `refresh()` keeps it (False when it was lost), `release()` gives it up.
 `LocalLock` is the in-process default (one process on SQLite needs nothing shared);
-`PgAdvisoryLock` a PostgreSQL session advisory lock; a Redis implementation of the same interface
-fits when REDIS_URL is set.
+`PgAdvisoryLock` a PostgreSQL session advisory lock; with REDIS_URL set, the shared store's Redis lock
+(`shared_state.lock.RedisLock`, the same interface) is used.
 """
 
 from __future__ import annotations
@@ -13,10 +13,13 @@ import logging
 import time
 import uuid
 import zlib
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+if TYPE_CHECKING:
+    from shared_state import SharedState
 
 log = logging.getLogger(__name__)
 
@@ -153,9 +156,11 @@ class PgAdvisoryLock:
                 log.debug("closing the lock connection failed", exc_info=True)
 
 
-def make_poller_lock(engine: AsyncEngine) -> PollerLock:
-    """The lock for this base: a PostgreSQL advisory lock, else the in-process one.
-    (When REDIS_URL is set, the shared store's lock of the same interface goes here.)"""
+def make_poller_lock(engine: AsyncEngine, shared: SharedState | None = None) -> PollerLock:
+    """The lock for this base: the shared store's (Redis) when instances share one, else a PostgreSQL
+    advisory lock, else the in-process one."""
+    if shared is not None and shared.shared:
+        return shared.lock(POLLER_LOCK_NAME, DEFAULT_TTL)
     if engine.dialect.name == "postgresql":
         return PgAdvisoryLock(engine)
     return LocalLock()

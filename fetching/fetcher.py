@@ -1,4 +1,8 @@
-"""fetch_article, and Fetcher: one shared session, in-flight de-duplication, a TTL cache."""
+"""fetch_article, and Fetcher: one shared session, in-flight de-duplication, a TTL cache.
+
+Several bot instances can share the last two (`SharedFetches`, implemented over Redis in
+shared_state): a link fetched by one instance is not fetched again by another, nor by two at once.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import logging
 import time
 from collections import OrderedDict
 from types import TracebackType
+from typing import Protocol
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
@@ -61,11 +66,33 @@ async def fetch_article(
         return await _fetch(url, limits, own)
 
 
+class SharedFetches(Protocol):
+    """Fetch results and running fetches shared between processes (keys: normalized URLs)."""
+
+    async def get(self, key: str) -> FetchedArticle | None:
+        """The article some process fetched and kept, if still kept."""
+        ...
+
+    async def put(self, key: str, article: FetchedArticle, ttl: float) -> None:
+        """Keep `article` for `ttl` seconds."""
+        ...
+
+    async def claim(self, key: str, ttl: float) -> bool:
+        """Become the one process fetching `key` (for at most `ttl` seconds); False: another is."""
+        ...
+
+    async def release(self, key: str) -> None:
+        """The fetch of `key` is over (its result, if any, was `put` before)."""
+        ...
+
+
 class Fetcher:
     """Long-lived fetcher for the bot: the same link asked by many users is fetched once.
 
     Concurrent ``fetch`` calls for one normalized URL await the same task; successful
-    results are kept ``limits.cache_ttl`` seconds (at most ``cache_size`` of them).
+    results are kept ``limits.cache_ttl`` seconds (at most ``cache_size`` of them). With
+    ``shared``, other processes' results count too, and a link another process is fetching
+    is waited for instead of fetched again (a shared-store outage only costs that sharing).
     """
 
     def __init__(
@@ -74,6 +101,7 @@ class Fetcher:
         *,
         resolver: AbstractResolver | None = None,
         cache_size: int = 256,
+        shared: SharedFetches | None = None,
     ) -> None:
         self.limits = limits or FetchLimits.from_env()
         self._resolver = resolver
@@ -81,6 +109,7 @@ class Fetcher:
         self._inflight: dict[str, asyncio.Task[FetchedArticle]] = {}
         self._cache: OrderedDict[str, tuple[float, FetchedArticle]] = OrderedDict()
         self._cache_size = cache_size
+        self.shared = shared
         self._closed = False
 
     @property
@@ -143,12 +172,58 @@ class Fetcher:
         return out
 
     async def _run(self, key: str, url: str) -> FetchedArticle:
-        article = await _fetch(url, self.limits, self.session)
+        shared = self.shared if self.limits.cache_ttl > 0 else None
+        claimed = False
+        if shared is not None:
+            found, claimed = await self._ask_others(shared, key)
+            if found is not None:
+                self._remember(key, found)
+                return found
+        try:
+            article = await _fetch(url, self.limits, self.session)
+            self._remember(key, article)
+            if shared is not None and len(article.text) <= _CACHE_MAX_CHARS:
+                try:
+                    await shared.put(key, article, self.limits.cache_ttl)
+                except Exception:
+                    log.warning("could not share the fetch of %s", key, exc_info=True)
+        finally:
+            if claimed and shared is not None:
+                try:
+                    await shared.release(key)
+                except Exception:
+                    log.warning("could not release the fetch of %s", key, exc_info=True)
+        return article
+
+    async def _ask_others(self, shared: SharedFetches, key: str) -> tuple[FetchedArticle | None, bool]:
+        """(the article another process fetched, whether this process now fetches it for all).
+
+        While another process holds the claim, wait for its result; when it lets go without one
+        (it failed, or died and its claim expired), try the link here.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.limits.total_timeout + 1.0
+        delay = 0.05
+        while True:
+            try:
+                found = await shared.get(key)
+                if found is not None:
+                    return found, False
+                if await shared.claim(key, self.limits.total_timeout + 5.0):
+                    return None, True
+            except Exception:
+                log.warning("shared fetch state unavailable for %s; fetching here", key, exc_info=True)
+                return None, False
+            if loop.time() >= deadline:
+                return None, False
+            await asyncio.sleep(delay)
+            delay = min(0.5, delay * 2)
+
+    def _remember(self, key: str, article: FetchedArticle) -> None:
         if self.limits.cache_ttl > 0 and len(article.text) <= _CACHE_MAX_CHARS:
             self._cache[key] = (time.monotonic(), article)
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
-        return article
 
     def _done(self, key: str, task: asyncio.Task[FetchedArticle]) -> None:
         if self._inflight.get(key) is task:

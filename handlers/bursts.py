@@ -247,7 +247,7 @@ class BurstReplies:
             ids = list(dict.fromkeys(i for o in outcomes for i in o.ids))
             user = burst.jobs[0].user_id if burst.jobs else chat
             if ids:
-                self.last_results.set(user, LastResult(kind="ids", ids=tuple(ids)))
+                await self.last_results.set(user, LastResult(kind="ids", ids=tuple(ids)))
             if len(outcomes) == 1 and burst.progress_id is None:
                 await self._send(chat, outcomes[0].parts, cards_keyboard(ids))
                 return

@@ -72,7 +72,7 @@ def to_csv(views: list[AgreementView]) -> bytes:
 @router.message(Command("export"))
 async def cmd_export(message: Message, session: Any, last_results: LastResults) -> None:
     user_id = message.from_user.id if message.from_user else message.chat.id
-    last = last_results.get(user_id)
+    last = await last_results.get(user_id)
     if last is None:
         await message.answer(
             "Пока нечего выгружать: сначала найдите соглашения, например <code>/region Калужская</code>, "

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from shared_state.kv import KeyValue, LocalKeyValue
 
 if TYPE_CHECKING:
     from db.views import Page
@@ -62,35 +63,34 @@ class SuggestCB(CallbackData, prefix="sg"):
 
 
 class QueryStore:
-    """Query texts too long for callback data, under a short hash key (bounded LRU, per process)."""
+    """Query texts too long for callback data, under a short hash key: a bounded LRU in this process,
+    or Redis (`shared_state`) so that a button pressed on another instance still finds its query."""
 
-    def __init__(self, capacity: int = 50_000) -> None:
-        self._items: OrderedDict[str, str] = OrderedDict()
-        self._capacity = capacity
+    TTL = 30 * 24 * 3600.0  # in Redis: a month-old button asks to repeat the query
 
-    def put(self, text: str) -> str:
+    def __init__(self, kv: KeyValue | None = None) -> None:
+        self.kv = kv if kv is not None else LocalKeyValue(50_000)
+
+    async def put(self, text: str) -> str:
         key = hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
-        self._items[key] = text
-        self._items.move_to_end(key)
-        while len(self._items) > self._capacity:
-            self._items.popitem(last=False)
+        await self.kv.set(key, text, self.TTL)
         return key
 
-    def get(self, key: str) -> str | None:
-        return self._items.get(key)
+    async def get(self, key: str) -> str | None:
+        return await self.kv.get(key)
 
 
-def encode_query(store: QueryStore, text: str, pack_probe: CallbackData) -> str:
+async def encode_query(store: QueryStore, text: str, pack_probe: CallbackData) -> str:
     """The query itself when it fits into callback data, else a short key into the store."""
     if ":" not in text and not text.startswith("#") and _fits(pack_probe, text):
         return text
-    return "#" + store.put(text)
+    return "#" + await store.put(text)
 
 
-def decode_query(store: QueryStore, q: str) -> str | None:
-    """Reverse of `encode_query`; None when the key is gone (restart or another instance)."""
+async def decode_query(store: QueryStore, q: str) -> str | None:
+    """Reverse of `encode_query`; None when the key is gone (expired, or a restart without Redis)."""
     if q.startswith("#"):
-        return store.get(q[1:])
+        return await store.get(q[1:])
     return q
 
 
@@ -114,14 +114,14 @@ def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKe
     return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
-def page_keyboard(
+async def page_keyboard(
     page: Page, kind: str, query: str, store: QueryStore, *, cards: bool = True
 ) -> InlineKeyboardMarkup | None:
     """Buttons for each agreement's full card (three a row) plus previous/next page (one row)."""
     card_buttons = (
         [_button(f"№{item.id} подробнее", CardCB(id=item.id)) for item in page.items] if cards else []
     )
-    q = encode_query(store, query, PageCB(k=kind, o=page.total + page.limit)) if kind != RECENT else ""
+    q = await encode_query(store, query, PageCB(k=kind, o=page.total + page.limit)) if kind != RECENT else ""
     nav = []
     if page.offset > 0:
         nav.append(_button("« Назад", PageCB(k=kind, o=max(0, page.offset - page.limit), q=q)))
@@ -139,13 +139,15 @@ def cards_keyboard(ids: list[int]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(inline_keyboard=_rows(buttons, 3))
 
 
-def suggestions_keyboard(kind: str, names: list[str], store: QueryStore) -> InlineKeyboardMarkup | None:
+async def suggestions_keyboard(
+    kind: str, names: list[str], store: QueryStore
+) -> InlineKeyboardMarkup | None:
     """One button a row per suggested name; pressing it runs the lookup for that name."""
     if not names:
         return None
     probe = SuggestCB(k=kind, q="")
     buttons = [
-        _button(name[:60], SuggestCB(k=kind, q=encode_query(store, name, probe))) for name in names[:8]
+        _button(name[:60], SuggestCB(k=kind, q=await encode_query(store, name, probe))) for name in names[:8]
     ]
     return InlineKeyboardMarkup(inline_keyboard=_rows(buttons, 1))
 

@@ -103,9 +103,9 @@ async def show(
         header = f"<b>Последние соглашения</b>\nВсего в базе: {page.total}."
     await release(session)
     header += _range(page.offset, len(page.items), page.total)
-    last_results.set(user_id, LastResult(kind=kind, query=query))
+    await last_results.set(user_id, LastResult(kind=kind, query=query))
     parts = [header, *(short_card(item) for item in page.items)]
-    await _send(bot, chat_id, parts, page_keyboard(page, kind, query, qstore))
+    await _send(bot, chat_id, parts, await page_keyboard(page, kind, query, qstore))
 
 
 async def _nothing_found(
@@ -127,7 +127,7 @@ async def _nothing_found(
         return
     what = "регион" if kind == REGION else "партнёра"
     text = f"Не нашёл {what} «{q(query, 100)}»."
-    markup = suggestions_keyboard(kind, suggestions, qstore)
+    markup = await suggestions_keyboard(kind, suggestions, qstore)
     if markup:
         text += "\nВозможно, вы имели в виду (нажмите на кнопку):"
     else:
@@ -198,7 +198,7 @@ async def cmd_agreement(message: Message, command: CommandObject, **data: Any) -
         await message.answer(f"Соглашение №{hd.quote(_short_number(number))} не найдено.")
         return
     user_id = message.from_user.id if message.from_user else message.chat.id
-    data["last_results"].set(user_id, LastResult(kind="ids", ids=(view.id,)))
+    await data["last_results"].set(user_id, LastResult(kind="ids", ids=(view.id,)))
     await message.answer(full_card(view), reply_markup=full_card_keyboard(view.id))
 
 
@@ -216,7 +216,7 @@ def _chat_id(callback: CallbackQuery) -> int:
 @router.callback_query(PageCB.filter())
 async def on_page(callback: CallbackQuery, callback_data: PageCB, bot: Bot, **data: Any) -> None:
     qstore, last_results = _deps(data)
-    query = decode_query(qstore, callback_data.q)
+    query = await decode_query(qstore, callback_data.q)
     if callback_data.k not in (REGION, PARTNER, SEARCH, RECENT) or query is None:
         await callback.answer("Этот результат устарел, повторите запрос.", show_alert=True)
         return
@@ -230,7 +230,7 @@ async def on_page(callback: CallbackQuery, callback_data: PageCB, bot: Bot, **da
 @router.callback_query(SuggestCB.filter())
 async def on_suggestion(callback: CallbackQuery, callback_data: SuggestCB, bot: Bot, **data: Any) -> None:
     qstore, last_results = _deps(data)
-    query = decode_query(qstore, callback_data.q)
+    query = await decode_query(qstore, callback_data.q)
     if callback_data.k not in (REGION, PARTNER) or query is None:
         await callback.answer("Эта подсказка устарела, повторите запрос.", show_alert=True)
         return

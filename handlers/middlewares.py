@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
@@ -17,6 +14,9 @@ from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared_state.buckets import LocalTokenBuckets, TokenBuckets
+from shared_state.kv import KeyValue
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +51,6 @@ async def release(session: AsyncSession) -> None:
     await session.close()
 
 
-@dataclass(slots=True)
-class _Bucket:
-    tokens: float
-    stamp: float
-    notified_at: float = float("-inf")
-
-
 def is_article(update: TelegramObject) -> bool:
     """A message that is no command: forwards, texts, captions, documents (and stickers and the like,
     answered in the same queue). Flood control never drops these: the article queue takes them."""
@@ -72,49 +65,33 @@ class ThrottlingMiddleware(BaseMiddleware):
     per second. Articles pass (`exempt`): the article queue paces them and never drops one.
 
     The first update over the limit gets one notice; the rest are dropped silently, and no
-    other notice comes for `cooldown` seconds (the time to refill the whole bucket, at least 5 s).
-    Users are independent; the table is a bounded LRU.
+    other notice comes for the bucket's cooldown (the time to refill it, at least 5 s). Users are
+    independent. The buckets live in this process (`LocalTokenBuckets`, a bounded LRU) or in Redis
+    (`shared_state`), shared by every instance; a failing shared store lets updates pass.
     """
 
     def __init__(
         self,
         burst: int = 5,
         rate: float = 1.0,
-        capacity: int = 100_000,
         exempt: Callable[[TelegramObject], bool] | None = is_article,
+        buckets: TokenBuckets | None = None,
     ) -> None:
         self.exempt = exempt
-        self.burst = max(1, burst)
-        self.rate = max(0.01, rate)
-        self.cooldown = max(5.0, self.burst / self.rate)
-        self.capacity = capacity
-        self._buckets: OrderedDict[int, _Bucket] = OrderedDict()
+        self.buckets = buckets if buckets is not None else LocalTokenBuckets(burst, rate)
 
-    def allow(self, user_id: int, now: float | None = None) -> tuple[bool, bool]:
-        """(allowed, notify) for one update of `user_id`."""
-        now = time.monotonic() if now is None else now
-        bucket = self._buckets.get(user_id)
-        if bucket is None:
-            bucket = self._buckets[user_id] = _Bucket(tokens=float(self.burst), stamp=now)
-            if len(self._buckets) > self.capacity:
-                self._buckets.popitem(last=False)
-        else:
-            self._buckets.move_to_end(user_id)
-            bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.stamp) * self.rate)
-            bucket.stamp = now
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
+    async def _take(self, user_id: int) -> tuple[bool, bool]:
+        try:
+            return await self.buckets.take(user_id)
+        except Exception:  # flood control is protection, not a gate: an outage must not mute the bot
+            log.warning("flood control unavailable; letting an update of %s pass", user_id, exc_info=True)
             return True, False
-        notify = now - bucket.notified_at >= self.cooldown
-        if notify:
-            bucket.notified_at = now
-        return False, notify
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
         if user is None or (self.exempt is not None and self.exempt(event)):
             return await handler(event, data)
-        allowed, notify = self.allow(user.id)
+        allowed, notify = await self._take(user.id)
         if allowed:
             return await handler(event, data)
         bot: Bot = data["bot"]
@@ -128,6 +105,36 @@ class ThrottlingMiddleware(BaseMiddleware):
             except Exception:  # the notice is best effort; never fail the update over it
                 log.warning("could not send throttling notice to %s", user.id, exc_info=True)
         return None
+
+
+class DuplicateUpdateMiddleware(BaseMiddleware):
+    """Each update is handled once, by whichever instance gets it first.
+
+    Telegram delivers an update again when a webhook did not acknowledge it (a timeout, a dropped
+    connection), and behind a load balancer the second delivery may reach another instance: an article
+    would be read twice and answered twice. The update ids seen in the last `ttl` seconds are kept in
+    `seen` (in-process, or Redis shared by the instances); a failing store lets the update pass.
+    """
+
+    def __init__(self, seen: KeyValue, ttl: float = 3600.0) -> None:
+        self.seen = seen
+        self.ttl = ttl
+        self.skipped = 0
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if isinstance(event, Update):
+            bot: Bot | None = data.get("bot")
+            key = f"{bot.id if bot else 0}:{event.update_id}"
+            try:
+                first = await self.seen.add(key, "1", self.ttl)
+            except Exception:  # better an article read twice than one not read
+                log.warning("update ids unavailable; handling update %s", event.update_id, exc_info=True)
+                first = True
+            if not first:
+                self.skipped += 1
+                log.info("update %s was delivered again: handled already", event.update_id)
+                return None
+        return await handler(event, data)
 
 
 class RetryAfterMiddleware(BaseRequestMiddleware):

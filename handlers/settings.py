@@ -54,6 +54,9 @@ class Settings:
     webhook_path: str = "/webhook"
     webhook_secret: str | None = field(default=None, repr=False)
     webhook_url: str | None = None  # public base URL given to setWebhook; None = set it elsewhere
+    # several instances: shared state in Redis (None = this process only)
+    redis_url: str | None = field(default=None, repr=False)  # may hold a password
+    redis_prefix: str = "agreements:"  # keys and channels; lets deployments share one Redis
     # per-user throttling (token bucket)
     throttle_burst: int = 5
     throttle_rate: float = 1.0  # tokens per second
@@ -96,6 +99,8 @@ class Settings:
             webhook_path=_str("WEBHOOK_PATH") or "/webhook",
             webhook_secret=_str("WEBHOOK_SECRET"),
             webhook_url=_str("WEBHOOK_URL"),
+            redis_url=_str("REDIS_URL"),
+            redis_prefix=_str("REDIS_PREFIX") or "agreements:",
             throttle_burst=_int("THROTTLE_BURST", 5),
             throttle_rate=_float("THROTTLE_RATE", 1.0),
             max_links=_int("FETCH_MAX_LINKS", 3),

@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh database per test on SQLite (a file in tmp_path) and on PostgreSQL.
+"""Shared fixtures: a fresh database per test on SQLite (a file in tmp_path) and on PostgreSQL, and a
+flushed Redis database (`redis_url`) for the shared state of several instances.
 
 `db_url` is parametrized over both backends. PostgreSQL (127.0.0.1:5432, user postgres, database test)
 gets a schema of its own per test (`t_<uuid>`, passed as `?search_path=` which `db.engine.make_engine`
@@ -65,6 +66,44 @@ async def pg_schema_url(prefix: str = "t") -> AsyncIterator[str]:
             await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         finally:
             await conn.close()
+
+
+REDIS_HOST = os.environ.get("TEST_REDIS_HOST", "127.0.0.1")
+REDIS_PORT = int(os.environ.get("TEST_REDIS_PORT", "6379"))
+REDIS_DB = 14  # shared_state's unit tests; the two-instance tests use 15 (both flushed)
+_redis_error: list[str] = []
+
+
+@contextlib.asynccontextmanager
+async def redis_db_url(db: int = REDIS_DB) -> AsyncIterator[str]:
+    """URL of Redis database `db`, flushed before and after; skips when Redis is unreachable, or fails
+    when CI=true (like PostgreSQL)."""
+    from redis.asyncio import Redis
+
+    url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{db}"
+    client = Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        if not _redis_error:
+            try:
+                await client.flushdb()
+            except Exception as exc:  # refused, timed out
+                _redis_error.append(f"{type(exc).__name__}: {exc}")
+        if _redis_error:
+            message = f"Redis at {REDIS_HOST}:{REDIS_PORT} is unreachable ({_redis_error[0]})"
+            if os.environ.get("CI") == "true":
+                pytest.fail(message)
+            pytest.skip(message)
+        yield url
+        await client.flushdb()
+    finally:
+        await client.aclose()
+
+
+@pytest.fixture
+async def redis_url() -> AsyncIterator[str]:
+    """A flushed Redis database of this suite's own (see `redis_db_url`)."""
+    async with redis_db_url() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -660,6 +660,11 @@ class FakeTelegram:
         message = self._new_message(user_id, self.user(user_id), **content)
         return self._queue("message", message)
 
+    def take_updates(self) -> list[dict[str, Any]]:
+        """Remove and return the updates not yet fetched: to deliver them to webhooks yourself."""
+        taken, self._updates = self._updates, []
+        return taken
+
     async def send_message(self, user_id: int, **content: Any) -> dict[str, Any]:
         """Queue a message of any other kind from a user, e.g. ``sticker={...}`` or ``voice={...}``."""
         return self._user_message(user_id, **content)

@@ -20,8 +20,8 @@ from handlers.keyboards import (
     page_keyboard,
     suggestions_keyboard,
 )
-from handlers.middlewares import ThrottlingMiddleware
 from handlers.settings import Settings
+from shared_state.buckets import LocalTokenBuckets
 
 
 def view(i: int = 1, long: bool = False) -> AgreementView:
@@ -43,7 +43,7 @@ def view(i: int = 1, long: bool = False) -> AgreementView:
 
 
 def test_throttling_bucket_notifies_once_and_refills() -> None:
-    t = ThrottlingMiddleware(burst=5, rate=1.0)
+    t = LocalTokenBuckets(burst=5, rate=1.0)
     results = [t.allow(1, now=100.0) for _ in range(30)]
     assert results[:5] == [(True, False)] * 5
     assert results[5] == (False, True)  # one notice
@@ -84,23 +84,23 @@ def test_russian_plurals() -> None:
     ]  # fmt: skip
 
 
-def test_callback_data_stays_under_64_bytes_for_long_queries() -> None:
+async def test_callback_data_stays_under_64_bytes_for_long_queries() -> None:
     store = QueryStore()
     long_query = "Ханты-Мансийский автономный округ — Югра: очень длинный запрос"
     page = Page(items=[view(i) for i in range(5)], total=10_000, offset=5, limit=5)
-    markup = page_keyboard(page, REGION, long_query, store)
+    markup = await page_keyboard(page, REGION, long_query, store)
     assert markup is not None
     datas = [b.callback_data for row in markup.inline_keyboard for b in row]
     assert all(d is not None and len(d.encode()) <= 64 for d in datas)
     nxt = PageCB.unpack(next(d for d in datas if d and d.startswith("pg:")))
-    assert decode_query(store, nxt.q) == long_query
+    assert await decode_query(store, nxt.q) == long_query
     short = PageCB.unpack(PageCB(k=REGION, o=5, q="Калужская").pack())
-    assert decode_query(store, short.q) == "Калужская"  # short queries travel inline
-    sugg = suggestions_keyboard(REGION, [long_query, "Тульская область"], store)
+    assert await decode_query(store, short.q) == "Калужская"  # short queries travel inline
+    sugg = await suggestions_keyboard(REGION, [long_query, "Тульская область"], store)
     assert sugg is not None
     for row in sugg.inline_keyboard:
         cb = SuggestCB.unpack(row[0].callback_data or "")
-        assert decode_query(store, cb.q) in (long_query, "Тульская область")
+        assert await decode_query(store, cb.q) in (long_query, "Тульская область")
 
 
 def test_console_renders_html_as_plain_text() -> None:

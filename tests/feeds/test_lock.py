@@ -114,3 +114,22 @@ async def test_two_instances_on_postgresql_one_polls(site, fetcher) -> None:  # 
                 await poller.stop()
             for engine in engines:
                 await engine.dispose()
+
+
+async def test_with_redis_the_shared_stores_lock_is_taken(tmp_path, redis_url: str) -> None:  # type: ignore[no-untyped-def]
+    from shared_state import open_shared_state
+    from shared_state.lock import RedisLock
+
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    a, b = open_shared_state(redis_url), open_shared_state(redis_url)  # two instances, one Redis
+    try:
+        first, second = make_poller_lock(engine, a), make_poller_lock(engine, b)
+        assert isinstance(first, RedisLock)
+        assert await first.acquire() and not await second.acquire()
+        await first.release()
+        assert await second.acquire()
+        await second.release()
+    finally:
+        await a.close()
+        await b.close()
+        await engine.dispose()
