@@ -16,12 +16,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db import cache
+from db import cache, outbox
 from db.cards import load_views, refresh_cards
 from db.engine import is_postgres, read_connection, write_connection
 from db.facts import settle
 from db.files import BadFile, article_files, read_article, title_of
-from db.models import AgreementSource, Article
+from db.models import KIND_SEED, AgreementSource, Article
 from db.store import (
     ArticleIn,
     article_agreement_ids,
@@ -56,6 +56,7 @@ class IngestResult:
     agreements: list[AgreementView]
     new_agreements: int
     hidden: int = 0
+    alerts: int = 0  # outbox rows written for followers of the new agreements
 
 
 @dataclass(slots=True)
@@ -136,27 +137,31 @@ async def ingest(
         agreements = await run_extract(extract_fn, article.text, article.published)
     found = agreements
 
-    async def work() -> tuple[int, bool, list[int], int]:
+    async def work() -> tuple[int, bool, list[int], int, int]:
         article_id, known = await insert_article(session, article)
         if known:
-            return article_id, True, await article_agreement_ids(session, article_id), 0
+            return article_id, True, await article_agreement_ids(session, article_id), 0, 0
         ids: list[int] = []
-        created = 0
+        new_ids: list[int] = []
         for agreement in found:
             agreement_id, is_new = await attach(session, article_id, agreement, article_text=article.text)
-            created += is_new
+            if is_new and agreement_id not in new_ids:
+                new_ids.append(agreement_id)
             if agreement_id not in ids:
                 ids.append(agreement_id)
         await settle(session, ids)
         await refresh_cards(session, ids)
-        return article_id, False, ids, created
+        alerts = 0
+        if kind != KIND_SEED:  # followers hear of new agreements, in this same transaction
+            alerts = await outbox.enqueue(session, article_id, new_ids, article.sent_by)
+        return article_id, False, ids, len(new_ids), alerts
 
-    article_id, known, ids, created = await _in_write_transaction(session, work)
+    article_id, known, ids, created, alerts = await _in_write_transaction(session, work)
     if not known:
         cache.invalidate(session.bind)
     await read_connection(session)
     views = await load_views(session, ids)
-    return IngestResult(article_id, known, views, created, len(ids) - len(views))
+    return IngestResult(article_id, known, views, created, len(ids) - len(views), alerts)
 
 
 async def _notify(progress: ProgressFn | None, done: int, total: int, name: str) -> None:
