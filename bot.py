@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from aiohttp import web
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+    from handlers.alert_sender import AlertSender
     from handlers.article_worker import ArticleWorkers
 
 # Heavy imports (aiogram, aiohttp) live inside the functions: extraction workers are spawned
@@ -111,6 +112,7 @@ async def app_context(
     from db.ingest import ensure_seeded
     from db.migrate import upgrade
     from fetching import Fetcher
+    from handlers.alert_sender import make_sender
     from handlers.article_queue import FairGate
     from handlers.article_worker import ArticleWorkers
     from handlers.articles import Reader, process_job
@@ -122,6 +124,7 @@ async def app_context(
     fetcher = Fetcher(settings.fetch_limits())
     bot: Bot | None = None
     workers: ArticleWorkers | None = None
+    sender: AlertSender | None = None
     frozen = False
     warm_up = asyncio.create_task(pool.warm_up())  # load the models while migrations run
     try:
@@ -138,8 +141,16 @@ async def app_context(
         dp["replies"].bind(bot)
         dp["article_reader"] = reader
 
+        # alerts to followers: read from the outbox the ingest writes, so a restart sends what is left
+        sender = make_sender(bot, sessionmaker, settings)
+        sender.start()
+        dp["alert_sender"] = sender
+
         async def process(job: Any) -> Any:
-            return await process_job(job, reader)
+            outcome = await process_job(job, reader)
+            if outcome.new:
+                sender.wake()
+            return outcome
 
         workers = ArticleWorkers(dp["article_queue"], dp["replies"], process, settings.article_consumers)
         workers.start()
@@ -156,6 +167,8 @@ async def app_context(
             gc.unfreeze()
         if workers is not None:  # read what was accepted before the pool and the base go away
             await workers.stop(settings.drain_timeout)
+        if sender is not None:  # after the workers: their last articles' alerts are in the outbox
+            await sender.stop()
         warm_up.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await warm_up

@@ -31,6 +31,7 @@ from db.models import (
     AgreementCountry,
     AgreementOrganization,
     AgreementRegion,
+    Article,
     Country,
     Organization,
     Region,
@@ -220,3 +221,18 @@ async def counts(session: AsyncSession) -> dict[str, int]:
     """Rows by status (for tests, benchmarks and logs)."""
     rows = await session.execute(select(OUT.c.status, func.count()).group_by(OUT.c.status))
     return {status: int(n) for status, n in rows.all()}
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRef:
+    """What an alert says of the article that brought the news."""
+
+    id: int
+    title: str | None
+    url: str | None
+
+
+async def article_ref(session: AsyncSession, article_id: int) -> ArticleRef | None:
+    art = Article.__table__
+    row = (await session.execute(select(art.c.title, art.c.url).where(art.c.id == article_id))).first()
+    return ArticleRef(article_id, row.title, row.url) if row is not None else None

@@ -16,11 +16,11 @@ def fresh_routers() -> list[Router]:
     """
     from aiogram import Router
 
-    from handlers import admin, articles, commands, errors, export, lookup, moderation, stats
+    from handlers import admin, articles, commands, errors, export, follow, inline, lookup, moderation, stats
 
-    # order matters: moderation's buttons before lookup's catch-all callback, the article router's
-    # catch-all handlers last
-    modules = (errors, commands, admin, moderation, lookup, stats, export, articles)
+    # order matters: moderation's and follow's buttons before lookup's catch-all callback, the article
+    # router's catch-all handlers last
+    modules = (errors, commands, admin, moderation, follow, lookup, stats, export, inline, articles)
     copies = []
     for module in modules:
         source: Router = module.router
