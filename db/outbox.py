@@ -232,7 +232,11 @@ class ArticleRef:
     url: str | None
 
 
-async def article_ref(session: AsyncSession, article_id: int) -> ArticleRef | None:
+async def article_refs(session: AsyncSession, article_ids: Iterable[int]) -> dict[int, ArticleRef]:
+    """Title and url of each article, by id (articles gone meanwhile are left out)."""
     art = Article.__table__
-    row = (await session.execute(select(art.c.title, art.c.url).where(art.c.id == article_id))).first()
-    return ArticleRef(article_id, row.title, row.url) if row is not None else None
+    ids = sorted(set(article_ids))
+    if not ids:
+        return {}
+    rows = await session.execute(select(art.c.id, art.c.title, art.c.url).where(art.c.id.in_(ids)))
+    return {r.id: ArticleRef(r.id, r.title, r.url) for r in rows.all()}

@@ -18,18 +18,21 @@ from aiogram.exceptions import (
     TelegramNotFound,
     TelegramRetryAfter,
 )
+from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import outbox
 from db.cards import load_views
 from db.follow_models import FAILED, SKIPPED
-from db.outbox import AlertGroup
+from db.outbox import AlertGroup, ArticleRef
+from db.views import AgreementView
 from handlers.alert_message import alert_message
 from handlers.middlewares import RAISE_RETRY_AFTER
 from handlers.send_limiter import SendLimiter
 
 log = logging.getLogger(__name__)
 
+Message = tuple[str, InlineKeyboardMarkup | None]  # an alert's HTML text and its buttons
 MAX_BACKOFF = 600.0  # seconds between attempts, at most: a long outage is retried, never dropped
 
 
@@ -70,10 +73,16 @@ class AlertSender:
         self._task: asyncio.Task[None] | None = None
         self._inflight: dict[asyncio.Task[None], AlertGroup] = {}
         self._sending: set[asyncio.Task[None]] = set()
+        # rows Telegram took, to be marked sent: one transaction takes whatever gathered while the
+        # previous one ran (a group commit), so a busy sender does not wait on a commit per message
+        self._sent_ids: list[int] = []
+        self._sent_event = asyncio.Event()
+        self._settler: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         if self._task is None and not self.hold:
             self._task = asyncio.create_task(self._run(), name="alert-sender")
+            self._settler = asyncio.create_task(self._settle_sent(), name="alert-settler")
 
     def wake(self) -> None:
         self._wake.set()
@@ -95,6 +104,15 @@ class AlertSender:
         left = [g for t, g in inflight.items() if t in waiting]  # one still sending may have gone out
         for task in inflight:
             task.cancel()
+        if self._settler is not None:
+            self._settler.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._settler
+            self._settler = None
+        try:
+            await self._flush_sent()
+        except Exception:  # they stay leased: sent again after the lease (the one case of a repeat)
+            log.warning("could not mark %d alerts sent", len(self._sent_ids), exc_info=True)
         row_ids = [i for g in left for i in g.row_ids]
         if row_ids:
             try:
@@ -109,11 +127,24 @@ class AlertSender:
             try:
                 room = self.batch - len(self._inflight)
                 groups: list[AlertGroup] = []
+                views: dict[int, AgreementView] = {}
+                articles: dict[int, ArticleRef] = {}
                 if room > 0:
                     async with self.sessionmaker() as session:
                         groups = await outbox.claim(session, room, self.lease)
+                        if groups:  # every group of a batch usually tells of the same agreements
+                            wanted = list(dict.fromkeys(i for g in groups for i in g.agreement_ids))
+                            views = {v.id: v for v in await load_views(session, wanted)}
+                            articles = await outbox.article_refs(session, {g.article_id for g in groups})
+                messages: dict[tuple[int, ...], Message | None] = {}
                 for group in groups:
-                    task = asyncio.create_task(self._deliver(group))
+                    key = (group.article_id, *group.agreement_ids)
+                    if key not in messages:  # followers of the same news get the same message
+                        found = [views[i] for i in group.agreement_ids if i in views]
+                        messages[key] = (
+                            alert_message(found, articles.get(group.article_id)) if found else None
+                        )
+                    task = asyncio.create_task(self._deliver(group, messages[key]))
                     self._inflight[task] = group
                     task.add_done_callback(self._done)
                 if room > 0 and len(groups) == room:
@@ -135,15 +166,36 @@ class AlertSender:
         if not task.cancelled() and task.exception() is not None:
             log.error("alert delivery failed", exc_info=task.exception())
 
-    async def _deliver(self, group: AlertGroup) -> None:
-        async with self.sessionmaker() as session:
-            views = await load_views(session, group.agreement_ids)
-            article = await outbox.article_ref(session, group.article_id)
-        if not views:  # hidden or deleted meanwhile: nothing to tell
+    async def _settle_sent(self) -> None:
+        while True:
+            await self._sent_event.wait()
+            self._sent_event.clear()
+            try:
+                await self._flush_sent()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the rows stay leased; after the lease they would go out again
+                log.exception("could not mark alerts sent")
+                await asyncio.sleep(1.0)
+
+    async def _flush_sent(self) -> None:
+        ids, self._sent_ids = self._sent_ids, []
+        if not ids:
+            return
+        try:
+            async with self.sessionmaker() as session:
+                await outbox.settle(session, ids)
+        except BaseException:
+            self._sent_ids[:0] = ids  # try again with the next ones
+            self._sent_event.set()
+            raise
+
+    async def _deliver(self, group: AlertGroup, message: Message | None) -> None:
+        if message is None:  # hidden or deleted meanwhile: nothing to tell
             async with self.sessionmaker() as session:
                 await outbox.settle(session, group.row_ids, SKIPPED)
             return
-        text, markup = alert_message(views, article)
+        text, markup = message
         await self.limiter.acquire(group.user_id)
         current = asyncio.current_task()
         if current is not None:
@@ -171,8 +223,8 @@ class AlertSender:
             await self._settle_later(group, backoff(group.attempts), f"{type(exc).__name__}: {exc}")
         else:
             self.sent += 1
-            async with self.sessionmaker() as session:
-                await outbox.settle(session, group.row_ids)
+            self._sent_ids.extend(group.row_ids)
+            self._sent_event.set()
 
     async def _settle_later(self, group: AlertGroup, delay: float, error: str, *, count: bool = True) -> None:
         async with self.sessionmaker() as session:
