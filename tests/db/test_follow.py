@@ -5,9 +5,10 @@ whole (user, article) groups, and pausing a user who blocked the bot."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import func, inspect, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db import follows, outbox
 from db.follow_models import (
@@ -195,3 +196,46 @@ async def test_hidden_agreements_and_seeds_alert_nobody(
     async with sessionmaker() as s:
         n = (await s.execute(select(func.count()).select_from(AlertOutbox.__table__))).scalar_one()
     assert n == 0
+
+
+async def test_migration_matches_the_tables_and_goes_down_and_up(engine: AsyncEngine) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from db.migrate import current, downgrade, upgrade
+    from db.models import metadata
+
+    mine = {"follow", "alert_outbox"}
+
+    def diff(conn: Any) -> list[Any]:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        found = compare_metadata(context, metadata)
+        flat = [d for group in found for d in (group if isinstance(group, list) else [group])]
+        return [d for d in flat if any(getattr(x, "name", None) in mine for x in d if hasattr(x, "name"))]
+
+    async with engine.connect() as conn:
+        assert await conn.run_sync(diff) == []
+    await downgrade(engine, "0004")
+    async with engine.connect() as conn:
+        tables = set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
+    assert not mine & tables
+    async with engine.connect() as conn:
+        assert {d[0] for d in await conn.run_sync(diff)} == {"add_table"}  # the comparison sees them
+    await upgrade(engine)
+    assert await current(engine) == "0006"
+    async with engine.connect() as conn:
+        assert mine <= set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
+
+
+async def test_feed_items_alert_like_any_article(session: AsyncSession) -> None:
+    """The feeds branch stores items through the same ingest (kind feed, no sender): followers hear."""
+    from db.models import KIND_FEED
+
+    await _follow(session, FOLLOWER, "Калужская")
+    result = await ingest(
+        session,
+        ArticleIn("Новость из ленты.", url="https://news.example/1", kind=KIND_FEED),
+        [make_agreement(["Калужская область"], ["ООО «Лента»"])],
+    )
+    assert result.alerts == 1
+    assert [r[0] for r in await _rows(session)] == [FOLLOWER]
