@@ -121,6 +121,8 @@ class AlertSender:
             except Exception:  # their lease ends anyway: they are sent after it
                 log.warning("could not hand %d alert rows back", len(row_ids), exc_info=True)
         self._inflight.clear()
+        with contextlib.suppress(Exception):
+            await self.limiter.close()
 
     async def _run(self) -> None:
         while True:
@@ -204,7 +206,7 @@ class AlertSender:
         try:
             await self.bot.send_message(group.user_id, text, reply_markup=markup)
         except TelegramRetryAfter as exc:
-            self.limiter.pause(exc.retry_after)
+            await self.limiter.pause(exc.retry_after)
             await self._settle_later(group, exc.retry_after, exc.message, count=False)
         except TelegramForbiddenError as exc:
             await self._blocked(group, exc.message)
@@ -239,9 +241,14 @@ class AlertSender:
 def make_sender(
     bot: Bot, sessionmaker: Any, settings: Any, limiter: SendLimiter | None = None
 ) -> AlertSender:
-    """The sender with the pace and batch of `settings` (handlers.settings.Settings)."""
-    from handlers.send_limiter import LocalSendLimiter
+    """The sender with the pace and batch of `settings` (handlers.settings.Settings); the pace is
+    shared through Redis when ALERTS_REDIS_URL is set, else kept in this process."""
+    from handlers.send_limiter import LocalSendLimiter, RedisSendLimiter
 
+    if limiter is None and settings.alerts_redis_url:
+        limiter = RedisSendLimiter(
+            settings.alerts_redis_url, settings.alerts_rate, settings.alerts_chat_interval
+        )
     return AlertSender(
         bot,
         sessionmaker,

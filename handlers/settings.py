@@ -75,6 +75,7 @@ class Settings:
     alerts_chat_interval: float = 1.0  # seconds between two messages to one chat (0 = no limit)
     alerts_batch: int = 100  # messages in hand at once
     alerts_poll_interval: float = 1.0  # seconds between looks at the outbox when nothing woke the sender
+    alerts_redis_url: str | None = None  # share the pace between instances (redis://host:6379/0)
     alerts_hold: bool = False  # tests only: store alerts but never send them
     # extraction process pool
     extract_workers: int = 1
@@ -115,6 +116,7 @@ class Settings:
             alerts_chat_interval=max(0.0, _float("ALERTS_CHAT_INTERVAL", 1.0)),
             alerts_batch=max(1, _int("ALERTS_BATCH", 100)),
             alerts_poll_interval=max(0.05, _float("ALERTS_POLL_INTERVAL", 1.0)),
+            alerts_redis_url=_str("ALERTS_REDIS_URL"),
             alerts_hold=os.environ.get("ALERTS_HOLD", "").strip().lower() in {"1", "true", "yes", "on"},
             extract_workers=max(1, _int("EXTRACT_WORKERS", 1)),
             progress_interval=_float("PROGRESS_INTERVAL", 1.0),
