@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from rapidfuzz import fuzz
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -93,7 +94,12 @@ async def resolve(session: AsyncSession, text: str) -> tuple[Resolution, list[Ta
         found = result.targets
         suggestions = list(dict.fromkeys([*suggestions, *result.suggestions]))
     targets = [t for t in [await target_of(session, x) for x in found] if t is not None]
-    return Resolution(targets, [] if targets else suggestions[:MAX_SUGGESTIONS]), found
+    if targets:
+        return Resolution(targets, []), found
+    # regions' and partners' near names in one list, the closest first
+    folded = text.casefold()
+    ranked = sorted(dict.fromkeys(suggestions), key=lambda n: -fuzz.WRatio(folded, n.casefold()))
+    return Resolution([], ranked[:MAX_SUGGESTIONS]), found
 
 
 async def follow(session: AsyncSession, user_id: int, target: FollowTarget) -> bool | None:

@@ -145,6 +145,13 @@ async def test_follow_offers_choices_and_explains_unknown_names(app: App, uid: i
     await app.fake.press_button(uid, reply, text="Почта России")
     [done] = await app.fake.wait_for(uid)
     assert "подписал вас на партнёра «Почта России»" in done.text
+    # a misspelt name: near names, the closest first, as buttons that subscribe
+    reply = await _command(app, uid, "/follow Почта Руси")
+    assert "Не нашёл" in reply.text and "Возможно, вы имели в виду" in reply.text
+    assert reply.buttons[0][0] == "Почта России"
+    await app.fake.press_button(uid, reply, text="Почта России")
+    [again] = await app.fake.wait_for(uid)
+    assert "Вы уже подписаны на партнёра «Почта России»" in again.text
     await _store(app, "Ещё статья о почте.", [make_agreement(["Брянская область"], ["Почта России"])])
     [alert] = await app.fake.wait_for(uid, timeout=10, predicate=lambda c: ALERT in (c.text or ""))
     assert "Брянская область" in alert.text
