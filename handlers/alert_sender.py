@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -29,6 +28,7 @@ from db.views import AgreementView
 from handlers.alert_message import alert_message
 from handlers.middlewares import RAISE_RETRY_AFTER
 from handlers.send_limiter import SendLimiter
+from handlers.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -239,9 +239,12 @@ class AlertSender:
 
 
 def make_sender(
-    bot: Bot, sessionmaker: Any, settings: Any, limiter: SendLimiter | None = None
+    bot: Bot,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    limiter: SendLimiter | None = None,
 ) -> AlertSender:
-    """The sender with the pace and batch of `settings` (handlers.settings.Settings); the pace is
+    """The sender with the pace and batch of `settings`; the pace is
     shared through Redis when ALERTS_REDIS_URL is set, else kept in this process."""
     from handlers.send_limiter import LocalSendLimiter, RedisSendLimiter
 
