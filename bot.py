@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from aiohttp import web
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+    from feeds.poller import FeedPoller
     from handlers.alert_sender import AlertSender
     from handlers.article_worker import ArticleWorkers
 
@@ -107,10 +108,13 @@ async def app_context(
     settings: Settings, session: BaseSession | None = None
 ) -> AsyncIterator[tuple[Bot, Dispatcher]]:
     """Everything wired: engine + migrations + seeds on an empty base, extraction pool, fetcher,
-    routers and middlewares. Yields (bot, dp); tears it all down on exit."""
+    routers and middlewares, the feed poller. Yields (bot, dp); tears it all down on exit."""
     from db.engine import make_engine, make_sessionmaker
     from db.ingest import ensure_seeded
     from db.migrate import upgrade
+    from feeds.feeds_file import add_feeds_from_file
+    from feeds.lock import make_poller_lock
+    from feeds.poller import FAIR_KEY, FeedPoller
     from fetching import Fetcher
     from handlers.alert_sender import make_sender
     from handlers.article_queue import FairGate
@@ -125,6 +129,7 @@ async def app_context(
     bot: Bot | None = None
     workers: ArticleWorkers | None = None
     sender: AlertSender | None = None
+    poller: FeedPoller | None = None
     frozen = False
     warm_up = asyncio.create_task(pool.warm_up())  # load the models while migrations run
     try:
@@ -155,6 +160,24 @@ async def app_context(
         workers = ArticleWorkers(dp["article_queue"], dp["replies"], process, settings.article_consumers)
         workers.start()
         dp["article_workers"] = workers
+
+        async def ingest_feed_item(article: Any) -> Any:
+            # the same path as a user's article; the poller takes its turn at the workers as one user
+            result = (await reader.ingestor.ingest_article(article, fair_key=FAIR_KEY)).result
+            if result.alerts:  # the outbox rows are in: no need to wait for the sender's next look
+                sender.wake()
+            return result
+
+        await add_feeds_from_file(sessionmaker, settings.feeds_file)
+        poller = FeedPoller(
+            sessionmaker,
+            fetcher,
+            ingest_feed_item,
+            lock=make_poller_lock(engine),
+            settings=settings.poller_settings(),
+        )
+        poller.start()
+        dp["feed_poller"] = poller
         await warm_up_lookups(sessionmaker)
         # Everything loaded so far (gazetteer, name indexes, SQLAlchemy and aiogram models) lives as
         # long as the bot: keep it out of the cyclic GC's full collections, which otherwise re-scan
@@ -165,6 +188,8 @@ async def app_context(
     finally:
         if frozen:
             gc.unfreeze()
+        if poller is not None:  # an item being read is read again after the restart
+            await poller.stop()
         if workers is not None:  # read what was accepted before the pool and the base go away
             await workers.stop(settings.drain_timeout)
         if sender is not None:  # after the workers: their last articles' alerts are in the outbox

@@ -4,6 +4,7 @@
 - `await db.migrate.upgrade(engine)`: Alembic upgrade head (db/migrations) + reference data.
 - `db.ingest`: `ingest(session, ArticleIn, agreements)`, `reload(sessionmaker, dir)`, `ensure_seeded`.
 - `db.queries`: `by_region`, `by_partner`, `search`, `recent`, `get`, `stats` -> dataclasses of `db.views`.
+- `db.feeds`: news feeds (`add_feed`, `list_feeds`, `remove_feed`) and the items their poller handled.
 - `db.moderation`: reports, `hide`, `restore`, `dismiss`; `db.facts.settle`: the sum and date shown.
 - `extraction.text.clean_text`: what every stored text goes through (control, invisible, look-alike characters).
 - `python -m db reload [DIR] | upgrade | stats`.

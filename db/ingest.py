@@ -49,13 +49,15 @@ _RELOAD_LOCK = 0x72656C64
 @dataclass(slots=True)
 class IngestResult:
     """What `ingest` did: the article's id, whether it was known already, its agreements (the
-    ones shown; `hidden` more are hidden by an admin or wait for one as suspected lists)."""
+    ones shown; `hidden` more are hidden by an admin or wait for one as suspected lists), and the
+    ids of the agreements this article added to the base (`new_ids`, shown or not)."""
 
     article_id: int
     already_known: bool
     agreements: list[AgreementView]
     new_agreements: int
     hidden: int = 0
+    new_ids: list[int] = field(default_factory=list)
     alerts: int = 0  # outbox rows written for followers of the new agreements
 
 
@@ -137,10 +139,10 @@ async def ingest(
         agreements = await run_extract(extract_fn, article.text, article.published)
     found = agreements
 
-    async def work() -> tuple[int, bool, list[int], int, int]:
+    async def work() -> tuple[int, bool, list[int], list[int], int]:
         article_id, known = await insert_article(session, article)
         if known:
-            return article_id, True, await article_agreement_ids(session, article_id), 0, 0
+            return article_id, True, await article_agreement_ids(session, article_id), [], 0
         ids: list[int] = []
         new_ids: list[int] = []
         for agreement in found:
@@ -154,14 +156,14 @@ async def ingest(
         alerts = 0
         if kind != KIND_SEED:  # followers hear of new agreements, in this same transaction
             alerts = await outbox.enqueue(session, article_id, new_ids, article.sent_by)
-        return article_id, False, ids, len(new_ids), alerts
+        return article_id, False, ids, new_ids, alerts
 
-    article_id, known, ids, created, alerts = await _in_write_transaction(session, work)
+    article_id, known, ids, new_ids, alerts = await _in_write_transaction(session, work)
     if not known:
         cache.invalidate(session.bind)
     await read_connection(session)
     views = await load_views(session, ids)
-    return IngestResult(article_id, known, views, created, len(ids) - len(views), alerts)
+    return IngestResult(article_id, known, views, len(new_ids), len(ids) - len(views), new_ids, alerts)
 
 
 async def _notify(progress: ProgressFn | None, done: int, total: int, name: str) -> None:

@@ -10,7 +10,15 @@ from .people import Person, find_people
 
 FIRST_PERSON = re.compile(
     r"^\W*(?:(?:сегодня|вчера|только\s+что|наконец|также|ещё|еще|утром|днём|днем|вечером|накануне)[\s,]+)*"
-    r"(?:подписал[аи]?|заключил[аи]?)\b|\b(?:я|мы)\s+(?:\w+\s+)?(?:подписал[аи]?|заключил[аи]?)\b",
+    r"(?:подписал[аи]?|заключил[аи]?)\b|\b(?:я|мы)\s+(?:\w+\s+)?(?:подписал[аи]?|заключил[аи]?)\b"
+    # "мы с министром Иваном Ивановым подписали": the speaker and the one named with "с"
+    r"|\bмы\s+с\s+[^.!?«»\"]{3,90}?\s(?:подписали|заключили)\b",
+    re.I,
+)
+# what follows a quote when its speaker is named: "», — сообщил губернатор Иван Иванов"
+SPEECH_AFTER_QUOTE = re.compile(
+    r"^[\s»\"”,]*[-–—]?\s*(?:[^.!?\"«»]{0,60}?\s)?(?:сообщил|заявил|отметил|рассказал|подчеркнул|написал|"
+    r"пояснил|сказал|уточнил|добавил|поделил|цитирует|передает|передаёт)\w*",
     re.I,
 )
 
@@ -48,6 +56,23 @@ def _no_subject(lead: str) -> bool:
         if not ps or any("nomn" in p.tag.grammemes for p in ps):
             return False  # a name, an abbreviation or a noun that may be the subject: "МТС", "губернатор"
     return True
+
+
+def quoted_speaker(sents: list, texts: list[str], quotes: list[tuple[int, int]], index: int) -> Person | None:
+    """The speaker named right after the quote that holds sentence `index` ("«Мы подписали ...», —
+    сообщил губернатор Иван Иванов"), or None when the quote has no such attribution."""
+    at = sents[index].start
+    quote = next(((a, b) for a, b in quotes if a <= at < b), None)
+    if quote is None:
+        return None
+    j = next((k for k in range(index, len(sents)) if sents[k].stop >= quote[1]), None)
+    if j is None or j - index > 5:
+        return None
+    after = max(0, quote[1] - sents[j].start)
+    if not SPEECH_AFTER_QUOTE.match(texts[j][after:]):
+        return None
+    people = [p for p in find_people(sents[j], texts[j], [], speakers=True) if p.start >= after and len(p.name_tokens) >= 2]
+    return people[0] if people else None
 
 
 def find_author(sents: list, texts: list[str], before: int) -> Person | None:

@@ -41,10 +41,15 @@ AGENCY_DATELINE = re.compile(
     r"(?P<agency>[А-ЯЁA-Z][А-ЯЁA-Z\-\s]{2,30}?)\s*[-–—]\s+"
 )
 _DATE_ANY = re.sub(r"\(\?P<\w+>", "(?:", rf"(?:{DATE_WORDS.pattern}|{DATE_NUMERIC.pattern}|{DATE_ISO.pattern})")
-# "Калининград, 12 мая 2021. ...", "МОСКВА, 12 мая — РИА Новости. ..."
+# "Калининград, 12 мая 2021. ...", "МОСКВА, 12 мая — РИА Новости. ...", "МОСКВА, 3 декабря, ИА Урал.Ru. ..."
 CITY_DATELINE = re.compile(
     rf"^[А-ЯЁ][А-ЯЁа-яё-]+(?:[\s-][А-ЯЁ][А-ЯЁа-яё-]+)?,\s+(?P<d>{_DATE_ANY})\s*"
-    r"(?:\.|[-–—,]\s*[А-ЯЁA-Z][\w\s-]{1,30}?\.)\s+",
+    r"(?:\.|[-–—,]\s*[А-ЯЁA-Z][\w\s.-]{1,30}?\.)\s+",  # "МОСКВА, 3 декабря, ИА УралПолит.Ru. ..."
+    re.I,
+)
+# "(Казань, 18 июня, «Татар-информ»). ...": the same in brackets
+BRACKET_DATELINE = re.compile(
+    rf"^\(\s*[А-ЯЁ][А-ЯЁа-яё-]+(?:[\s-][А-ЯЁ][А-ЯЁа-яё-]+)?,\s+(?P<d>{_DATE_ANY})(?:\s*,\s*[^()]{{1,40}})?\)\.?\s+",
     re.I,
 )
 # "17.10, 17:14": day and month in figures before the time, the year left to the publication date
@@ -143,7 +148,7 @@ def clean(text: str) -> Cleaned:
             if m["date"]:
                 published = published or _first_date(m["date"])
             line = line[m.end():]
-        m = CITY_DATELINE.match(line)
+        m = CITY_DATELINE.match(line) or BRACKET_DATELINE.match(line)
         if m:
             published = published or _first_date(m["d"])
             line = line[m.end():]

@@ -63,6 +63,12 @@ def amount_sentences(art: Article, g: Group) -> list[int]:
             and INVEST.search(art.texts[0]):
         scope.append(0)  # "Tele2 инвестирует 500 млн рублей в связь Бурятии" over "... подписали соглашение"
     ordered = [i for i in idx] + [i for i in lead if i not in idx] + sorted(i for i in scope if i not in idx)
+    # "подписано 12 соглашений на 110 млрд ... Одно из них — с компанией X": the sum of several documents is
+    # not the sum of the one a sentence of the group reports alone
+    several = {s.index for s in g.signings if s.plural or s.tally}
+    if any(s.index not in several and (s.item or (s.doc_type and not s.plural_ref and not s.anaphoric))
+           for s in g.signings):
+        ordered = [i for i in ordered if i not in several]
     return [i for i in dict.fromkeys(ordered) if find_amounts(art.texts[i])
             and (i in idx or _talks_investment(art.texts[i], g))]
 

@@ -55,15 +55,27 @@ def _recalled_year(art: Article, g: Group) -> PartialDate | None:
 EVENT_YEAR = re.compile(r"[-–—]\s?((?:19|20)?\d\d)»?$")
 
 
+def year_of_event(event: str | None) -> int | None:
+    """The year in an event's name: "ПМЭФ-2023", "Иннопром-2019", "День поля — 2022", "ПМЭФ-23"."""
+    m = EVENT_YEAR.search(event) if event else None
+    year = int(m[1]) + (2000 if len(m[1]) == 2 else 0) if m else None
+    return year if year is not None and year <= date.today().year else None  # "Россия-2035" is a goal
+
+
 def _event_year(art: Article, g: Group) -> int | None:
-    """The year in the event's name: "ПМЭФ-2023", "Иннопром-2019", "День поля — 2022"."""
     for i in g.indices:
         ev = art.events.get(i)
-        m = EVENT_YEAR.search(ev[0]) if ev else None
-        year = int(m[1]) + (2000 if m and len(m[1]) == 2 else 0) if m else None  # "ПМЭФ-23"
-        if year is not None and year <= date.today().year:  # "Россия-2035" names a goal, not when it met
+        if ev and (year := year_of_event(ev[0])) is not None:
             return year
     return None
+
+
+def with_event_year(when: PartialDate | None, event: str | None) -> PartialDate | None:
+    """A day and month with no year known take the year of the event's name ("15 июня ... на ПМЭФ-2023")."""
+    if when is None or when.year is not None or when.month is None:
+        return None
+    year = year_of_event(event)
+    return PartialDate(year, when.month, when.day) if year is not None else None
 
 
 def signing_date(art: Article, g: Group, occasion: Occasion | None = None) -> tuple[PartialDate | None, bool, Note]:

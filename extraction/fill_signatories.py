@@ -7,7 +7,7 @@ import re
 
 from . import gazetteer as gz
 from .article import Article
-from .author import find_author, first_person
+from .author import find_author, first_person, quoted_speaker
 from .explain import Note
 from .grouping import Group
 from .heads import add_titled, add_unnamed_head, resolve_pronoun_roles
@@ -49,9 +49,12 @@ def to_signatories(people: list[Person], doc_known: list[str], full_names: list[
 def add_author(art: Article, signings: list[Signing]) -> None:
     """A first-person post ("Подписал сегодня соглашение с ..."): its author, named above the text or in
     the signature, is the signer of the first such sentence."""
-    if not any(first_person(art.texts[s.index]) for s in signings):
+    first = next((s for s in signings if first_person(art.texts[s.index])), None)
+    if first is None:
         return
-    author = find_author(art.sents, art.texts, signings[0].index)
+    # a quote's speaker ("«Мы с ... подписали», — сообщил губернатор Х") before a post's author
+    author = (quoted_speaker(art.sents, art.texts, art.quotes, first.index)
+              or find_author(art.sents, art.texts, signings[0].index))
     if author is None:
         return
     for g in art.groups:

@@ -181,7 +181,24 @@ def analyze_sentence(sent, text: str, event_span: tuple[int, int] | None) -> Sen
     taken = _foreign(text, role_spans, out)
     _foreign_officials(text, out)
     _organizations(text, spans, sent.start, blocked, taken, role_spans, out)
+    _federal_ministries(out)
     return out
+
+
+# "министр связи и массовых коммуникаций РФ Имя Фамилия": the ministry the signer heads is a side
+FEDERAL_MINISTER = re.compile(
+    r"^(?:(?:перв\w+\s+)?(?:заместитель|замминистра)\s+)?министр\w*\s+(?P<what>[а-яё][а-яё\s,-]{3,80}?)\s+"
+    r"(?P<state>РФ|России|Российской\s+Федерации)$",
+    re.I,
+)
+
+
+def _federal_ministries(out: SentenceParties) -> None:
+    """A federal minister's ministry, named only in the signer's title, as a side (in a role)."""
+    for person in out.people:
+        m = FEDERAL_MINISTER.match(person.role or "")
+        if m and not any("министерств" in name.lower() or name.startswith("Мин") for name, _, _ in out.partners):
+            out.partners.append((f"Министерство {m['what']} {m['state']}", [], True))
 
 
 def _places(text: str, blocked: list[tuple[int, int]], spans, base: int, out: SentenceParties) -> None:

@@ -82,7 +82,10 @@ def _nominative_word(word: str, gender: str | None = None) -> str:
     # an organization's word is not a person's name: "Ростехом" is Ростех, not the plural of "Ростехома"
     org = [p for p in ps if "Orgn" in p.tag.grammemes]
     impersonal = [p for p in ps if not {"Name", "Surn", "Patr"} & p.tag.grammemes]
-    for p in org or impersonal or ps:
+    cands = org or impersonal or ps
+    if gender:  # before a singular noun an adjective is singular: "Восточным аймаком", not the plural dative
+        cands = [p for p in cands if {"ADJF", "sing"} <= p.tag.grammemes] or cands
+    for p in cands:
         if {"NOUN", "ADJF", "PRTF"} & p.tag.grammemes and "nomn" not in p.tag.grammemes:
             grams = {"nomn", "sing"} if "plur" not in p.tag.grammemes else {"nomn"}
             if gender and "ADJF" in p.tag.grammemes and "sing" in p.tag.grammemes:

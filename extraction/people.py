@@ -18,6 +18,17 @@ WITNESS = re.compile(
 )
 
 
+# who chaired or hosted the meeting, however long their title: "под председательством заместителя министра
+# промышленности и торговли Российской Федерации Имя Фамилия"
+CHAIR = re.compile(r"(?:под\s+(?:руководством|председательством|патронатом|эгидой)|модератор\w*)\s+"
+                   r"(?:[а-яё-]+\s+){0,10}$", re.I)
+
+
+# who a signer acts for: "по поручению главы региона Имя Фамилия", "от имени губернатора Имя Фамилия"
+# (only a name in an oblique case: "от имени правительства губернатор Имя Фамилия" is the signer)
+PRINCIPAL = re.compile(r"(?:по\s+поручению|от\s+имени|по\s+указанию)\s+(?:[а-яё-]+\s+){0,5}$", re.I)
+
+
 # the speaker of a remark inside the signing sentence: "..., рассказал журналистам министр Имя Фамилия"
 SPEAKER = re.compile(
     r"\b(?:сказал|рассказал|отметил|заявил|подчеркнул|сообщил|пояснил|добавил|уточнил|прокомментировал|"
@@ -38,6 +49,8 @@ OBLIQUE_SURNAME = (("овым", "ablt"), ("евым", "ablt"), ("ёвым", "abl
 
 
 def _gender(first: str) -> str | None:
+    if "-" in first.strip("-"):
+        return next((g for g in map(_gender, first.split("-")) if g), None)
     for p in parses(first):
         if "Name" in p.tag.grammemes:
             return "femn" if "femn" in p.tag.grammemes else "masc"
@@ -45,6 +58,9 @@ def _gender(first: str) -> str | None:
 
 
 def _first_name_nominative(word: str, case: str = "nomn") -> str:
+    if "-" in word.strip("-"):  # "Жан-Пьером", "Анной-Марией", "Йенсом-Уве": each part declines alone
+        return "-".join(_first_name_nominative(part, case) if part[:1].isupper() else part
+                        for part in word.split("-"))
     names = [p for p in parses(word) if "Name" in p.tag.grammemes]
     fits = [p for p in names if case in p.tag.grammemes]
     if case == "nomn" or (not fits and any("nomn" in p.tag.grammemes for p in names)):
@@ -86,7 +102,9 @@ def _guess_surname(word: str, case: str, gender: str | None) -> str:
     plain = {"gent": ("а",), "accs": ("а",), "datv": ("у",), "ablt": ("ом", "ем"), "loct": ("е",)}
     for end in plain.get(case, ()):
         stem = w[: -len(end)]
-        if w.endswith(end) and len(stem) >= 3 and stem[-1] in consonant and stem[-2] not in consonant:
+        # a cluster before "-а"/"-е"/"-у" may be a nominative ("Анна"); "-ом"/"-ем" never is (Клеменсом)
+        if w.endswith(end) and len(stem) >= 3 and stem[-1] in consonant \
+                and (stem[-2] not in consonant or case == "ablt"):
             return stem
     return w  # "-я", "-о", "-ых", "-у" after vowels: usually indeclinable (Корня, Плуготаренко, Шойгу)
 
@@ -122,6 +140,10 @@ def normalize_name(tokens: list[tuple[str, str | None]], known: Iterable[str] = 
             if words[-1].endswith(end):
                 cases = [case] * len(words)
                 break
+    if len(words) >= 2 and all(re.search(r"[бвгдзклмнпрстфхжшщц](?:ом|ем)$", w.split("-")[0]) for w in words):
+        # every word in "-ом"/"-ем" after a consonant, whatever the tagger says: a foreign name in the
+        # instrumental ("Йенсом-Уве Клеменсом", "Джеймсом Уилсоном")
+        cases = ["ablt"] * len(words)
     if len(words) == 1:
         first, rest = None, words
     else:
@@ -269,10 +291,11 @@ def _role_tokens(tokens, idx: int, spans) -> list:
     return role
 
 
-def find_people(sent, text: str, blocked: list[tuple[int, int]]) -> list[Person]:
+def find_people(sent, text: str, blocked: list[tuple[int, int]], speakers: bool = False) -> list[Person]:
     """People named in a natasha sentence, each with the role words just before the name.
 
-    Witnesses ("в присутствии министра ...") and names inside organization names are left out.
+    Witnesses ("в присутствии министра ...") and names inside organization names are left out; so are
+    a remark's speakers unless `speakers`.
     """
     base = sent.start
     people: list[Person] = []
@@ -285,9 +308,12 @@ def find_people(sent, text: str, blocked: list[tuple[int, int]]) -> list[Person]
         s0, s1 = sp.start - base, sp.stop - base
         if any(a <= s0 and s1 <= b for a, b in places):
             continue  # "Республики Марий Эл": a tagger's person inside a region's or a country's name
-        if WITNESS.search(text[max(0, s0 - 80): s0]):
+        if WITNESS.search(text[max(0, s0 - 80): s0]) or CHAIR.search(text[max(0, s0 - 160): s0]):
             continue
-        if SPEAKER.search(text[max(0, s0 - 80): s0]) and not re.search(r"подпис|заключ", text[s1:], re.I) \
+        if PRINCIPAL.search(text[max(0, s0 - 80): s0]) \
+                and (sp.tokens[0].feats or {}).get("Case") in ("Gen", "Dat", "Ins"):
+            continue
+        if not speakers and SPEAKER.search(text[max(0, s0 - 80): s0]) and not re.search(r"подпис|заключ", text[s1:], re.I) \
                 and not WE_SIGNED.search(text[:s0]):
             # a remark's speaker, unless the signing is told of them ("заявил X после подписания") or by
             # them ("«Мы подписали соглашение...», — сказал X")

@@ -11,12 +11,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from .article import read_article
 from .assemble import assemble_all
 from .checks import turn_down
 from .explain import Explained, Explanation, Rejected
+from .fill_date import with_event_year
 from .fill_signatories import add_author
 from .grouping import group_signings
 from .models import Agreement
@@ -43,6 +45,9 @@ def explain(text: str, published: date | str | None = None) -> Explanation:
     found, dropped = assemble_all(art)
     out.rejected += [Rejected(None, why, sides(a)) for a, why in dropped]
     for f in roundup(found):
+        if (dated := with_event_year(f.agreement.date, f.agreement.event)) is not None:
+            f = f.completed(replace(f.agreement, date=dated), "the year of the event's name («ПМЭФ-2023») "
+                            "completes a date written without one")
         why = turn_down(f.agreement, art)
         if why:
             out.rejected.append(Rejected(f.sentences[0] if f.sentences else None, why, sides(f.agreement)))

@@ -34,9 +34,12 @@ class Found:
 
 
 def _same_partners(a: Agreement, b: Agreement) -> bool:
-    return bool(a.partners) and bool(b.partners) and all(
-        any(same_org(p, q) for q in b.partners) for p in a.partners
-    )
+    """One side's partners are all among the other's: a lead naming one of a trilateral document's partners
+    ("подписал соглашения с А и Б" ... "трёхстороннее соглашение между регионом, Б и В") tells of it."""
+    def within(x: Agreement, y: Agreement) -> bool:
+        return all(any(same_org(p, q) for q in y.partners) for p in x.partners)
+
+    return bool(a.partners) and bool(b.partners) and (within(a, b) or within(b, a))
 
 
 def _same_pair(a: Agreement, lead: Agreement) -> bool:

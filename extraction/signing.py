@@ -18,6 +18,9 @@ SIGNED = re.compile(
     r"стал[оаи]?\s+(?:подписание|заключение)|(?:итог\w*|результат\w*)\s+(?:[\w-]+\s+){0,2}стал[оаи]?"
     r"(?=\s+(?:[\w-]+\s+){0,2}(?:соглашени|меморандум|договор(?!ённ|енн)))|"
     r"(?:завершил|закончил|увенчал)\w*\s+подписанием|"
+    # "Визит начался с подписания протокола", "Событие ознаменовалось скреплением документа подписями"
+    r"(?:начал(?:ся|ась|ось|ись)|открыл(?:ся|ась|ось|ись)|ознаменовал(?:ся|ась|ось|ись))\s+(?:с\s+)?"
+    r"(?:подписани|заключени|скреплени)(?:я|ем)|"
     # "Своими подписями документ скрепили ..."
     r"подпис(?:ями|и)\s+(?:[\w«»\"-]+\s+){0,4}(?:скрепил|закрепил)[аи]?|"
     r"(?:закрепил|скрепил)[аи]?\s+(?:[\w«»\"-]+\s+){0,3}подпис(?:ями|ью))\b",
@@ -81,7 +84,10 @@ BACKGROUND = re.compile(
     rf"^\s*(?:{RECALL_OPENINGS}|как\s+писал\w*|также\s+ранее|годом\s+ранее)\b",
     re.I,
 )
-NOT_AGREEMENT = re.compile(r"\b(?:указ\w*|закон\w*|постановлени\w*|распоряжени\w*|письм\w+|обращени\w+)\b", re.I)
+# (not "Законодательное собрание", "указанный": a legislature and a participle are no decree)
+NOT_AGREEMENT = re.compile(
+    r"\b(?:указ(?!анн|ыва)\w*|закон(?!одат)\w*|постановлени\w*|распоряжени\w*|письм\w+|обращени\w+)\b", re.I
+)
 TOPIC = re.compile(r"^\s*(?:\S+\s+){0,1}?(?:о|об|по)\s+(?P<w>[а-яё-]+)", re.I)
 PLURAL_DOC = re.compile(
     r"\b(?:соглашений|меморандумов|договоров|(?:два|две|три|четыре|пять|несколько|ряд)\s+(?:[а-яё]+(?:ых|их)\s+)?"
@@ -104,7 +110,8 @@ ITEM = re.compile(
     r"(?:(?:\s+(?:стал[оаи]?|был[оаи]?))?\s+(?:соглашени|меморандум|договор|документ)\w*|(?=\s*(?:[—–:-]|со?\s)))"
     r"|\d[.)]|\d\ufe0f?\u20e3"
     # "Одно из них — с «Почтой России»"
-    r"|одн(?:о|им|а|ой)\s+из\s+(?:них|соглашений|документов|меморандумов|договоров)\b)",
+    r"|одн(?:о|им|а|ой)\s+из\s+(?:(?:таких|этих|подписанных|заключенных|заключённых)\s+)?"
+    r"(?:них|соглашений|документов|меморандумов|договоров)\b)",
     re.I,
 )
 HISTORY = re.compile(r"\bв\s+(?:19|20)\d\d\s+год|\bранее\b|\bпрошл\w+\s+год", re.I)
@@ -164,6 +171,12 @@ def _topic_noun(rest: str) -> str | None:
     return None
 
 
+# "в рамках подписанного в 2019 году соглашения": a document signed earlier, named in passing
+OBLIQUE_PARTICIPLE = re.compile(r"(?:подписанн|заключенн|заключённ)(?:ого|ому|ым|ом|ой|ых|ыми|ую)", re.I)
+EARLIER = re.compile(r"\bв\s+(?:19|20)\d\d\s+(?:году|г\.)|\bв\s+прошлом\s+году|\bранее\b|\bгод\s+назад|"
+                     r"\bв\s+позапрошлом|\b(?:несколько|два|три|пять)\s+(?:лет|года)\s+назад", re.I)
+
+
 # the present tense reports a signing only as it happens: "Сегодня ... подписывают соглашение"
 PRESENT = re.compile(r"^(?:подписыва|заключа)", re.I)
 NOW = re.compile(r"\b(?:сегодня|прямо\s+сейчас|в\s+эти\s+(?:минуты|часы))\b", re.I)
@@ -215,6 +228,10 @@ def judge(sentence: str, index: int, follows_signing: bool = False, after_plural
             break
         turned_down = turned_down or m
     if pred is not None:
+        preds = [m for m in SIGNED.finditer(sentence) if not _not_yet(sentence, m.start())]
+        if all(OBLIQUE_PARTICIPLE.fullmatch(m[0]) for m in preds) and EARLIER.search(sentence):
+            return ("an earlier signing named in passing («в рамках подписанного в 2019 году соглашения»): "
+                    "the news is something else")
         clause = RECALLED_CLAUSE.search(sentence, 0, pred.start())
         if clause and pred.start() - clause.end() < 80:
             return "a signing recalled in a clause («после соглашения, которое …»): the news is what followed"

@@ -17,9 +17,10 @@ from .errors import (
     TooManyRedirectsError,
     UnsupportedDocumentError,
 )
+from .feed import fetch_feed
 from .fetcher import Fetcher, fetch_article
 from .guard import GuardedResolver, address_problem, is_allowed_address
-from .http import make_session
+from .http import RawPage, make_session
 from .limits import FetchLimits
 from .urls import collect_urls, find_urls, normalize_url, urls_from_entities, validate_url
 
@@ -36,6 +37,7 @@ __all__ = [
     "InvalidUrlError",
     "NoArticleError",
     "NotTextError",
+    "RawPage",
     "RedirectLoopError",
     "TooLargeError",
     "TooManyRedirectsError",
@@ -45,6 +47,7 @@ __all__ = [
     "decode_bytes",
     "extract_article",
     "fetch_article",
+    "fetch_feed",
     "find_urls",
     "is_allowed_address",
     "make_session",

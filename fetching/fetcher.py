@@ -14,7 +14,8 @@ from aiohttp.abc import AbstractResolver
 from .article import FetchedArticle, extract_article, plain_text_article
 from .decode import decode_bytes
 from .errors import FetchError, NoArticleError
-from .http import fetch_raw, make_session
+from .feed import fetch_feed
+from .http import RawPage, fetch_raw, make_session
 from .limits import FetchLimits
 from .urls import normalize_url
 
@@ -108,6 +109,20 @@ class Fetcher:
             task.add_done_callback(lambda t, k=key: self._done(k, t))
         # shield: one caller giving up must not cancel the fetch for the others.
         return await asyncio.shield(task)
+
+    async def fetch_feed(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None, max_bytes: int | None = None
+    ) -> RawPage:
+        """A feed's bytes through the same guarded session and limits (never cached: the poller
+        sends the validators of its last copy instead)."""
+        return await fetch_feed(
+            url,
+            limits=self.limits,
+            session=self.session,
+            etag=etag,
+            last_modified=last_modified,
+            max_bytes=max_bytes,
+        )
 
     async def fetch_many(self, urls: list[str]) -> list[tuple[str, FetchedArticle | FetchError]]:
         """Fetch up to ``limits.max_links`` links at once; each result or error beside its link."""

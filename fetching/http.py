@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import aiohttp
@@ -46,6 +47,13 @@ class RawPage:
     is_html: bool
     charset: str | None  # from the Content-Type header
     body: bytes
+    etag: str | None = None  # validators for a conditional GET next time
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        """A 304 answer to a conditional GET: the body is empty, the last copy still holds."""
+        return self.status == 304
 
 
 def make_session(
@@ -84,16 +92,34 @@ def request_headers(limits: FetchLimits) -> dict[str, str]:
     }
 
 
-async def fetch_raw(url: str, *, limits: FetchLimits, session: aiohttp.ClientSession) -> RawPage:
-    """Fetch ``url`` within ``limits``; raise a FetchError subclass on any failure."""
+async def fetch_raw(
+    url: str,
+    *,
+    limits: FetchLimits,
+    session: aiohttp.ClientSession,
+    accept: frozenset[str] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> RawPage:
+    """Fetch ``url`` within ``limits``; raise a FetchError subclass on any failure.
+
+    ``accept`` widens the MIME types taken (default: HTML and plain text); ``headers`` are sent
+    besides the browser-like ones (a feed's ``If-None-Match``: a 304 answer is then a RawPage
+    with ``not_modified`` set and no body).
+    """
     try:
         async with asyncio.timeout(limits.total_timeout):
-            return await _follow(url, limits, session)
+            return await _follow(url, limits, session, accept or HTML_TYPES | TEXT_TYPES, headers)
     except TimeoutError as exc:
         raise FetchTimeoutError(limits.total_timeout) from exc
 
 
-async def _follow(url: str, limits: FetchLimits, session: aiohttp.ClientSession) -> RawPage:
+async def _follow(
+    url: str,
+    limits: FetchLimits,
+    session: aiohttp.ClientSession,
+    accept: frozenset[str],
+    extra_headers: Mapping[str, str] | None,
+) -> RawPage:
     current = validate_url(url, allow_private=limits.allow_private)
     seen = {normalize_url(current)}
     preflight = session not in _GUARDED
@@ -101,12 +127,13 @@ async def _follow(url: str, limits: FetchLimits, session: aiohttp.ClientSession)
     timeout = aiohttp.ClientTimeout(
         total=None, sock_connect=limits.connect_timeout, sock_read=limits.read_timeout
     )
+    headers = {**request_headers(limits), **(extra_headers or {})}
     while True:
         if preflight:
             await _preflight(current, allow_private=limits.allow_private)
         try:
             async with session.get(
-                current, allow_redirects=False, timeout=timeout, headers=request_headers(limits)
+                current, allow_redirects=False, timeout=timeout, headers=headers
             ) as resp:
                 if resp.status in REDIRECT_STATUSES:
                     location = resp.headers.get("Location")
@@ -123,7 +150,11 @@ async def _follow(url: str, limits: FetchLimits, session: aiohttp.ClientSession)
                     seen.add(key)
                     current = target
                     continue
-                return await _accept(resp, limits)
+                if resp.status == 304 and extra_headers:  # only a conditional GET may be answered so
+                    return RawPage(
+                        str(resp.url), 304, False, None, b"", _etag(resp), resp.headers.get("Last-Modified")
+                    )
+                return await _accept(resp, limits, accept)
         except FetchError:
             raise
         except aiohttp.ConnectionTimeoutError as exc:
@@ -187,12 +218,16 @@ async def _preflight(url: URL, *, allow_private: bool) -> None:
         await resolver.close()
 
 
-async def _accept(resp: aiohttp.ClientResponse, limits: FetchLimits) -> RawPage:
+def _etag(resp: aiohttp.ClientResponse) -> str | None:
+    return resp.headers.get("ETag")
+
+
+async def _accept(resp: aiohttp.ClientResponse, limits: FetchLimits, accept: frozenset[str]) -> RawPage:
     if not 200 <= resp.status < 300:
         raise BadStatusError(resp.status)
     declared = resp.headers.get("Content-Type")
     mime = resp.content_type.lower() if declared else None
-    if mime is not None and mime not in HTML_TYPES | TEXT_TYPES:
+    if mime is not None and mime not in accept:
         raise NotTextError(mime)
     if resp.content_length is not None and resp.content_length > limits.max_bytes:
         raise TooLargeError(limits.max_bytes, 0)
@@ -201,7 +236,15 @@ async def _accept(resp: aiohttp.ClientResponse, limits: FetchLimits) -> RawPage:
     if binary is not None:
         raise NotTextError(binary)
     is_html = mime in HTML_TYPES if mime is not None else looks_like_html(body)
-    return RawPage(str(resp.url), resp.status, is_html, resp.charset if declared else None, body)
+    return RawPage(
+        str(resp.url),
+        resp.status,
+        is_html,
+        resp.charset if declared else None,
+        body,
+        _etag(resp),
+        resp.headers.get("Last-Modified"),
+    )
 
 
 async def read_capped(resp: aiohttp.ClientResponse, max_bytes: int) -> bytes:

@@ -8,10 +8,8 @@ read and stored, however many arrive at once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
 import logging
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
@@ -21,12 +19,11 @@ from aiogram.enums import ChatAction
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.ingest import ArticleIn, ingest
+from db.ingest import ArticleIn
 from db.models import KIND_PAGE, KIND_TEXT
-from db.normalize import content_hash
-from db.store import find_article
 from extraction.text import clean_optional, clean_text
 from fetching import FetchError, collect_urls, read_document
+from handlers.article_ingest import ArticleIngestor, ArticleRead, looks_russian
 from handlers.article_queue import ArticleJob, ArticleQueue, FairGate
 from handlers.bursts import BurstReplies, Outcome
 from handlers.cards import q, short_card
@@ -49,22 +46,7 @@ HINT = (
 PHOTO_ONLY = "На фото я текст не читаю. Пришлите статью текстом, подписью к фото, ссылкой или файлом."
 OTHER = "Такие сообщения я не понимаю. " + HINT
 NOT_A_FILE = "Я читаю только файлы .txt и .html. Пришлите статью текстом, ссылкой или таким файлом."
-__all__ = ["ALREADY_KNOWN", "Outcome", "process_article", "process_job", "router"]
-
-
-def looks_russian(text: str) -> str | None:
-    """None when `text` reads as Russian prose, else a Russian explanation why not."""
-    letters = [c for c in text if c.isalpha()]
-    visible = [c for c in text if not c.isspace()]
-    if len(letters) < 20 or len(letters) < 0.5 * len(visible):
-        return "Это не похоже на текст статьи: в сообщении почти нет слов."
-    cyrillic = sum(1 for c in letters if "а" <= c.lower() <= "я" or c in "ёЁ")
-    if cyrillic < 0.5 * len(letters):
-        return (
-            "Это не похоже на русский текст. Я ищу соглашения только в новостях на русском языке — "
-            "пришлите, пожалуйста, русскую статью."
-        )
-    return None
+__all__ = ["ALREADY_KNOWN", "Outcome", "looks_russian", "process_article", "process_job", "router"]
 
 
 def _n(number: int) -> str:
@@ -83,27 +65,6 @@ def published_of(message: Message) -> date | None:
     return when.astimezone(MSK).date()
 
 
-class KeyedLocks:
-    """One lock per key, kept only while someone holds or waits for it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
-
-    @contextlib.asynccontextmanager
-    async def hold(self, key: str) -> AsyncIterator[None]:
-        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[key]
-            if users <= 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
-
-
 @dataclass(slots=True)
 class Reader:
     """What reading a job needs: the bot (for documents), the base, the extraction pool, links."""
@@ -113,11 +74,15 @@ class Reader:
     pool: ExtractPool
     fetcher: Any
     settings: Settings
-    # The same text read by several consumers at once (a post forwarded by many users) waits for
-    # the first: then it is known, and is neither extracted nor stored twice.
-    same_text: KeyedLocks = field(default_factory=KeyedLocks)
     # the extraction workers, let in user by user (None: first come, first served)
     gate: FairGate | None = None
+    # extraction and storing, shared with the feed poller (built from the fields above)
+    ingestor: ArticleIngestor = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ingestor = ArticleIngestor(
+            self.sessionmaker, self.pool, max_extract_chars=self.settings.max_extract_chars, gate=self.gate
+        )
 
 
 def _refused(reply: str, line: str) -> Outcome:
@@ -161,32 +126,21 @@ async def process_article(
         source="user",
         kind=kind,
     )
-    async with reader.same_text.hold(content_hash(text)):
-        return await _read_and_store(article, reader)
+    read = await reader.ingestor.ingest_article(article, fair_key=user_id or 0)
+    return _describe(read, reader.settings)
 
 
-async def _read_and_store(article: ArticleIn, reader: Reader) -> Outcome:
-    settings = reader.settings
-    text, published = article.text, article.published
+def _describe(read: ArticleRead, settings: Settings) -> Outcome:
+    """The reply (and burst summary line) for one stored article."""
+    result = read.result
     notes: list[str] = []
-    agreements: list[Any] = []
-    async with reader.sessionmaker() as session:
-        known = await find_article(session, article)
-    if known is None:  # a text or link already stored is not extracted again
-        try:
-            async with reader.gate.slot(article.sent_by or 0) if reader.gate else contextlib.nullcontext():
-                agreements = await reader.pool.run(text[: settings.max_extract_chars], published)
-        except Exception:
-            log.exception("extraction failed")
-            notes.append("Не удалось разобрать текст (внутренняя ошибка), но статья сохранена.")
-        if len(text) > settings.max_extract_chars:
-            notes.append(
-                f"Текст длинный: соглашения искал в первых {_n(settings.max_extract_chars)} символах, "
-                "статья сохранена целиком."
-            )
-    async with reader.sessionmaker() as session:
-        result = await ingest(session, article, agreements)
-        await session.commit()
+    if read.extraction_failed:
+        notes.append("Не удалось разобрать текст (внутренняя ошибка), но статья сохранена.")
+    if read.truncated:
+        notes.append(
+            f"Текст длинный: соглашения искал в первых {_n(settings.max_extract_chars)} символах, "
+            "статья сохранена целиком."
+        )
     views = result.agreements
     if result.already_known:
         head = ALREADY_KNOWN
@@ -214,7 +168,7 @@ async def _read_and_store(article: ArticleIn, reader: Reader) -> Outcome:
             "а не на подписание)."
         )
         line += f", скрыто до проверки: {result.hidden}"
-    if known is None and len(text) > settings.max_extract_chars:
+    if read.truncated:
         line += f" (искал в первых {_n(settings.max_extract_chars)} символах)"
     cards = {v.id: short_card(v) for v in views}
     parts = [head, *notes, *cards.values()]

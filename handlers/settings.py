@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from dotenv import load_dotenv
 
 if TYPE_CHECKING:
+    from feeds.poller import PollerSettings
     from fetching.limits import FetchLimits
     from handlers.article_queue import QueueLimits
 
@@ -81,6 +82,11 @@ class Settings:
     extract_workers: int = 1
     progress_interval: float = 1.0  # seconds between edits of the /reload progress message
     seeds_dir: Path = ROOT / "seeds"
+    # news feeds (feeds.poller)
+    feed_poll_seconds: float = 900.0  # every feed is read this often (with jitter)
+    feed_max_items: int = 100  # new items read from one feed per poll
+    feed_max_bytes: int = 5 * 1024 * 1024  # a feed's body
+    feeds_file: Path | None = None  # one URL a line: added at start
 
     @classmethod
     def from_env(cls, env_file: str | os.PathLike[str] | None = None) -> Settings:
@@ -121,6 +127,10 @@ class Settings:
             extract_workers=max(1, _int("EXTRACT_WORKERS", 1)),
             progress_interval=_float("PROGRESS_INTERVAL", 1.0),
             seeds_dir=Path(_str("SEEDS_DIR") or ROOT / "seeds"),
+            feed_poll_seconds=max(1.0, _float("FEED_POLL_SECONDS", 900.0)),
+            feed_max_items=max(1, _int("FEED_MAX_ITEMS", 100)),
+            feed_max_bytes=max(1024, _int("FEED_MAX_BYTES", 5 * 1024 * 1024)),
+            feeds_file=Path(feeds_file) if (feeds_file := _str("FEEDS_FILE")) else None,
         )
 
     def queue_limits(self) -> QueueLimits:
@@ -134,6 +144,18 @@ class Settings:
             user_chars=self.queue_user_chars,
             total=self.queue_total,
             running_per_user=2 * self.extract_workers,
+        )
+
+    def poller_settings(self) -> PollerSettings:
+        """The feed poller's pace and caps (FEED_* variables)."""
+        from feeds.poller import PollerSettings
+
+        return PollerSettings(
+            interval=self.feed_poll_seconds,
+            max_items=self.feed_max_items,
+            max_bytes=self.feed_max_bytes,
+            min_chars=self.min_article_chars,
+            lock_refresh=min(30.0, self.feed_poll_seconds),
         )
 
     def fetch_limits(self) -> FetchLimits:

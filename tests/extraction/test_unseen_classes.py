@@ -190,6 +190,13 @@ def test_a_unit_s_name_is_cut_off_the_person_after_it() -> None:
     ([("Иван", "Nom"), ("Петровича", "Gen"), ("Сидоров", "Nom")], "Иван Петрович Сидоров"),
     ([("Марией", "Ins"), ("Ивановной", "Ins"), ("Петровой", "Ins")], "Мария Ивановна Петрова"),
     ([("Германом", "Ins"), ("Грефом", "Ins")], "Герман Греф"),
+    ([("Жан-Пьером", "Ins"), ("Дюпоном", "Ins")], "Жан-Пьер Дюпон"),
+    ([("Анной-Марией", "Ins"), ("Шмидт", "Ins")], "Анна-Мария Шмидт"),
+    ([("Ханса-Петера", "Gen"), ("Мюллера", "Gen")], "Ханс-Петер Мюллер"),
+    ([("Андреем", "Ins"), ("Шмидтом", "Ins")], "Андрей Шмидт"),
+    ([("Людвигом-Францем", "Nom"), ("Бернстом", "Gen")], "Людвиг-Франц Бернст"),  # the tagger's "Nom"
+    ([("Анна", "Nom"), ("Шмидт", "Nom")], "Анна Шмидт"),
+    ([("Ким", "Nom"), ("Чен-Ир", "Nom")], "Ким Чен-Ир"),
 ])
 def test_names_in_the_nominative_patronymic_included(tokens: list, expected: str) -> None:
     assert normalize_name(tokens) == expected
@@ -427,3 +434,128 @@ def test_words_that_only_look_like_a_dispute_do_not_turn_a_signing_down(text: st
 def test_an_aimag_with_an_indeclinable_name_is_a_partner_of_mongolia(text: str) -> None:
     (one,) = run(text)
     assert partner_names(one) == {"Увс аймак"} and list(one.countries) == ["Монголия"]
+
+
+# a quote's speaker signs what the quote says "мы ... подписали" -----------------------------------
+
+QUOTED_SIGNING = (
+    "Курская область и ПАО «Северный кабель» договорились о строительстве завода.\n\n"
+    "«Сегодня мы с генеральным директором компании Петром Мельниковым подписали соглашение о "
+    "строительстве завода в Курчатове. Это сотни новых рабочих мест», — рассказал журналистам "
+    "губернатор Курской области Роман Старовойт.\n\n"
+    "Завод начнёт работу в 2026 году."
+)
+
+
+def test_a_quotes_speaker_signs_with_the_one_named_after_my_s() -> None:
+    [a] = run(QUOTED_SIGNING)
+    assert names(a) == {"Роман Старовойт", "Пётр Мельников"}
+    assert a.regions == ["Курская область"]
+
+
+def test_a_quote_with_no_speaker_named_after_it_adds_nobody() -> None:
+    text = QUOTED_SIGNING.replace("— рассказал журналистам губернатор Курской области Роман Старовойт", "— говорится в сообщении")
+    [a] = run(text)
+    assert names(a) == {"Пётр Мельников"}
+
+
+@pytest.mark.parametrize(("text", "signers"), [
+    ("Соглашение подписали вчера заместитель губернатора Тверской области Олег Баженов по поручению главы "
+     "региона Игоря Руденко и генеральный директор АО «Тверьэнерго» Максим Седов.",
+     {"Олег Баженов", "Максим Седов"}),
+    ("Соглашение подписали от имени правительства губернатор Тверской области Игорь Руденко и генеральный "
+     "директор АО «Тверьэнерго» Максим Седов.",
+     {"Игорь Руденко", "Максим Седов"}),
+])
+def test_one_a_signer_acts_for_is_no_signer(text: str, signers: set[str]) -> None:
+    [a] = run(text)
+    assert names(a) == signers
+
+
+def test_a_forums_own_name_takes_no_words_after_it_and_lends_its_year() -> None:
+    text = ("На ПМЭФ-2022 делегация Тамбовской области заключила несколько соглашений.\n\n"
+            "18 июня губернатор Тамбовской области Максим Егоров подписал с генеральным директором "
+            "АО «Тамбовский завод «Комсомолец» Андреем Ивановым соглашение о модернизации завода.")
+    [a] = run(text, None)
+    assert a.event == "ПМЭФ-2022"
+    assert a.date == PartialDate(2022, 6, 18)
+
+
+def test_a_federal_ministers_ministry_is_a_side() -> None:
+    [a] = run("В Москве подписано трёхстороннее соглашение о развитии связи. Подписи под документом поставили "
+              "министр цифрового развития и связи РФ Пётр Соколов, губернатор Томской области Иван Белов и "
+              "президент ПАО «Сибирские сети» Олег Крылов.")
+    assert a.regions == ["Томская область"]
+    assert any(p.name.startswith("Министерство цифрового развития и связи") for p in a.partners)
+    assert any("Сибирские сети" in p.name for p in a.partners)
+
+
+def test_a_regional_minister_is_no_federal_side() -> None:
+    [a] = run("Министр экономики Томской области Иван Белов и директор ООО «Томлес» Олег Крылов подписали "
+              "соглашение о строительстве лесопилки.")
+    assert partner_names(a) == {"Томлес"}
+
+
+def test_a_city_dateline_with_an_agencys_domain() -> None:
+    assert clean("МОСКВА, 3 декабря, ИА Сибирь.Ru. Сегодня подписано соглашение.").published \
+        == PartialDate(None, 12, 3)
+
+
+def test_a_dateline_in_brackets() -> None:
+    cleaned = clean("(Уфа, 5 июля, «Башинформ»). Соглашение подписано сегодня.")
+    assert cleaned.published == PartialDate(None, 7, 5)
+    assert cleaned.lines[0].startswith("Соглашение")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Визит делегации начался с подписания соглашения между Амурской областью и провинцией Хэйлунцзян.",
+    "Встреча ознаменовалась подписанием меморандума между Амурской областью и провинцией Хэйлунцзян.",
+])
+def test_a_signing_that_opened_or_marked_an_event_is_signed(sentence: str) -> None:
+    assert isinstance(judge(sentence, 0), type(judge("Соглашение подписано.", 0)))
+
+
+def test_a_legislature_is_no_law() -> None:
+    [a] = run("Председатель Законодательного Собрания Амурской области Иван Петров и губернатор провинции "
+              "Хэйлунцзян Ли Мин подписали соглашение о сотрудничестве.")
+    assert a.regions == ["Амурская область"] and a.countries == ["Китай"]
+
+
+def test_an_adjective_before_a_singular_unit_stays_singular() -> None:
+    from extraction.orgs import nominative_head
+
+    assert nominative_head("Восточным аймаком") == "Восточный аймак"
+    assert nominative_head("Народным комитетом провинции Ханам") == "Народный комитет провинции Ханам"
+
+
+def test_the_sum_of_several_documents_is_not_the_one_items() -> None:
+    text = ("На форуме Тверская область подписала 9 соглашений на сумму более 40 млрд рублей. "
+            "Одно из таких соглашений было заключено с компанией «Тверской вагоностроительный завод».")
+    [a] = run(text)
+    assert a.regions == ["Тверская область"]
+    assert any("вагоностроительный" in p.name for p in a.partners)
+    assert a.amount is None
+
+
+def test_the_chair_of_the_meeting_is_no_signer() -> None:
+    text = ("Соглашение о сотрудничестве подписали Республика Марий Эл и ПАО «Волжский мост». Подписание "
+            "состоялось на заседании совета под председательством заместителя министра транспорта и дорожного хозяйства Российской Федерации Ивана "
+            "Сидорова.")
+    [a] = run(text)
+    assert "Иван Сидоров" not in names(a)
+
+
+@pytest.mark.parametrize("sentence", [
+    "В рамках подписанного в 2019 году соглашения между Курской областью и ПАО «Росбанк» открыт новый офис.",
+    "Курская область и ПАО «Росбанк» приступили к реализации соглашения, подписанного в прошлом году.",
+])
+def test_an_earlier_signing_named_in_passing_is_no_news(sentence: str) -> None:
+    assert run(sentence) == ()
+    assert "named in passing" in str(judge(sentence, 0))
+
+
+def test_a_signing_of_today_named_by_a_participle_still_counts() -> None:
+    text = ("Курская область и ПАО «Росбанк» подписали сегодня соглашение о сотрудничестве. В рамках "
+            "подписанного соглашения банк откроет в регионе три офиса.")
+    [a] = run(text)
+    assert a.regions == ["Курская область"]
