@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
     from feeds.poller import FeedPoller
+    from handlers.alert_sender import AlertSender
     from handlers.article_worker import ArticleWorkers
     from shared_state import SharedState
 
@@ -122,6 +123,7 @@ async def app_context(
     from feeds.lock import make_poller_lock
     from feeds.poller import FAIR_KEY, FeedPoller
     from fetching import Fetcher
+    from handlers.alert_sender import make_sender
     from handlers.article_queue import FairGate
     from handlers.article_worker import ArticleWorkers
     from handlers.articles import Reader, process_job
@@ -135,6 +137,7 @@ async def app_context(
     fetcher = Fetcher(settings.fetch_limits(), shared=shared.fetches)
     bot: Bot | None = None
     workers: ArticleWorkers | None = None
+    sender: AlertSender | None = None
     poller: FeedPoller | None = None
     frozen = False
     warm_up = asyncio.create_task(pool.warm_up())  # load the models while migrations run
@@ -153,8 +156,16 @@ async def app_context(
         dp["replies"].bind(bot)
         dp["article_reader"] = reader
 
+        # alerts to followers: read from the outbox the ingest writes, so a restart sends what is left
+        sender = make_sender(bot, sessionmaker, settings)
+        sender.start()
+        dp["alert_sender"] = sender
+
         async def process(job: Any) -> Any:
-            return await process_job(job, reader)
+            outcome = await process_job(job, reader)
+            if outcome.new:
+                sender.wake()
+            return outcome
 
         workers = ArticleWorkers(dp["article_queue"], dp["replies"], process, settings.article_consumers)
         workers.start()
@@ -162,7 +173,10 @@ async def app_context(
 
         async def ingest_feed_item(article: Any) -> Any:
             # the same path as a user's article; the poller takes its turn at the workers as one user
-            return (await reader.ingestor.ingest_article(article, fair_key=FAIR_KEY)).result
+            result = (await reader.ingestor.ingest_article(article, fair_key=FAIR_KEY)).result
+            if result.alerts:  # the outbox rows are in: no need to wait for the sender's next look
+                sender.wake()
+            return result
 
         await add_feeds_from_file(sessionmaker, settings.feeds_file)
         poller = FeedPoller(
@@ -188,6 +202,8 @@ async def app_context(
             await poller.stop()
         if workers is not None:  # read what was accepted before the pool and the base go away
             await workers.stop(settings.drain_timeout)
+        if sender is not None:  # after the workers: their last articles' alerts are in the outbox
+            await sender.stop()
         warm_up.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await warm_up

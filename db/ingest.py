@@ -16,12 +16,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db import cache
+from db import cache, outbox
 from db.cards import load_views, refresh_cards
 from db.engine import is_postgres, read_connection, write_connection
 from db.facts import settle
 from db.files import BadFile, article_files, read_article, title_of
-from db.models import AgreementSource, Article
+from db.models import KIND_SEED, AgreementSource, Article
 from db.store import (
     ArticleIn,
     article_agreement_ids,
@@ -58,6 +58,7 @@ class IngestResult:
     new_agreements: int
     hidden: int = 0
     new_ids: list[int] = field(default_factory=list)
+    alerts: int = 0  # outbox rows written for followers of the new agreements
 
 
 @dataclass(slots=True)
@@ -138,10 +139,10 @@ async def ingest(
         agreements = await run_extract(extract_fn, article.text, article.published)
     found = agreements
 
-    async def work() -> tuple[int, bool, list[int], list[int]]:
+    async def work() -> tuple[int, bool, list[int], list[int], int]:
         article_id, known = await insert_article(session, article)
         if known:
-            return article_id, True, await article_agreement_ids(session, article_id), []
+            return article_id, True, await article_agreement_ids(session, article_id), [], 0
         ids: list[int] = []
         new_ids: list[int] = []
         for agreement in found:
@@ -152,14 +153,17 @@ async def ingest(
                 ids.append(agreement_id)
         await settle(session, ids)
         await refresh_cards(session, ids)
-        return article_id, False, ids, new_ids
+        alerts = 0
+        if kind != KIND_SEED:  # followers hear of new agreements, in this same transaction
+            alerts = await outbox.enqueue(session, article_id, new_ids, article.sent_by)
+        return article_id, False, ids, new_ids, alerts
 
-    article_id, known, ids, new_ids = await _in_write_transaction(session, work)
+    article_id, known, ids, new_ids, alerts = await _in_write_transaction(session, work)
     if not known:
         cache.invalidate(session.bind)
     await read_connection(session)
     views = await load_views(session, ids)
-    return IngestResult(article_id, known, views, len(new_ids), len(ids) - len(views), new_ids)
+    return IngestResult(article_id, known, views, len(new_ids), len(ids) - len(views), new_ids, alerts)
 
 
 async def _notify(progress: ProgressFn | None, done: int, total: int, name: str) -> None:

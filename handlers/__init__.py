@@ -16,11 +16,23 @@ def fresh_routers() -> list[Router]:
     """
     from aiogram import Router
 
-    from handlers import admin, articles, commands, errors, export, feeds_admin, lookup, moderation, stats
+    from handlers import (
+        admin,
+        articles,
+        commands,
+        errors,
+        export,
+        feeds_admin,
+        follow,
+        inline,
+        lookup,
+        moderation,
+        stats,
+    )
 
-    # order matters: moderation's and feeds' buttons before lookup's catch-all callback, the article router's
-    # catch-all handlers last
-    modules = (errors, commands, admin, moderation, feeds_admin, lookup, stats, export, articles)
+    # order matters: moderation's, feeds' and follow's buttons before lookup's catch-all callback, the
+    # article router's catch-all handlers last
+    modules = (errors, commands, admin, moderation, feeds_admin, follow, lookup, stats, export, inline, articles)
     copies = []
     for module in modules:
         source: Router = module.router

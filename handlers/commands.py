@@ -24,6 +24,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("search", "Поиск по тексту: /search цифровая экономика"),
     ("recent", "Последние добавленные соглашения"),
     ("agreement", "Карточка соглашения по номеру: /agreement 1"),
+    ("follow", "Подписаться на регион или партнёра: /follow Калужская"),
+    ("following", "Мои подписки (и отписаться)"),
+    ("unfollow", "Отписаться: /unfollow Калужская"),
     ("stats", "Статистика и диаграмма"),
     ("export", "Последний результат в CSV"),
     ("help", "Что умеет бот"),
@@ -64,7 +67,7 @@ ADMIN_HELP = [
 ]
 
 
-async def help_text(session: Any, *, admin: bool = False) -> str:
+async def help_text(session: Any, *, admin: bool = False, username: str | None = None) -> str:
     stats = await queries.stats(session)
     top = ", ".join(q(name, 60) for name, _ in stats.regions[:3])
     agreements = plural(stats.agreements, ("соглашение", "соглашения", "соглашений"))
@@ -89,6 +92,14 @@ async def help_text(session: Any, *, admin: bool = False) -> str:
             "/stats — статистика с диаграммой",
             "/export — последний результат в CSV-файле",
             "",
+            "<b>Подписки</b>",
+            "/follow <i>регион, партнёр или страна</i> — присылать новые соглашения, например "
+            "<code>/follow Калужская</code>, <code>/follow МТС</code>",
+            "/following — ваши подписки, с кнопкой «Отписаться» у каждой",
+            "/unfollow <i>название</i> — отписаться",
+            f"В любом чате наберите <code>@{q(username or 'имя_бота', 64)} Калуга</code> и выберите "
+            "соглашение — его карточка уйдёт прямо в разговор.",
+            "",
             "<b>Как пополнить базу</b>",
             "Перешлите мне новостной пост, вставьте текст статьи, пришлите ссылку "
             "или файл .txt/.html — я найду в нём соглашения, покажу и сохраню. "
@@ -100,6 +111,10 @@ async def help_text(session: Any, *, admin: bool = False) -> str:
 
 @router.message(CommandStart())
 @router.message(Command("help"))
-async def cmd_help(message: Message, session: Any, settings: Settings) -> None:
+async def cmd_help(message: Message, session: Any, settings: Settings, bot: Bot) -> None:
     admin = message.from_user is not None and message.from_user.id in settings.admin_ids
-    await message.answer(await help_text(session, admin=admin))
+    try:
+        username = (await bot.me()).username  # asked once, then cached by aiogram
+    except Exception:  # the help is still useful without the name
+        username = None
+    await message.answer(await help_text(session, admin=admin, username=username))

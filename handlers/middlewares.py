@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
@@ -60,6 +61,12 @@ def is_article(update: TelegramObject) -> bool:
     return text is None or not text.lstrip().startswith("/")
 
 
+def is_unthrottled(update: TelegramObject) -> bool:
+    """Articles (see `is_article`) and inline queries: a query comes with every keystroke, is cheap
+    to answer, and one dropped would leave the user's inline menu empty."""
+    return is_article(update) or (isinstance(update, Update) and update.inline_query is not None)
+
+
 class ThrottlingMiddleware(BaseMiddleware):
     """Per-user token bucket for commands and buttons: `burst` updates at once, refilled at `rate`
     per second. Articles pass (`exempt`): the article queue paces them and never drops one.
@@ -74,7 +81,7 @@ class ThrottlingMiddleware(BaseMiddleware):
         self,
         burst: int = 5,
         rate: float = 1.0,
-        exempt: Callable[[TelegramObject], bool] | None = is_article,
+        exempt: Callable[[TelegramObject], bool] | None = is_unthrottled,
         buckets: TokenBuckets | None = None,
     ) -> None:
         self.exempt = exempt
@@ -137,8 +144,14 @@ class DuplicateUpdateMiddleware(BaseMiddleware):
         return await handler(event, data)
 
 
+# Set in a task that paces its own sends (the alert sender): a 429 is raised to it at once, so that
+# it pauses every send, not only the one that was refused.
+RAISE_RETRY_AFTER: ContextVar[bool] = ContextVar("raise_retry_after", default=False)
+
+
 class RetryAfterMiddleware(BaseRequestMiddleware):
-    """Wait out Telegram's flood control (429 retry_after) and retry, a bounded number of times."""
+    """Wait out Telegram's flood control (429 retry_after) and retry, a bounded number of times
+    (unless the caller set `RAISE_RETRY_AFTER`)."""
 
     def __init__(self, max_retries: int = 3, max_wait: float = 60.0) -> None:
         self.max_retries = max_retries
@@ -156,7 +169,7 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
                 attempt += 1
-                if attempt > self.max_retries or exc.retry_after > self.max_wait:
+                if attempt > self.max_retries or exc.retry_after > self.max_wait or RAISE_RETRY_AFTER.get():
                     raise
                 log.info("flood control on %s: waiting %ss", method.__api_method__, exc.retry_after)
                 await asyncio.sleep(exc.retry_after)

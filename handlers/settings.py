@@ -74,6 +74,13 @@ class Settings:
     burst_window: float = 0.5  # seconds after a chat's last article before its burst is answered
     burst_progress_interval: float = 3.0  # seconds between edits of a burst's progress message
     drain_timeout: float = 60.0  # seconds to finish queued articles when stopping
+    # alerts to followers (handlers.alert_sender)
+    alerts_rate: float = 25.0  # messages a second in all (0 = no limit)
+    alerts_chat_interval: float = 1.0  # seconds between two messages to one chat (0 = no limit)
+    alerts_batch: int = 100  # messages in hand at once
+    alerts_poll_interval: float = 1.0  # seconds between looks at the outbox when nothing woke the sender
+    alerts_redis_url: str | None = None  # share the pace between instances (redis://host:6379/0)
+    alerts_hold: bool = False  # tests only: store alerts but never send them
     # extraction process pool
     extract_workers: int = 1
     progress_interval: float = 1.0  # seconds between edits of the /reload progress message
@@ -116,6 +123,12 @@ class Settings:
             burst_window=max(0.0, _float("BURST_WINDOW", 0.5)),
             burst_progress_interval=max(0.5, _float("BURST_PROGRESS_INTERVAL", 3.0)),
             drain_timeout=max(0.0, _float("ARTICLE_DRAIN_TIMEOUT", 60.0)),
+            alerts_rate=max(0.0, _float("ALERTS_RATE", 25.0)),
+            alerts_chat_interval=max(0.0, _float("ALERTS_CHAT_INTERVAL", 1.0)),
+            alerts_batch=max(1, _int("ALERTS_BATCH", 100)),
+            alerts_poll_interval=max(0.05, _float("ALERTS_POLL_INTERVAL", 1.0)),
+            alerts_redis_url=_str("ALERTS_REDIS_URL"),
+            alerts_hold=os.environ.get("ALERTS_HOLD", "").strip().lower() in {"1", "true", "yes", "on"},
             extract_workers=max(1, _int("EXTRACT_WORKERS", 1)),
             progress_interval=_float("PROGRESS_INTERVAL", 1.0),
             seeds_dir=Path(_str("SEEDS_DIR") or ROOT / "seeds"),

@@ -56,10 +56,15 @@ CHAT_ACTIONS = frozenset((
 _RAW_STRING_FIELDS = frozenset((
     "text", "caption", "parse_mode", "callback_query_id", "inline_message_id", "file_id", "url",
     "action", "language_code", "secret_token", "business_connection_id", "message_effect_id",
-    "emoji", "title", "description", "photo", "document",
+    "emoji", "title", "description", "photo", "document", "inline_query_id", "next_offset",
 ))
 # fmt: on
-_ALL_UPDATE_TYPES = ("message", "edited_message", "channel_post", "edited_channel_post", "callback_query")
+_ALL_UPDATE_TYPES = (
+    "message", "edited_message", "channel_post", "edited_channel_post", "callback_query", "inline_query",
+)  # fmt: skip
+MAX_INLINE_RESULTS = 50
+MAX_RESULT_ID_BYTES = 64
+MAX_NEXT_OFFSET_BYTES = 64
 
 
 class ApiError(Exception):
@@ -513,7 +518,7 @@ class FakeTelegram:
             "username": bot_username,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": True,
         }
         self.strict_chats = strict_chats
         self.base_url = ""
@@ -592,6 +597,8 @@ class FakeTelegram:
         self._updates: list[dict[str, Any]] = []
         self._allowed_updates: list[str] | None = None
         self._queries: dict[str, int] = {}
+        self._inline_queries: dict[str, int] = {}
+        self.inline_answers: dict[str, dict[str, Any]] = {}
         self._files: dict[str, StoredFile] = {}
         self._paths: dict[str, str] = {}
         self._floods: list[list[Any]] = []
@@ -807,6 +814,19 @@ class FakeTelegram:
         )
         return query_id
 
+    async def send_inline_query(
+        self, user_id: int, query: str, *, offset: str = "", chat_type: str = "sender"
+    ) -> str:
+        """Queue an inline_query (the user typed "@bot <query>" in some chat); returns its id.
+        The bot's answerInlineQuery is recorded as a call to `user_id` and kept in `inline_answers`."""
+        query_id = f"{self.bot_user['id']}9{next(self._query_ids):08d}"
+        self._inline_queries[query_id] = user_id
+        self._queue(
+            "inline_query",
+            {"id": query_id, "from": self.user(user_id), "query": query, "offset": offset, "chat_type": chat_type},
+        )
+        return query_id
+
     async def forge_callback(self, user_id: int, message: dict[str, Any] | int | Call, data: str) -> str:
         """Queue a callback_query with any `data` for a bot message, as a modified client may send
         (Telegram's servers pass callback data on unchecked). Returns the callback query id."""
@@ -961,6 +981,8 @@ class FakeTelegram:
         chat_id = params.get("chat_id") if isinstance(params.get("chat_id"), int) else None
         if method.lower() == "answercallbackquery":
             chat_id = self._queries.get(str(params.get("callback_query_id")))
+        if method.lower() == "answerinlinequery":
+            chat_id = self._inline_queries.get(str(params.get("inline_query_id")))
         handler = getattr(self, f"_m_{method.lower()}", None)
         try:
             if handler is None:
@@ -1354,6 +1376,57 @@ class FakeTelegram:
         if self._queries.pop(query_id, None) is None:
             raise _bad(QUERY_TOO_OLD.removeprefix("Bad Request: "))
         return True
+
+    async def _m_answerinlinequery(self, params: dict, files: dict) -> Any:
+        query_id = str(params.get("inline_query_id") or "")
+        if query_id not in self._inline_queries:
+            raise _bad(QUERY_TOO_OLD.removeprefix("Bad Request: "))
+        results = params.get("results")
+        if not isinstance(results, list):
+            raise _bad("can't parse inline query results JSON object")
+        if len(results) > MAX_INLINE_RESULTS:
+            raise _bad("RESULTS_TOO_MUCH")
+        seen: set[str] = set()
+        for result in results:
+            if not isinstance(result, dict):
+                raise _bad("can't parse inline query result: InlineQueryResult must be an Object")
+            result_id = result.get("id")
+            if not isinstance(result_id, str) or not 1 <= len(result_id.encode()) <= MAX_RESULT_ID_BYTES:
+                raise _bad("RESULT_ID_INVALID")
+            if result_id in seen:
+                raise _bad("RESULT_ID_DUPLICATE")
+            seen.add(result_id)
+            self._check_inline_result(result)
+        next_offset = params.get("next_offset")
+        if next_offset is not None and len(str(next_offset).encode()) > MAX_NEXT_OFFSET_BYTES:
+            raise _bad("NEXT_OFFSET_INVALID")
+        cache_time = params.get("cache_time")
+        if cache_time is not None and (not isinstance(cache_time, int) or cache_time < 0):
+            raise _bad("can't parse cache_time")
+        del self._inline_queries[query_id]
+        self.inline_answers[query_id] = params
+        return True
+
+    @staticmethod
+    def _check_inline_result(result: dict[str, Any]) -> None:
+        """An article result as Telegram checks it: a title, a message whose text parses, a keyboard."""
+        kind = result.get("type")
+        if kind != "article":
+            if not isinstance(kind, str):
+                raise _bad("RESULT_TYPE_INVALID")
+            return  # other types are not modelled: the bot sends articles only
+        title = result.get("title")
+        if not isinstance(title, str) or not title.strip():
+            raise _bad("RESULT_TITLE_EMPTY")
+        content = result.get("input_message_content")
+        if not isinstance(content, dict) or "message_text" not in content:
+            raise _bad("SEND_MESSAGE_TYPE_INVALID")
+        text, _ = format_text(content.get("message_text"), content.get("parse_mode"), content.get("entities"))
+        if not text:
+            raise _bad("MESSAGE_EMPTY")
+        if utf16_len(text) > MAX_TEXT:
+            raise _bad("MESSAGE_TOO_LONG")
+        check_reply_markup(result.get("reply_markup"))
 
     async def _m_getfile(self, params: dict, files: dict) -> Any:
         stored = self._files.get(str(params.get("file_id") or ""))

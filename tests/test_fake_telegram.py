@@ -8,6 +8,7 @@ import time
 import zlib
 from collections.abc import AsyncIterator
 from datetime import datetime
+from typing import Any
 
 import aiohttp
 import pytest
@@ -327,3 +328,53 @@ async def test_reset_while_polling_keeps_delivering(fake: FakeTelegram, bot: Bot
         [reply] = await fake.wait_for(USER, timeout=3)
     assert reply.text == "после"
     assert [c.text for c in fake.calls if c.method == "sendMessage"] == ["после"]
+
+
+def _article(result_id: str, text: str = "<b>Карточка</b>") -> Any:
+    from aiogram.types import InlineQueryResultArticle, InputTextMessageContent
+
+    return InlineQueryResultArticle(
+        id=result_id, title="Заголовок", input_message_content=InputTextMessageContent(message_text=text)
+    )
+
+
+async def test_answer_inline_query_validated_like_telegram(fake: FakeTelegram, bot: Bot) -> None:
+    async def answer(results: list[Any]) -> str:
+        query_id = await fake.send_inline_query(USER, "Калуга")
+        await bot.answer_inline_query(query_id, results)
+        return query_id
+
+    query_id = await answer([_article("a1"), _article("a2", "<i>ок</i> &amp; всё")])
+    assert [r["id"] for r in fake.inline_answers[query_id]["results"]] == ["a1", "a2"]
+    assert fake.calls_for(USER, "answerInlineQuery")[-1].ok  # recorded as a call to the user
+    with pytest.raises(TelegramBadRequest, match="query is too old"):
+        await bot.answer_inline_query(query_id, [_article("a1")])  # answered already
+    cases = [
+        ([_article(f"a{n}") for n in range(51)], "RESULTS_TOO_MUCH"),
+        ([_article("same"), _article("same")], "RESULT_ID_DUPLICATE"),
+        ([_article("x" * 65)], "RESULT_ID_INVALID"),
+        ([_article("a1", "<b>не закрыт")], "can't parse entities"),
+        ([_article("a1", "a & b")], "can't parse entities"),
+        ([_article("a1", "я" * 4097)], "MESSAGE_TOO_LONG"),
+    ]
+    for results, error in cases:
+        with pytest.raises(TelegramBadRequest, match=error):
+            await answer(results)
+
+
+async def test_inline_queries_reach_the_dispatcher(fake: FakeTelegram, bot: Bot) -> None:
+    from aiogram.types import InlineQuery
+
+    router = Router()
+
+    @router.inline_query()
+    async def on_query(query: InlineQuery) -> None:
+        await query.answer([_article("r1", f"Вы искали: {html.quote(query.query)}")], cache_time=1)
+
+    dp = Dispatcher()
+    dp.include_router(router)
+    async with run_polling(dp, bot):
+        query_id = await fake.send_inline_query(USER, "<Калуга>")
+        await fake.wait_for(USER, "answerInlineQuery")
+    content = fake.inline_answers[query_id]["results"][0]["input_message_content"]
+    assert content["message_text"] == "Вы искали: &lt;Калуга&gt;"

@@ -71,6 +71,10 @@ async def test_added_feed_is_polled_and_region_answers_with_its_news(app: App, s
             break
         await asyncio.sleep(0.1)
     assert "Северный ветер" not in await _ask(app, f"/region {NEWS.region}")
+    follower = 55_501  # follows the region: the feed's news reaches them as an alert
+    await app.fake.send_command(follower, f"/follow {NEWS.region}")
+    [followed] = await app.fake.wait_for(follower)
+    assert "Пензенская область" in (followed.text or "")
 
     site.put(  # a new item about a region appears in the feed
         "/rss.xml",
@@ -90,6 +94,10 @@ async def test_added_feed_is_polled_and_region_answers_with_its_news(app: App, s
         await asyncio.sleep(1)
     assert "Пензенская область" in answer and NEWS.company in answer, answer
     assert site.not_modified.get("/rss.xml", 0) >= 1  # polls in between were conditional GETs
+    [alert] = await app.fake.wait_for(
+        follower, timeout=10, predicate=lambda c: "по вашей подписке" in (c.text or "")
+    )
+    assert NEWS.company in (alert.text or "") and NEWS.title in (alert.text or "")
 
 
 async def test_feeds_lists_each_feed_and_a_button_removes_it(app: App, site: FeedSite) -> None:
