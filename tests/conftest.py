@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -17,6 +18,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+# pymorphy2 memos (extraction.diskmemo) of this run, bots started as subprocesses included: tests
+# neither read nor fill the developer's ~/.cache
+os.environ.setdefault("CACHE_DIR", tempfile.mkdtemp(prefix="agreements-bot-cache-"))
 
 PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("TEST_PG_PORT", "5432"))
