@@ -32,6 +32,7 @@ from handlers.bursts import BurstReplies, Outcome
 from handlers.cards import q, short_card
 from handlers.extract_pool import ExtractPool
 from handlers.settings import Settings
+from handlers.startup import ModelsNotice
 
 log = logging.getLogger(__name__)
 router = Router(name="articles")
@@ -118,6 +119,8 @@ class Reader:
     same_text: KeyedLocks = field(default_factory=KeyedLocks)
     # the extraction workers, let in user by user (None: first come, first served)
     gate: FairGate | None = None
+    # says once to a chat whose article waits long for the models of a fresh start
+    notice: ModelsNotice | None = None
 
 
 def _refused(reply: str, line: str) -> Outcome:
@@ -298,18 +301,20 @@ async def process_job(job: ArticleJob, reader: Reader) -> Outcome:
     if job.kind == "other":
         return _refused(OTHER, "такие сообщения я не понимаю")
     await _typing(reader.bot, job.chat_id)
-    if job.kind == "document":
-        return await process_document(job, reader)
-    if job.kind == "links":
-        return await process_links(job, reader)
-    return await process_article(
-        text=job.text,
-        url=None,
-        title=None,
-        published=date.fromisoformat(job.published) if job.published else None,
-        user_id=job.user_id,
-        reader=reader,
-    )
+    notice = reader.notice.waiting(reader.bot, job.chat_id) if reader.notice else contextlib.nullcontext()
+    async with notice:
+        if job.kind == "document":
+            return await process_document(job, reader)
+        if job.kind == "links":
+            return await process_links(job, reader)
+        return await process_article(
+            text=job.text,
+            url=None,
+            title=None,
+            published=date.fromisoformat(job.published) if job.published else None,
+            user_id=job.user_id,
+            reader=reader,
+        )
 
 
 async def _typing(bot: Bot, chat_id: int) -> None:

@@ -72,6 +72,10 @@ class Settings:
     drain_timeout: float = 60.0  # seconds to finish queued articles when stopping
     # extraction process pool
     extract_workers: int = 1
+    # an article still waiting for the models of a fresh start this long gets a one-time notice
+    models_notice_after: float = 5.0
+    # console mode logs here, not between the bot's answers in the terminal
+    console_log_file: Path = ROOT / "data" / "console.log"
     progress_interval: float = 1.0  # seconds between edits of the /reload progress message
     seeds_dir: Path = ROOT / "seeds"
 
@@ -106,6 +110,8 @@ class Settings:
             burst_progress_interval=max(0.5, _float("BURST_PROGRESS_INTERVAL", 3.0)),
             drain_timeout=max(0.0, _float("ARTICLE_DRAIN_TIMEOUT", 60.0)),
             extract_workers=max(1, _int("EXTRACT_WORKERS", 1)),
+            models_notice_after=max(0.0, _float("MODELS_NOTICE_AFTER", 5.0)),
+            console_log_file=Path(_str("CONSOLE_LOG_FILE") or ROOT / "data" / "console.log"),
             progress_interval=_float("PROGRESS_INTERVAL", 1.0),
             seeds_dir=Path(_str("SEEDS_DIR") or ROOT / "seeds"),
         )
