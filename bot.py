@@ -111,6 +111,10 @@ async def warm_up_lookups(sessionmaker: async_sessionmaker[AsyncSession]) -> Non
     save_lemmas()  # the next start builds the indexes from the memo
 
 
+def _mark(step: str) -> None:
+    log.debug("start-up: %s after %.2f s", step, time.monotonic() - STARTED)
+
+
 def start_pool(settings: Settings) -> ExtractPool:
     """The extraction pool with its workers already loading their models (call it early)."""
     from handlers.extract_pool import ExtractPool
@@ -136,6 +140,7 @@ async def app_context(
     if pool is None:
         pool = start_pool(settings)
     pool.start()
+    _mark("wiring starts")
     from db.engine import make_engine, make_sessionmaker
     from db.migrate import upgrade
     from fetching import Fetcher
@@ -152,8 +157,10 @@ async def app_context(
     seeding = Seeding()
     frozen = False
     models = asyncio.create_task(announce_models(pool, STARTED))
+    _mark("modules imported")
     try:
         await upgrade(engine)
+        _mark("base migrated")
         sessionmaker = make_sessionmaker(engine)
         dp = build_dispatcher(settings)
         dp["sessionmaker"] = sessionmaker
@@ -178,7 +185,9 @@ async def app_context(
         seeding.task = start_seeding(sessionmaker, settings.seeds_dir, pool).task
         if wait_for_seeds:
             await seeding.wait()
+        _mark("dispatcher built")
         await warm_up_lookups(sessionmaker)
+        _mark("lookups warm")
         # Everything loaded so far (gazetteer, name indexes, SQLAlchemy and aiogram models) lives as
         # long as the bot: keep it out of the cyclic GC's full collections, which otherwise re-scan
         # it all several times a minute under load.

@@ -9,9 +9,10 @@ Measures, in one run, each averaged over `--runs` fresh processes:
   `/region Калужская` and an article already waiting in getUpdates: start -> the /region answer,
   and start -> the article's answer with its extracted agreement (the models load meanwhile).
 
-Each run starts on a copy of one seeded SQLite base, with the pymorphy2 memos (`CACHE_DIR`) filled
-by the seeding run, as a restart finds them; one more console run with an empty `CACHE_DIR` shows
-the very first start. Prints the figures and each one's excess over the baseline; the last line is
+Wall time is what a user sees; on a shared machine it swings with the load, so the CPU seconds the
+bot process used up to its answer are printed too (steadier; /proc, Linux only). Each run starts on
+a copy of one seeded SQLite base, with the pymorphy2 memos (`CACHE_DIR`) filled by the seeding run,
+as a restart finds them; one more console run with an empty `CACHE_DIR` shows the very first start. Prints the figures and each one's excess over the baseline; the last line is
 one JSON object of the figures.
 
     .venv/bin/python bench/startup.py [--runs 3] [--root DIR]   # DIR: another checkout to measure
@@ -63,12 +64,25 @@ def bot_env(root: Path, db: Path, cache: Path, **extra: str) -> dict[str, str]:
     }
 
 
-async def time_import_aiogram() -> float:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a running process has used so far (Linux: /proc; else nan)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def time_import_aiogram() -> tuple[float, float]:
+    """Wall and CPU seconds of `python -c "import aiogram"`."""
     started = time.perf_counter()
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-c", "import aiogram")
-    if await proc.wait() != 0:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "import time, aiogram; print(time.process_time())", stdout=asyncio.subprocess.PIPE
+    )
+    out, _ = await proc.communicate()
+    if proc.returncode != 0:
         raise RuntimeError("import aiogram failed")
-    return time.perf_counter() - started
+    return time.perf_counter() - started, float(out)
 
 
 async def _stop(proc: asyncio.subprocess.Process) -> None:
@@ -82,8 +96,8 @@ async def _stop(proc: asyncio.subprocess.Process) -> None:
             await proc.wait()
 
 
-async def time_console(root: Path, env: dict[str, str], stdin: str = REGION + "\n") -> float:
-    """Start -> the /region answer printed by console mode."""
+async def time_console(root: Path, env: dict[str, str], stdin: str = REGION + "\n") -> tuple[float, float]:
+    """Start -> the /region answer printed by console mode: wall and the bot process's CPU seconds."""
     started = time.perf_counter()
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "bot.py", "--console", cwd=root, env=env,
@@ -98,17 +112,18 @@ async def time_console(root: Path, env: dict[str, str], stdin: str = REGION + "\
             if not line:
                 raise RuntimeError("console mode ended without answering /region")
             if REGION_ANSWER in line.decode("utf-8", "replace"):
-                elapsed = time.perf_counter() - started
+                elapsed, cpu = time.perf_counter() - started, cpu_seconds(proc.pid)
                 break
         proc.stdin.close()
         await asyncio.wait_for(proc.wait(), 120)
-        return elapsed
+        return elapsed, cpu
     finally:
         await _stop(proc)
 
 
-async def time_polling(root: Path, env: dict[str, str]) -> tuple[float, float]:
-    """Start -> the /region answer, start -> the article's answer, in polling mode."""
+async def time_polling(root: Path, env: dict[str, str]) -> tuple[float, float, float]:
+    """Start -> the /region answer (wall, and the bot process's CPU seconds by then), start -> the
+    article's answer, in polling mode."""
     from tests.fake_telegram import FakeTelegram
 
     async with FakeTelegram() as fake:
@@ -121,12 +136,15 @@ async def time_polling(root: Path, env: dict[str, str]) -> tuple[float, float]:
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
         )  # fmt: skip
         try:
-            region, article = await asyncio.gather(
-                fake.wait_for(1, timeout=TIMEOUT, predicate=lambda c: REGION_ANSWER in (c.text or "")),
-                fake.wait_for(2, timeout=TIMEOUT, predicate=lambda c: ARTICLE_ANSWER in (c.text or "")),
+            [region] = await fake.wait_for(
+                1, timeout=TIMEOUT, predicate=lambda c: REGION_ANSWER in (c.text or "")
+            )
+            cpu = cpu_seconds(proc.pid)
+            [article] = await fake.wait_for(
+                2, timeout=TIMEOUT, predicate=lambda c: ARTICLE_ANSWER in (c.text or "")
             )
             # the fake stamps each call with time.monotonic() as it arrives
-            return region[0].at - started, article[0].at - started
+            return region.at - started, cpu, article.at - started
         finally:
             await _stop(proc)
 
@@ -153,42 +171,57 @@ async def main() -> None:
             shutil.copyfile(seeded, db)
             return db
 
-        baseline, console, polling_region, polling_article = [], [], [], []
-        for i in range(args.runs):
-            baseline.append(await time_import_aiogram())
-            console.append(await time_console(root, bot_env(root, fresh(f"c{i}"), cache)))
-            region, article = await time_polling(root, bot_env(root, fresh(f"p{i}"), cache))
-            polling_region.append(region)
-            polling_article.append(article)
+        walls: dict[str, list[float]] = {k: [] for k in ("import", "console", "polling", "article")}
+        cpus: dict[str, list[float]] = {k: [] for k in ("import", "console", "polling")}
+        for i in range(args.runs):  # interleaved, so that a busy spell of the machine hits all alike
+            wall, cpu = await time_import_aiogram()
+            walls["import"].append(wall)
+            cpus["import"].append(cpu)
+            wall, cpu = await time_console(root, bot_env(root, fresh(f"c{i}"), cache))
+            walls["console"].append(wall)
+            cpus["console"].append(cpu)
+            wall, cpu, article = await time_polling(root, bot_env(root, fresh(f"p{i}"), cache))
+            walls["polling"].append(wall)
+            cpus["polling"].append(cpu)
+            walls["article"].append(article)
             print(
-                f"run {i + 1}: import aiogram {baseline[-1]:.2f} s, console /region {console[-1]:.2f} s, "
-                f"polling /region {region:.2f} s, first article {article:.2f} s",
+                f"run {i + 1}: import aiogram {walls['import'][-1]:.2f} s (cpu {cpus['import'][-1]:.2f}), "
+                f"console /region {walls['console'][-1]:.2f} s (cpu {cpus['console'][-1]:.2f}), "
+                f"polling /region {wall:.2f} s (cpu {cpu:.2f}), first article {article:.2f} s",
                 flush=True,
             )
-        cold = await time_console(root, bot_env(root, fresh("cold"), work / "cold-cache"))
-        base = mean(baseline)
+        cold, cold_cpu = await time_console(root, bot_env(root, fresh("cold"), work / "cold-cache"))
+        base, base_cpu = mean(walls["import"]), mean(cpus["import"])
         figures: dict[str, Any] = {
             "runs": args.runs,
             "import_aiogram_s": base,
-            "console_region_s": mean(console),
-            "polling_region_s": mean(polling_region),
-            "polling_first_article_s": mean(polling_article),
+            "console_region_s": mean(walls["console"]),
+            "polling_region_s": mean(walls["polling"]),
+            "polling_first_article_s": mean(walls["article"]),
             "console_region_cold_cache_s": round(cold, 2),
+            "import_aiogram_cpu_s": base_cpu,
+            "console_region_cpu_s": mean(cpus["console"]),
+            "polling_region_cpu_s": mean(cpus["polling"]),
+            "console_region_cold_cache_cpu_s": round(cold_cpu, 2),
         }
-        figures["console_over_import_s"] = round(figures["console_region_s"] - base, 2)
-        figures["polling_over_import_s"] = round(figures["polling_region_s"] - base, 2)
-        figures["console_ratio"] = round(figures["console_region_s"] / base, 2)
-        figures["polling_ratio"] = round(figures["polling_region_s"] / base, 2)
+        for mode in ("console", "polling"):
+            figures[f"{mode}_over_import_s"] = round(figures[f"{mode}_region_s"] - base, 2)
+            figures[f"{mode}_over_import_cpu_s"] = round(figures[f"{mode}_region_cpu_s"] - base_cpu, 2)
+            figures[f"{mode}_ratio"] = round(figures[f"{mode}_region_s"] / base, 2)
         print()
-        print(f"bare import aiogram:          {base:6.2f} s")
+        print(f"bare import aiogram:           {base:6.2f} s wall, {base_cpu:5.2f} s cpu")
         for name, key in (
-            ("console: start -> /region", "console_region_s"),
-            ("polling: start -> /region", "polling_region_s"),
-            ("polling: start -> 1st article", "polling_first_article_s"),
-            ("console, empty CACHE_DIR", "console_region_cold_cache_s"),
+            ("console: start -> /region", "console_region"),
+            ("polling: start -> /region", "polling_region"),
+            ("console, empty CACHE_DIR", "console_region_cold_cache"),
         ):
-            value = figures[key]
-            print(f"{name:30s}{value:6.2f} s  (+{value - base:5.2f} s over import aiogram, x{value / base:.2f})")
+            wall, cpu = figures[f"{key}_s"], figures[f"{key}_cpu_s"]
+            print(
+                f"{name:31s}{wall:6.2f} s wall (+{wall - base:5.2f}, x{wall / base:.2f}), "
+                f"{cpu:5.2f} s cpu (+{cpu - base_cpu:5.2f})"
+            )
+        article = figures["polling_first_article_s"]
+        print(f"{'polling: start -> 1st article':31s}{article:6.2f} s wall (+{article - base:5.2f}, x{article / base:.2f})")
         print(json.dumps(figures))
     finally:
         shutil.rmtree(work, ignore_errors=True)
