@@ -18,6 +18,7 @@ from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatAction
+from aiogram.filters import MagicData
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -351,7 +352,11 @@ async def submit(job: ArticleJob, article_queue: ArticleQueue, replies: BurstRep
     return False
 
 
-@router.message(F.document)
+# Filters are async (`MagicData`), never plain magic filters such as `F.document`: aiogram runs a
+# plain (sync) filter in a worker thread, and the threads finish in any order, so a user's messages
+# handled as concurrent tasks would be queued out of the order they were sent in (on Python 3.13 a
+# batch of documents is reordered nearly every time).
+@router.message(MagicData(F.event.document))
 async def on_document(
     message: Message, settings: Settings, article_queue: ArticleQueue, replies: BurstReplies
 ) -> None:
@@ -364,12 +369,12 @@ async def on_document(
     await submit(job, article_queue, replies)
 
 
-@router.message(F.text.startswith("/"))
+@router.message(MagicData(F.event.text.startswith("/")))
 async def on_unknown_command(message: Message) -> None:
     await message.answer("Не знаю такой команды. Список команд — /help.")
 
 
-@router.message(F.text | F.caption)
+@router.message(MagicData(F.event.text | F.event.caption))
 async def on_text(
     message: Message, settings: Settings, article_queue: ArticleQueue, replies: BurstReplies
 ) -> None:
@@ -386,7 +391,7 @@ async def on_text(
     await submit(job, article_queue, replies)
 
 
-@router.message(F.photo)
+@router.message(MagicData(F.event.photo))
 async def on_bare_photo(message: Message, article_queue: ArticleQueue, replies: BurstReplies) -> None:
     await submit(_job(message, "photo"), article_queue, replies)
 

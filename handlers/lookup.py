@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import Command, CommandObject, MagicData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.text_decorations import html_decoration as hd
 
@@ -274,6 +274,6 @@ async def on_card(callback: CallbackQuery, callback_data: CardCB, bot: Bot, **da
     await bot.send_message(_chat_id(callback), full_card(view), reply_markup=full_card_keyboard(view.id))
 
 
-@router.callback_query(F.data)
+@router.callback_query(MagicData(F.event.data))  # async: see handlers/articles.py
 async def on_unknown_callback(callback: CallbackQuery) -> None:
     await callback.answer("Эта кнопка больше не работает, повторите запрос.", show_alert=True)
