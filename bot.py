@@ -112,7 +112,9 @@ async def warm_up_lookups(sessionmaker: async_sessionmaker[AsyncSession]) -> Non
 
 
 def _mark(step: str) -> None:
-    log.debug("start-up: %s after %.2f s", step, time.monotonic() - STARTED)
+    log.debug(
+        "start-up: %s after %.2f s (%.2f s of CPU)", step, time.monotonic() - STARTED, time.process_time()
+    )
 
 
 def start_pool(settings: Settings) -> ExtractPool:
@@ -168,7 +170,9 @@ async def app_context(
         dp["fetcher"] = fetcher
         dp["seeding"] = seeding
         dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
+        _mark("routers built")
         bot = make_bot(settings, session)
+        _mark("bot made")
         reader = Reader(
             bot, sessionmaker, pool, fetcher, settings,
             gate=FairGate(settings.extract_workers), notice=ModelsNotice(pool, settings.models_notice_after),
@@ -193,6 +197,7 @@ async def app_context(
         # it all several times a minute under load.
         gc.freeze()
         frozen = True
+        gc.enable()  # main() turned it off for the start
         log.info(
             "answering %.1f s after start; extraction models %s",
             time.monotonic() - STARTED, "ready" if pool.ready else "still loading in the background",
@@ -298,6 +303,11 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--webhook", action="store_true", help="serve a webhook instead of long polling")
     mode.add_argument("--console", action="store_true", help="chat in the terminal: no token, no network")
     args = parser.parse_args(argv)
+    # No cyclic GC until the bot answers (app_context freezes what was loaded, then turns it back
+    # on): importing aiogram alone runs full collections over its ever-growing pydantic schemas, a
+    # fifth of its import time, and a collection right after it costs most of a second. A start
+    # leaves a few thousand objects of garbage, frozen with the rest.
+    gc.disable()
     settings = Settings.from_env()
     console = args.console or settings.bot_token is None
     if args.webhook and not console and not settings.webhook_secret:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import gc
 import logging
 import multiprocessing
 import os
@@ -38,11 +39,18 @@ def _wait_for_gate() -> None:
 def _init_worker() -> None:
     """Worker initializer: load natasha and the rules once per process."""
     _wait_for_gate()
-    import extraction
+    # The models are millions of long-lived objects: no cyclic GC while they load (it would scan
+    # them over and over), and none over them afterwards (frozen), only over each article's garbage.
+    gc.disable()
+    try:
+        import extraction
 
-    warm_up = getattr(extraction, "warm_up", None)
-    if warm_up is not None:
-        warm_up()
+        warm_up = getattr(extraction, "warm_up", None)
+        if warm_up is not None:
+            warm_up()
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def _extract(text: str, published: date | None) -> list[Agreement]:
