@@ -117,11 +117,12 @@ def _mark(step: str) -> None:
     )
 
 
-def start_pool(settings: Settings) -> ExtractPool:
-    """The extraction pool with its workers already loading their models (call it early)."""
+def start_pool(settings: Settings, log_file: Path | None = None) -> ExtractPool:
+    """The extraction pool with its workers already loading their models (call it early);
+    `log_file`: where the workers log (console mode), else stderr."""
     from handlers.extract_pool import ExtractPool
 
-    pool = ExtractPool(settings.extract_workers)
+    pool = ExtractPool(settings.extract_workers, log_file=log_file, log_level=settings.log_level)
     pool.start()
     return pool
 
@@ -294,6 +295,7 @@ def setup_logging(settings: Settings, console: bool) -> Path | None:
         return None
     handler.setFormatter(logging.Formatter(fmt))
     logging.basicConfig(level=settings.log_level, handlers=[handler])
+    logging.captureWarnings(True)  # Python's warnings (a library's deprecations) go there too
     return path
 
 
@@ -318,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     log_file = setup_logging(settings, console)
     # The workers load natasha while this process imports aiogram and opens the base.
-    pool = start_pool(settings)
+    pool = start_pool(settings, log_file)
     if console:
         if not args.console:
             print(

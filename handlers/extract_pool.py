@@ -36,8 +36,19 @@ def _wait_for_gate() -> None:
             time.sleep(0.05)
 
 
-def _init_worker() -> None:
+def _log_to(log_file: str | None, level: str) -> None:
+    """A worker logs (and shows Python's warnings) where its bot does: to the bot's log file in
+    console mode, else to stderr as by default."""
+    if log_file:
+        logging.basicConfig(
+            filename=log_file, level=level, format="%(asctime)s %(levelname)s %(name)s[worker]: %(message)s"
+        )
+        logging.captureWarnings(True)
+
+
+def _init_worker(log_file: str | None = None, level: str = "INFO") -> None:
     """Worker initializer: load natasha and the rules once per process."""
+    _log_to(log_file, level)
     _wait_for_gate()
     # The models are millions of long-lived objects: no cyclic GC while they load (it would scan
     # them over and over), and none over them afterwards (frozen), only over each article's garbage.
@@ -66,8 +77,9 @@ def _ping() -> bool:
 class ExtractPool:
     """A small process pool; `await pool.run(text, published)` never blocks the event loop."""
 
-    def __init__(self, workers: int = 1) -> None:
+    def __init__(self, workers: int = 1, log_file: Path | None = None, log_level: str = "INFO") -> None:
         self.workers = workers
+        self._log = (str(log_file) if log_file else None, log_level)  # where workers log (None: stderr)
         self._executor = self._new_executor()
         self._inflight: dict[tuple[str, date | None], asyncio.Future[list[Agreement]]] = {}
         self._warming: list[concurrent.futures.Future[bool]] = []
@@ -76,7 +88,9 @@ class ExtractPool:
     def _new_executor(self) -> ProcessPoolExecutor:
         # spawn: forking a process that runs an event loop and threads is unsafe
         ctx = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_init_worker)
+        return ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=ctx, initializer=_init_worker, initargs=self._log
+        )
 
     def start(self) -> None:
         """Spawn the workers now; they load their models in the background (no event loop needed).

@@ -96,13 +96,21 @@ def test_make_run_without_token_falls_back_to_console(db: Path) -> None:
 def test_console_logs_go_to_a_file_not_between_answers(db: Path) -> None:
     log = log_file(db)
     log.unlink(missing_ok=True)
-    done = run_bot(["--console"], "/region Калужская\n/partner МТС\n/region Атлантида\n", db, LOG_LEVEL="DEBUG")
+    article = (
+        '"""\nПравительство Омской области и АО «Сибирский хлеб» подписали соглашение о сотрудничестве. '
+        "Документ подписали губернатор Омской области Виталий Хоценко и генеральный директор "
+        'АО «Сибирский хлеб» Олег Иванов.\n"""\n'
+    )
+    stdin = "/region Калужская\n" + article + "/partner МТС\n/region Атлантида\n"
+    done = run_bot(["--console"], stdin, db, LOG_LEVEL="DEBUG")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Регион: Калужская область" in done.stdout and "Не нашёл регион «Атлантида»" in done.stdout
+    assert "Нашёл соглашений: 1" in done.stdout and "Сибирский хлеб" in done.stdout
     assert f"Журнал работы бота пишется в файл {log}" in done.stdout
     assert not LOG_LINE.search(done.stdout), done.stdout  # not one log record among the answers
-    assert not LOG_LINE.search(done.stderr), done.stderr  # nor on the terminal's other stream
+    assert done.stderr == ""  # nor anything on the terminal's other stream, the workers' included
     written = log.read_text(encoding="utf-8")
     assert LOG_LINE.search(written)
     assert "answering" in written and "after start" in written  # the start-up timeline
-    assert "is handled" in written  # aiogram's own records of the three updates
+    assert "is handled" in written  # aiogram's own records of the updates
+    assert "[worker]" in written  # the extraction worker's records (it loaded the models)
