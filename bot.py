@@ -60,10 +60,27 @@ def build_dispatcher(settings: Settings) -> Dispatcher:
         dp.update.outer_middleware(ThrottlingMiddleware(settings.throttle_burst, settings.throttle_rate))
     dp.include_routers(*fresh_routers())
 
+    menu: set[asyncio.Task[None]] = set()
+
+    async def set_menu(bot: Bot) -> None:
+        try:
+            await commands.set_commands(bot, settings.admin_ids)
+        except Exception:  # the menu is a convenience: the bot works without it
+            log.warning("could not register the command menu", exc_info=True)
+
     async def on_startup(bot: Bot) -> None:
-        await commands.set_commands(bot, settings.admin_ids)
+        # a few Bot API round trips the first answer need not wait for
+        task = asyncio.create_task(set_menu(bot))
+        menu.add(task)
+        task.add_done_callback(menu.discard)
+
+    async def on_shutdown() -> None:
+        for task in list(menu):
+            task.cancel()
+        await asyncio.gather(*menu, return_exceptions=True)
 
     dp.startup.register(on_startup)
+    dp.shutdown.register(on_shutdown)
     return dp
 
 

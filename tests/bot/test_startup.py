@@ -100,3 +100,23 @@ async def test_commands_are_answered_before_the_models_load_and_an_early_article
     order = [written.index(s) for s in ("answering", "extraction models ready", "seeds loaded")]
     assert order == sorted(order), written[-3000:]
     assert "Traceback" not in written, written[-3000:]
+
+
+async def test_a_failing_command_menu_does_not_hold_up_the_bot(tmp_path: Path) -> None:
+    from bot import app_context
+    from tests.bot.conftest import make_settings
+    from tests.fake_telegram import run_polling
+
+    async with FakeTelegram() as fake:
+        fake.flood_next("setMyCommands", retry_after=3600)  # longer than the bot waits out: it gives up
+        settings = make_settings(fake, f"sqlite+aiosqlite:///{tmp_path / 'menu.db'}", admin_ids=frozenset())
+        async with app_context(settings) as (bot, dp), run_polling(dp, bot):
+            await fake.send_command(ASKER, "/region Калужская")
+            [answer] = await fake.wait_for(ASKER, timeout=60)
+            assert "Калужская область" in (answer.text or "")
+            for _ in range(200):  # the menu is registered in the background
+                menu = [c for c in fake.calls if c.method.lower() == "setmycommands"]
+                if menu:
+                    break
+                await asyncio.sleep(0.05)
+            assert [c.status for c in menu] == [429]  # tried once, refused; the bot answers all the same
