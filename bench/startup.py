@@ -12,7 +12,9 @@ Measures, in one run, each averaged over `--runs` fresh processes:
 Wall time is what a user sees; on a shared machine it swings with the load, so the CPU seconds the
 bot process used up to its answer are printed too (steadier; /proc, Linux only). Each run starts on
 a copy of one seeded SQLite base, with the pymorphy2 memos (`CACHE_DIR`) filled by the seeding run,
-as a restart finds them; one more console run with an empty `CACHE_DIR` shows the very first start. Prints the figures and each one's excess over the baseline; the last line is
+as a restart finds them; one more console run with an empty `CACHE_DIR` shows the very first start,
+and console runs with the models held back (`TEST_EXTRACT_GATE`) show what the bot's own process
+takes when no worker loads natasha on the same cores meanwhile. Prints the figures and each one's excess over the baseline; the last line is
 one JSON object of the figures.
 
     .venv/bin/python bench/startup.py [--runs 3] [--root DIR]   # DIR: another checkout to measure
@@ -171,8 +173,8 @@ async def main() -> None:
             shutil.copyfile(seeded, db)
             return db
 
-        walls: dict[str, list[float]] = {k: [] for k in ("import", "console", "polling", "article")}
-        cpus: dict[str, list[float]] = {k: [] for k in ("import", "console", "polling")}
+        walls: dict[str, list[float]] = {k: [] for k in ("import", "console", "polling", "article", "held")}
+        cpus: dict[str, list[float]] = {k: [] for k in ("import", "console", "polling", "held")}
         for i in range(args.runs):  # interleaved, so that a busy spell of the machine hits all alike
             wall, cpu = await time_import_aiogram()
             walls["import"].append(wall)
@@ -180,6 +182,12 @@ async def main() -> None:
             wall, cpu = await time_console(root, bot_env(root, fresh(f"c{i}"), cache))
             walls["console"].append(wall)
             cpus["console"].append(cpu)
+            # the same with the models held back: what the bot's process takes with no worker
+            # loading natasha on the same cores meanwhile
+            held = bot_env(root, fresh(f"h{i}"), cache, TEST_EXTRACT_GATE=str(work / "never"))
+            wall, cpu = await time_console(root, held)
+            walls["held"].append(wall)
+            cpus["held"].append(cpu)
             wall, cpu, article = await time_polling(root, bot_env(root, fresh(f"p{i}"), cache))
             walls["polling"].append(wall)
             cpus["polling"].append(cpu)
@@ -203,6 +211,8 @@ async def main() -> None:
             "console_region_cpu_s": mean(cpus["console"]),
             "polling_region_cpu_s": mean(cpus["polling"]),
             "console_region_cold_cache_cpu_s": round(cold_cpu, 2),
+            "console_region_models_held_s": mean(walls["held"]),
+            "console_region_models_held_cpu_s": mean(cpus["held"]),
         }
         for mode in ("console", "polling"):
             figures[f"{mode}_over_import_s"] = round(figures[f"{mode}_region_s"] - base, 2)
@@ -214,6 +224,7 @@ async def main() -> None:
             ("console: start -> /region", "console_region"),
             ("polling: start -> /region", "polling_region"),
             ("console, empty CACHE_DIR", "console_region_cold_cache"),
+            ("console, models held back", "console_region_models_held"),
         ):
             wall, cpu = figures[f"{key}_s"], figures[f"{key}_cpu_s"]
             print(
