@@ -24,6 +24,7 @@ bench: $(STAMP)
 	$(PY) bench/extraction.py
 	$(PY) bench/queries.py
 	$(PY) bench/bot.py
+	$(PY) bench/startup.py
 
 score: $(STAMP)
 	$(PY) ../shared/tools/score.py ../shared/data/dev --run "$(PY) -m extraction --jsonl" --show

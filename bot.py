@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import contextlib
-import gc
-import logging
-import signal
-import sys
-from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+import time
 
-from handlers.settings import Settings
+STARTED = time.monotonic()  # first thing: start-up times in the log count from here
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import contextlib  # noqa: E402
+import gc  # noqa: E402
+import logging  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import AsyncIterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
+from handlers.settings import Settings  # noqa: E402
 
 if TYPE_CHECKING:
     from aiogram import Bot, Dispatcher
@@ -23,10 +28,12 @@ if TYPE_CHECKING:
     from feeds.poller import FeedPoller
     from handlers.alert_sender import AlertSender
     from handlers.article_worker import ArticleWorkers
+    from handlers.extract_pool import ExtractPool
     from shared_state import SharedState
 
 # Heavy imports (aiogram, aiohttp) live inside the functions: extraction workers are spawned
-# processes that re-import this module as __mp_main__, and they should start fast.
+# processes that re-import this module as __mp_main__, and they should start fast. main() starts
+# those workers before it imports aiogram (7-9 s on a slow machine), so natasha loads meanwhile.
 
 __all__ = ["Settings", "app_context", "build_dispatcher", "main", "make_webhook_app"]
 
@@ -62,10 +69,27 @@ def build_dispatcher(settings: Settings, shared: SharedState | None = None) -> D
         dp.update.outer_middleware(ThrottlingMiddleware(buckets=buckets))
     dp.include_routers(*fresh_routers())
 
+    menu: set[asyncio.Task[None]] = set()
+
+    async def set_menu(bot: Bot) -> None:
+        try:
+            await commands.set_commands(bot, settings.admin_ids)
+        except Exception:  # the menu is a convenience: the bot works without it
+            log.warning("could not register the command menu", exc_info=True)
+
     async def on_startup(bot: Bot) -> None:
-        await commands.set_commands(bot, settings.admin_ids)
+        # a few Bot API round trips the first answer need not wait for
+        task = asyncio.create_task(set_menu(bot))
+        menu.add(task)
+        task.add_done_callback(menu.discard)
+
+    async def on_shutdown() -> None:
+        for task in list(menu):
+            task.cancel()
+        await asyncio.gather(*menu, return_exceptions=True)
 
     dp.startup.register(on_startup)
+    dp.shutdown.register(on_shutdown)
     return dp
 
 
@@ -98,9 +122,11 @@ def make_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
 
 
 async def warm_up_lookups(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-    """Load what the first lookups need (morphology dictionaries, gazetteer, name indexes) before
-    the first user comes, instead of stalling the event loop for a second on their query."""
+    """Load what the first lookups need (gazetteer, name indexes; pymorphy2 only when its answers
+    are not memoized on disk yet) before the first user comes, instead of stalling the event loop
+    on their query."""
     from db import queries
+    from db.morph import save_lemmas
 
     try:
         async with sessionmaker() as session:
@@ -108,16 +134,43 @@ async def warm_up_lookups(sessionmaker: async_sessionmaker[AsyncSession]) -> Non
             await queries.by_partner(session, "МТС")
     except Exception:  # a cold cache is slower, not broken: start anyway
         log.warning("lookup warm-up failed", exc_info=True)
+    save_lemmas()  # the next start builds the indexes from the memo
+
+
+def _mark(step: str) -> None:
+    log.debug(
+        "start-up: %s after %.2f s (%.2f s of CPU)", step, time.monotonic() - STARTED, time.process_time()
+    )
+
+
+def start_pool(settings: Settings, log_file: Path | None = None) -> ExtractPool:
+    """The extraction pool with its workers already loading their models (call it early);
+    `log_file`: where the workers log (console mode), else stderr."""
+    from handlers.extract_pool import ExtractPool
+
+    pool = ExtractPool(settings.extract_workers, log_file=log_file, log_level=settings.log_level)
+    pool.start()
+    return pool
 
 
 @contextlib.asynccontextmanager
 async def app_context(
-    settings: Settings, session: BaseSession | None = None
+    settings: Settings,
+    session: BaseSession | None = None,
+    pool: ExtractPool | None = None,
+    *,
+    wait_for_seeds: bool = False,
 ) -> AsyncIterator[tuple[Bot, Dispatcher]]:
-    """Everything wired: engine + migrations + seeds on an empty base, extraction pool, fetcher,
-    routers and middlewares, the feed poller. Yields (bot, dp); tears it all down on exit."""
+    """Everything wired: engine + migrations, extraction pool, fetcher, routers and middlewares, the
+    feed poller and the alert sender. Yields (bot, dp) as soon as commands can be answered: the
+    extraction models load in the background (articles wait for them), and so do the seeds of an empty
+    base, unless `wait_for_seeds` (tests and benchmarks that query them). `pool` (from `start_pool`) is
+    taken over and closed on exit. Tears it all down on exit."""
+    if pool is None:
+        pool = start_pool(settings)
+    pool.start()
+    _mark("wiring starts")
     from db.engine import make_engine, make_sessionmaker
-    from db.ingest import ensure_seeded
     from db.migrate import upgrade
     from feeds.feeds_file import add_feeds_from_file
     from feeds.lock import make_poller_lock
@@ -127,32 +180,39 @@ async def app_context(
     from handlers.article_queue import FairGate
     from handlers.article_worker import ArticleWorkers
     from handlers.articles import Reader, process_job
-    from handlers.extract_pool import ExtractPool
     from handlers.middlewares import DbSessionMiddleware
+    from handlers.startup import ModelsNotice, Seeding, announce_models, start_seeding
     from shared_state import open_shared_state
 
     engine = make_engine(settings.database_url)
-    pool = ExtractPool(settings.extract_workers)
     shared = open_shared_state(settings.redis_url, settings.redis_prefix)
     fetcher = Fetcher(settings.fetch_limits(), shared=shared.fetches)
     bot: Bot | None = None
     workers: ArticleWorkers | None = None
     sender: AlertSender | None = None
     poller: FeedPoller | None = None
+    seeding = Seeding()
     frozen = False
-    warm_up = asyncio.create_task(pool.warm_up())  # load the models while migrations run
+    models = asyncio.create_task(announce_models(pool, STARTED))
+    _mark("modules imported")
     try:
         await upgrade(engine)
+        _mark("base migrated")
         sessionmaker = make_sessionmaker(engine)
         await shared.sync_names(engine)  # before seeding: other instances hear of the seeds too
-        await ensure_seeded(sessionmaker, settings.seeds_dir, extract_fn=pool.run)
         dp = build_dispatcher(settings, shared)
         dp["sessionmaker"] = sessionmaker
         dp["pool"] = pool
         dp["fetcher"] = fetcher
+        dp["seeding"] = seeding
         dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
+        _mark("routers built")
         bot = make_bot(settings, session)
-        reader = Reader(bot, sessionmaker, pool, fetcher, settings, gate=FairGate(settings.extract_workers))
+        _mark("bot made")
+        reader = Reader(
+            bot, sessionmaker, pool, fetcher, settings,
+            gate=FairGate(settings.extract_workers), notice=ModelsNotice(pool, settings.models_notice_after),
+        )  # fmt: skip
         dp["replies"].bind(bot)
         dp["article_reader"] = reader
 
@@ -188,25 +248,36 @@ async def app_context(
         )
         poller.start()
         dp["feed_poller"] = poller
+        seeding.task = start_seeding(sessionmaker, settings.seeds_dir, pool).task
+        if wait_for_seeds:
+            await seeding.wait()
+        _mark("dispatcher built")
         await warm_up_lookups(sessionmaker)
+        _mark("lookups warm")
         # Everything loaded so far (gazetteer, name indexes, SQLAlchemy and aiogram models) lives as
         # long as the bot: keep it out of the cyclic GC's full collections, which otherwise re-scan
         # it all several times a minute under load.
         gc.freeze()
         frozen = True
+        gc.enable()  # main() turned it off for the start
+        log.info(
+            "answering %.1f s after start; extraction models %s",
+            time.monotonic() - STARTED, "ready" if pool.ready else "still loading in the background",
+        )  # fmt: skip
         yield bot, dp
     finally:
         if frozen:
             gc.unfreeze()
+        await seeding.stop(settings.drain_timeout)
         if poller is not None:  # an item being read is read again after the restart
             await poller.stop()
         if workers is not None:  # read what was accepted before the pool and the base go away
             await workers.stop(settings.drain_timeout)
         if sender is not None:  # after the workers: their last articles' alerts are in the outbox
             await sender.stop()
-        warm_up.cancel()
+        models.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
-            await warm_up
+            await models
         if bot is not None:
             await bot.session.close()
         await fetcher.close()
@@ -215,8 +286,8 @@ async def app_context(
         await engine.dispose()
 
 
-async def run_polling(settings: Settings) -> None:
-    async with app_context(settings) as (bot, dp):
+async def run_polling(settings: Settings, pool: ExtractPool | None = None) -> None:
+    async with app_context(settings, pool=pool) as (bot, dp):
         await bot.delete_webhook(drop_pending_updates=False)
         log.info("long polling started")
         await dp.start_polling(bot, close_bot_session=False)
@@ -265,12 +336,12 @@ def make_webhook_app(bot: Bot, dp: Dispatcher, settings: Settings) -> web.Applic
     return app
 
 
-async def run_webhook(settings: Settings) -> None:
+async def run_webhook(settings: Settings, pool: ExtractPool | None = None) -> None:
     """Serve updates pushed by Telegram; several instances can share one PostgreSQL base and one
     Redis (REDIS_URL) behind a load balancer (TLS is the proxy's job)."""
     from aiohttp import web
 
-    async with app_context(settings) as (bot, dp):
+    async with app_context(settings, pool=pool) as (bot, dp):
         app = make_webhook_app(bot, dp, settings)
         if settings.webhook_url:
             url = settings.webhook_url.rstrip("/") + settings.webhook_path
@@ -292,15 +363,36 @@ async def run_webhook(settings: Settings) -> None:
             await runner.cleanup()
 
 
-async def run_console(settings: Settings) -> None:
+async def run_console(settings: Settings, pool: ExtractPool | None = None, log_file: Path | None = None) -> None:
     from handlers.console import CONSOLE_USER_ID, ConsoleSession, run_console
 
     settings.bot_token = None
     settings.throttle_burst = 0
     settings.admin_ids = frozenset({*settings.admin_ids, CONSOLE_USER_ID})  # the console user may /reload
     session = ConsoleSession()
-    async with app_context(settings, session=session) as (bot, dp):
-        await run_console(dp, bot, session)
+    async with app_context(settings, session=session, pool=pool) as (bot, dp):
+        await run_console(dp, bot, session, log_file=log_file)
+
+
+def setup_logging(settings: Settings, console: bool) -> Path | None:
+    """Logs go to stderr; in console mode to `CONSOLE_LOG_FILE` instead, so that they never land
+    between the bot's answers in the terminal. Returns that file (None: stderr)."""
+    fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    if not console:
+        logging.basicConfig(level=settings.log_level, format=fmt, stream=sys.stderr)
+        return None
+    path = settings.console_log_file
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError as exc:  # an unwritable place: warnings only, on stderr, as before
+        print(f"Не удалось открыть файл журнала {path}: {exc}", file=sys.stderr)
+        logging.basicConfig(level=logging.WARNING, format=fmt, stream=sys.stderr)
+        return None
+    handler.setFormatter(logging.Formatter(fmt))
+    logging.basicConfig(level=settings.log_level, handlers=[handler])
+    logging.captureWarnings(True)  # Python's warnings (a library's deprecations) go there too
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -309,34 +401,38 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--webhook", action="store_true", help="serve a webhook instead of long polling")
     mode.add_argument("--console", action="store_true", help="chat in the terminal: no token, no network")
     args = parser.parse_args(argv)
+    # No cyclic GC until the bot answers (app_context freezes what was loaded, then turns it back
+    # on): importing aiogram alone runs full collections over its ever-growing pydantic schemas, a
+    # fifth of its import time, and a collection right after it costs most of a second. A start
+    # leaves a few thousand objects of garbage, frozen with the rest.
+    gc.disable()
     settings = Settings.from_env()
-    logging.basicConfig(
-        level=settings.log_level
-        if not args.console
-        else max(logging.WARNING, logging.getLevelName(settings.log_level)),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    if args.console:
-        runner = run_console(settings)
-    elif settings.bot_token is None:
+    console = args.console or settings.bot_token is None
+    if args.webhook and not console and not settings.webhook_secret:
         print(
-            "BOT_TOKEN не задан (.env) — запускаю консольный режим: тот же бот прямо в терминале.",
+            "WEBHOOK_SECRET не задан: без секрета webhook принимал бы обновления от кого угодно.",
             file=sys.stderr,
         )
-        runner = run_console(settings)
-    elif args.webhook:
-        if not settings.webhook_secret:
+        return 2
+    log_file = setup_logging(settings, console)
+    # The workers load natasha while this process imports aiogram and opens the base.
+    pool = start_pool(settings, log_file)
+    if console:
+        if not args.console:
             print(
-                "WEBHOOK_SECRET не задан: без секрета webhook принимал бы обновления от кого угодно.",
+                "BOT_TOKEN не задан (.env) — запускаю консольный режим: тот же бот прямо в терминале.",
                 file=sys.stderr,
             )
-            return 2
-        runner = run_webhook(settings)
+        runner = run_console(settings, pool, log_file)
+    elif args.webhook:
+        runner = run_webhook(settings, pool)
     else:
-        runner = run_polling(settings)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(runner)
+        runner = run_polling(settings, pool)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(runner)
+    finally:
+        pool.close()  # app_context closes it; this covers a failure before it took the pool over
     return 0
 
 

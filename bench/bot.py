@@ -179,7 +179,7 @@ def bot_app_factory(workdir: Path, throttle: tuple[int, float] | None) -> Callab
         )
         if throttle is not None:
             settings.throttle_burst, settings.throttle_rate = throttle
-        return bot_module.app_context(settings)
+        return bot_module.app_context(settings, wait_for_seeds=True)
 
     return make
 

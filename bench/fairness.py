@@ -68,7 +68,7 @@ async def run(workdir: Path, documents: int, others: int, fair: bool) -> dict[st
             database_url=f"sqlite+aiosqlite:///{workdir / ('fair' if fair else 'fifo')}.db",
             queue_per_user=max(100, documents),
         )
-        async with app_context(settings) as (bot, dp), run_polling(dp, bot, polling_timeout=10):
+        async with app_context(settings, wait_for_seeds=True) as (bot, dp), run_polling(dp, bot, polling_timeout=10):
             if not fair:  # the baseline: no turns, one user may hold every consumer and worker
                 queue = dp["article_queue"]
                 queue.limits = replace(queue.limits, running_per_user=settings.article_consumers)

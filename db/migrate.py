@@ -1,24 +1,63 @@
-"""Run the Alembic migrations kept in db/migrations programmatically (no alembic.ini to edit)."""
+"""Run the Alembic migrations kept in db/migrations programmatically (no alembic.ini to edit).
+
+Alembic itself takes a second to import on a slow machine; a base already at the head revision
+(every start but the first after an update) is recognized without it.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from db.engine import WRITE
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any fixed number: serializes concurrent upgrades of several app instances on one PostgreSQL base.
 _PG_LOCK = 0x61677265
+# `revision: str = "0004"` / `down_revision: str | None = "0003"` (a merge's tuple does not match)
+_REVISION_LINE = re.compile(r"""^(revision|down_revision)\s*(?::[^=\n]*)?=\s*["']([^"']+)["']""", re.M)
+
+
+def script_head() -> str | None:
+    """The head revision of db/migrations, read from the files without importing Alembic; None
+    when they do not form one plain chain (a merge, a branch: then Alembic decides)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict(m.groups() for m in _REVISION_LINE.finditer(path.read_text(encoding="utf-8")))
+        if "revision" in found:
+            revisions.add(found["revision"])
+            if "down_revision" in found:
+                parents.add(found["down_revision"])
+    heads = revisions - parents
+    if len(heads) != 1 or not parents <= revisions or len(parents) != len(revisions) - 1:
+        return None
+    return heads.pop()
+
+
+async def _base_revisions(engine: AsyncEngine) -> list[str]:
+    """What alembic_version holds ([] when the base was never migrated)."""
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.exec_driver_sql("SELECT version_num FROM alembic_version")
+            return [row[0] for row in rows]
+    except DBAPIError:  # no such table yet
+        return []
 
 
 def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
     """An Alembic config pointing at db/migrations; env.py takes the connection or URL from attributes."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
@@ -29,12 +68,16 @@ def alembic_config(connection: Connection | None = None, url: str | None = None)
 
 
 def _upgrade(connection: Connection, revision: str) -> None:
+    from alembic import command
+
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
     command.upgrade(alembic_config(connection), revision)
 
 
 def _downgrade(connection: Connection, revision: str) -> None:
+    from alembic import command
+
     command.downgrade(alembic_config(connection), revision)
 
 
@@ -71,7 +114,9 @@ async def _migrate(engine: AsyncEngine, step: Callable[[Connection, str], None],
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Upgrade the schema to `revision`, sync the region/country tables, build missing agreement cards."""
-    await _migrate(engine, _upgrade, revision)
+    head = script_head() if revision == "head" else None
+    if head is None or await _base_revisions(engine) != [head]:
+        await _migrate(engine, _upgrade, revision)
     from db.cards import fill_missing_cards
     from db.reference import sync_gazetteer
 

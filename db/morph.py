@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import threading
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from db.normalize import words
+from extraction.diskmemo import DiskMemo
 
 _lock = threading.Lock()
 _vocab: Any = None
@@ -24,13 +26,27 @@ def _analyzer() -> Any:
     return _vocab
 
 
+# Lemmas of the names the indexes are built from, kept on disk between runs: with them a start
+# builds the region and partner indexes without loading pymorphy2 at all.
+_MEMO = DiskMemo("lemmas", Path(__file__))
+
+
 @lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
     """Normal form of one folded word ("калужской" -> "калужский")."""
     if not word.isalpha() or len(word) < 3:
         return word
-    parses = _analyzer()(word)
-    return parses[0].normal_form.replace("ё", "е") if parses else word
+    found = _MEMO.get(word)
+    if found is None:
+        parses = _analyzer()(word)
+        found = parses[0].normal_form.replace("ё", "е") if parses else word
+        _MEMO.put(word, found)
+    return found
+
+
+def save_lemmas() -> bool:
+    """Keep the lemmas found so far for the next start (True when the file was written)."""
+    return _MEMO.save()
 
 
 def lemma_text(text: str) -> str:

@@ -15,7 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar
+
+from .diskmemo import DiskMemo
 
 if TYPE_CHECKING:
     from pymorphy2 import MorphAnalyzer
@@ -273,9 +276,26 @@ def _parse_nominative(word: str, guess: bool) -> Any | None:
     return best
 
 
+# pymorphy2's answers the matchers are built from, kept on disk between runs: building them takes
+# a second or more, and the bot's first /region waits for it
+_MEMO = DiskMemo("gazetteer-forms", Path(__file__))
+
+
+def _memoized(key: str, compute: Any) -> Any:
+    found = _MEMO.get(key)
+    if found is None:
+        found = compute()
+        _MEMO.put(key, sorted(found) if isinstance(found, frozenset) else found)
+    return found
+
+
 @cache
 def _word_forms(word: str, guess: bool = True) -> frozenset[str]:
     """All singular case forms of one word of a name, agreeing in gender for adjectives."""
+    return frozenset(_memoized(f"w{int(guess)}|{word}", lambda: _compute_word_forms(word, guess)))
+
+
+def _compute_word_forms(word: str, guess: bool) -> frozenset[str]:
     low = _norm(word)
     head = _abbreviation_head(word)
     if head:
@@ -313,6 +333,10 @@ def _word_forms(word: str, guess: bool = True) -> frozenset[str]:
 @cache
 def _adjective_forms(masculine: str) -> frozenset[str]:
     """Every form (gender, number, case) of an adjective given in the masculine nominative."""
+    return frozenset(_memoized(f"a|{masculine}", lambda: _compute_adjective_forms(masculine)))
+
+
+def _compute_adjective_forms(masculine: str) -> frozenset[str]:
     low = _norm(masculine)
     parses = [p for p in morph().parse(masculine) if p.tag.POS == "ADJF"]
     if not parses:
@@ -322,6 +346,10 @@ def _adjective_forms(masculine: str) -> frozenset[str]:
 
 
 def _is_bare_adjective(alias: str) -> bool:
+    return bool(_memoized(f"b|{alias}", lambda: _compute_is_bare_adjective(alias)))
+
+
+def _compute_is_bare_adjective(alias: str) -> bool:
     words = alias.split()
     if len(words) != 1 or _abbreviation_head(alias):
         return False
@@ -500,7 +528,8 @@ class _Index:
         if region.kind in ("область", "край", "автономный округ") and _is_bare_adjective(
             region.name.split()[0]
         ):
-            return (morph().parse(region.name.split()[0])[0].normal_form,)
+            first = region.name.split()[0]
+            return (_memoized(f"n|{first}", lambda: morph().parse(first)[0].normal_form),)
         return ()
 
 
@@ -514,6 +543,7 @@ def _index() -> _Index:
         with _index_lock:
             if _index_instance is None:
                 _index_instance = _Index()
+                _MEMO.save()
     return _index_instance
 
 

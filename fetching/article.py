@@ -1,15 +1,20 @@
-"""Main text, title and publication date of a page, via trafilatura and htmldate."""
+"""Main text, title and publication date of a page, via trafilatura and htmldate.
+
+Both are imported on the first page read (they take a third of a second to import, which a
+bot's start need not wait for).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from dataclasses import dataclass
-
-import htmldate
-import trafilatura
+from typing import TYPE_CHECKING
 
 from .errors import NoArticleError
+
+if TYPE_CHECKING:
+    import trafilatura
 
 _BLANKS = re.compile(r"\n{3,}")
 _RAW_TEXT_OPEN = re.compile(r"<(script|style|template)\b", re.IGNORECASE)
@@ -37,6 +42,8 @@ def publication_date(html: str, url: str | None = None) -> dt.date | None:
     htmldate's extensive search (dates anywhere in the text) is off: it picks up the
     date a site prints in its header or the copyright year of its footer.
     """
+    import htmldate
+
     try:
         found = htmldate.find_date(
             html, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d"
@@ -52,6 +59,9 @@ def publication_date(html: str, url: str | None = None) -> dt.date | None:
 
 
 def _extract(html: str, url: str | None, *, precision: bool) -> trafilatura.settings.Document | None:
+    import trafilatura
+    import trafilatura.settings
+
     result = trafilatura.bare_extraction(
         html,
         url=url,

@@ -8,6 +8,7 @@ read and stored, however many arrive at once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatAction
+from aiogram.filters import MagicData
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -29,6 +31,7 @@ from handlers.bursts import BurstReplies, Outcome
 from handlers.cards import q, short_card
 from handlers.extract_pool import ExtractPool
 from handlers.settings import Settings
+from handlers.startup import ModelsNotice
 
 log = logging.getLogger(__name__)
 router = Router(name="articles")
@@ -76,6 +79,8 @@ class Reader:
     settings: Settings
     # the extraction workers, let in user by user (None: first come, first served)
     gate: FairGate | None = None
+    # says once to a chat whose article waits long for the models of a fresh start
+    notice: ModelsNotice | None = None
     # extraction and storing, shared with the feed poller (built from the fields above)
     ingestor: ArticleIngestor = field(init=False)
 
@@ -252,18 +257,20 @@ async def process_job(job: ArticleJob, reader: Reader) -> Outcome:
     if job.kind == "other":
         return _refused(OTHER, "такие сообщения я не понимаю")
     await _typing(reader.bot, job.chat_id)
-    if job.kind == "document":
-        return await process_document(job, reader)
-    if job.kind == "links":
-        return await process_links(job, reader)
-    return await process_article(
-        text=job.text,
-        url=None,
-        title=None,
-        published=date.fromisoformat(job.published) if job.published else None,
-        user_id=job.user_id,
-        reader=reader,
-    )
+    notice = reader.notice.waiting(reader.bot, job.chat_id) if reader.notice else contextlib.nullcontext()
+    async with notice:
+        if job.kind == "document":
+            return await process_document(job, reader)
+        if job.kind == "links":
+            return await process_links(job, reader)
+        return await process_article(
+            text=job.text,
+            url=None,
+            title=None,
+            published=date.fromisoformat(job.published) if job.published else None,
+            user_id=job.user_id,
+            reader=reader,
+        )
 
 
 async def _typing(bot: Bot, chat_id: int) -> None:
@@ -300,7 +307,11 @@ async def submit(job: ArticleJob, article_queue: ArticleQueue, replies: BurstRep
     return False
 
 
-@router.message(F.document)
+# Filters are async (`MagicData`), never plain magic filters such as `F.document`: aiogram runs a
+# plain (sync) filter in a worker thread, and the threads finish in any order, so a user's messages
+# handled as concurrent tasks would be queued out of the order they were sent in (on Python 3.13 a
+# batch of documents is reordered nearly every time).
+@router.message(MagicData(F.event.document))
 async def on_document(
     message: Message, settings: Settings, article_queue: ArticleQueue, replies: BurstReplies
 ) -> None:
@@ -313,12 +324,12 @@ async def on_document(
     await submit(job, article_queue, replies)
 
 
-@router.message(F.text.startswith("/"))
+@router.message(MagicData(F.event.text.startswith("/")))
 async def on_unknown_command(message: Message) -> None:
     await message.answer("Не знаю такой команды. Список команд — /help.")
 
 
-@router.message(F.text | F.caption)
+@router.message(MagicData(F.event.text | F.event.caption))
 async def on_text(
     message: Message, settings: Settings, article_queue: ArticleQueue, replies: BurstReplies
 ) -> None:
@@ -335,7 +346,7 @@ async def on_text(
     await submit(job, article_queue, replies)
 
 
-@router.message(F.photo)
+@router.message(MagicData(F.event.photo))
 async def on_bare_photo(message: Message, article_queue: ArticleQueue, replies: BurstReplies) -> None:
     await submit(_job(message, "photo"), article_queue, replies)
 

@@ -255,11 +255,13 @@ async def _read_line(stream: TextIO) -> str:
     return await asyncio.to_thread(stream.readline)
 
 
-async def run_console(dp: Dispatcher, bot: Bot, session: ConsoleSession, stdin: TextIO | None = None) -> None:
+async def run_console(
+    dp: Dispatcher, bot: Bot, session: ConsoleSession, stdin: TextIO | None = None, log_file: Path | None = None
+) -> None:
     """Read stdin until EOF; each line (or a block between lines of three quotes) is one message."""
     stdin = stdin or sys.stdin
     chat = ConsoleChat(dp, bot, session)
-    session._print(INTRO)
+    session._print(INTRO + (f"\nЖурнал работы бота пишется в файл {log_file}." if log_file else ""))
     await dp.emit_startup(bot=bot, **dp.workflow_data)
     try:
         block: list[str] | None = None

@@ -1,26 +1,67 @@
-"""Extraction off the event loop: a process pool whose workers load the models once."""
+"""Extraction off the event loop: a process pool whose workers load the models once.
+
+The pool is started first thing (`start()`, before aiogram is imported), so the workers load natasha
+while the bot's own process starts; the bot answers commands meanwhile, and an article sent before
+the models are ready simply waits for them in the pool's queue.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import gc
 import logging
 import multiprocessing
+import os
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
+from pathlib import Path
 
 from extraction.models import Agreement
 
 log = logging.getLogger(__name__)
 
 
-def _init_worker() -> None:
-    """Worker initializer: load natasha and the rules once per process."""
-    import extraction
+# Test only: workers wait for this file to exist before loading their models, so that a test can
+# hold the models back for as long as it needs to show what the bot does before they are ready.
+GATE_ENV = "TEST_EXTRACT_GATE"
 
-    warm_up = getattr(extraction, "warm_up", None)
-    if warm_up is not None:
-        warm_up()
+
+def _wait_for_gate() -> None:
+    gate = os.environ.get(GATE_ENV, "").strip()
+    if gate:
+        while not Path(gate).exists():
+            time.sleep(0.05)
+
+
+def _log_to(log_file: str | None, level: str) -> None:
+    """A worker logs (and shows Python's warnings) where its bot does: to the bot's log file in
+    console mode, else to stderr as by default."""
+    if log_file:
+        logging.basicConfig(
+            filename=log_file, level=level, format="%(asctime)s %(levelname)s %(name)s[worker]: %(message)s"
+        )
+        logging.captureWarnings(True)
+
+
+def _init_worker(log_file: str | None = None, level: str = "INFO") -> None:
+    """Worker initializer: load natasha and the rules once per process."""
+    _log_to(log_file, level)
+    _wait_for_gate()
+    # The models are millions of long-lived objects: no cyclic GC while they load (it would scan
+    # them over and over), and none over them afterwards (frozen), only over each article's garbage.
+    gc.disable()
+    try:
+        import extraction
+
+        warm_up = getattr(extraction, "warm_up", None)
+        if warm_up is not None:
+            warm_up()
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def _extract(text: str, published: date | None) -> list[Agreement]:
@@ -36,21 +77,37 @@ def _ping() -> bool:
 class ExtractPool:
     """A small process pool; `await pool.run(text, published)` never blocks the event loop."""
 
-    def __init__(self, workers: int = 1) -> None:
+    def __init__(self, workers: int = 1, log_file: Path | None = None, log_level: str = "INFO") -> None:
         self.workers = workers
+        self._log = (str(log_file) if log_file else None, log_level)  # where workers log (None: stderr)
         self._executor = self._new_executor()
         self._inflight: dict[tuple[str, date | None], asyncio.Future[list[Agreement]]] = {}
+        self._warming: list[concurrent.futures.Future[bool]] = []
         self.extractions = 0  # texts actually sent to the workers
 
     def _new_executor(self) -> ProcessPoolExecutor:
         # spawn: forking a process that runs an event loop and threads is unsafe
         ctx = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_init_worker)
+        return ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=ctx, initializer=_init_worker, initargs=self._log
+        )
+
+    def start(self) -> None:
+        """Spawn the workers now; they load their models in the background (no event loop needed).
+        Calling it again does nothing."""
+        if not self._warming:
+            self._warming = [self._executor.submit(_ping) for _ in range(self.workers)]
+
+    @property
+    def ready(self) -> bool:
+        """True once the workers have loaded their models."""
+        return bool(self._warming) and all(f.done() for f in self._warming)
 
     async def warm_up(self) -> None:
-        """Start the workers (and load their models) ahead of the first article."""
-        loop = asyncio.get_running_loop()
-        await asyncio.gather(*(loop.run_in_executor(self._executor, _ping) for _ in range(self.workers)))
+        """Start the workers (and load their models) ahead of the first article; returns when they
+        are ready (a worker that failed to load raises here, and is replaced on the next article)."""
+        self.start()
+        await asyncio.gather(*(asyncio.wrap_future(f) for f in self._warming))
 
     async def run(self, text: str, published: date | None = None) -> list[Agreement]:
         """Agreements of `text`; the same text asked for concurrently (a post forwarded by many
@@ -84,7 +141,7 @@ class ExtractPool:
 
     def close(self) -> None:
         """Stop at once: workers hold no state, so one still loading its models is just ended."""
-        processes = list(getattr(self._executor, "_processes", {}).values())
+        processes = list((getattr(self._executor, "_processes", None) or {}).values())  # None once shut
         self._executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             if process.is_alive():

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import Command, CommandObject, MagicData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.text_decorations import html_decoration as hd
 
@@ -27,6 +27,7 @@ from handlers.keyboards import (
     suggestions_keyboard,
 )
 from handlers.middlewares import release
+from handlers.startup import SEEDING_NOTE, is_seeding
 from handlers.state import LastResult, LastResults
 
 router = Router(name="lookup")
@@ -66,8 +67,10 @@ async def show(
     offset: int,
     qstore: QueryStore,
     last_results: LastResults,
+    seeding: bool = False,
 ) -> None:
-    """Run one lookup page and send it: header, short cards, card and paging buttons."""
+    """Run one lookup page and send it: header, short cards, card and paging buttons; `seeding`:
+    the seeds are still being loaded (first start), which an empty answer then says."""
     offset = max(0, offset)
     query = query.strip()[:MAX_QUERY_CHARS]
     if kind in (REGION, PARTNER):
@@ -77,7 +80,7 @@ async def show(
         if not page.items:
             await release(session)
             await _nothing_found(
-                bot, chat_id, kind, query, lookup.matched, lookup.suggestions, qstore, offset
+                bot, chat_id, kind, query, lookup.matched, lookup.suggestions, qstore, offset, seeding
             )
             return
         what = "Регион" if kind == REGION else "Партнёр"
@@ -90,7 +93,8 @@ async def show(
             text = f"По запросу «{q(query, 100)}» ничего не нашлось."
             if offset:
                 text = "Больше результатов нет."
-            await bot.send_message(chat_id, text + "\nПопробуйте другие слова или /help.")
+            text += f"\n{SEEDING_NOTE}" if seeding and not offset else "\nПопробуйте другие слова или /help."
+            await bot.send_message(chat_id, text)
             return
         header = f"<b>Поиск: «{q(query, 100)}»</b>\nНайдено соглашений: {page.total}."
     else:
@@ -98,6 +102,8 @@ async def show(
         if not page.items:
             await release(session)
             text = "Больше соглашений нет — это был конец списка." if offset else "В базе пока нет соглашений."
+            if seeding and not offset:
+                text += f"\n{SEEDING_NOTE}"
             await bot.send_message(chat_id, text)
             return
         header = f"<b>Последние соглашения</b>\nВсего в базе: {page.total}."
@@ -117,19 +123,23 @@ async def _nothing_found(
     suggestions: list[str],
     qstore: QueryStore,
     offset: int,
+    seeding: bool = False,
 ) -> None:
     if offset:
         await bot.send_message(chat_id, "Больше результатов нет.")
         return
+    note = f"\n{SEEDING_NOTE}" if seeding else ""
     if matched:
         names = ", ".join(matched)
-        await bot.send_message(chat_id, f"<b>{q(names, 300)}</b>: соглашений в базе пока нет.")
+        await bot.send_message(chat_id, f"<b>{q(names, 300)}</b>: соглашений в базе пока нет.{note}")
         return
     what = "регион" if kind == REGION else "партнёра"
     text = f"Не нашёл {what} «{q(query, 100)}»."
     markup = await suggestions_keyboard(kind, suggestions, qstore)
     if markup:
         text += "\nВозможно, вы имели в виду (нажмите на кнопку):"
+    elif seeding:
+        text += note
     else:
         text += "\nПроверьте написание или посмотрите /stats — там список регионов и партнёров."
     await bot.send_message(chat_id, text, reply_markup=markup)
@@ -146,7 +156,10 @@ async def _command(message: Message, command: CommandObject, kind: str, bot: Bot
         return
     qstore, last_results = _deps(data)
     user_id = message.from_user.id if message.from_user else message.chat.id
-    await show(bot, message.chat.id, user_id, data["session"], kind, arg, 0, qstore, last_results)
+    await show(
+        bot, message.chat.id, user_id, data["session"], kind, arg, 0, qstore, last_results,
+        seeding=is_seeding(data),
+    )  # fmt: skip
 
 
 @router.message(Command("region"))
@@ -168,7 +181,10 @@ async def cmd_search(message: Message, command: CommandObject, bot: Bot, **data:
 async def cmd_recent(message: Message, bot: Bot, **data: Any) -> None:
     qstore, last_results = _deps(data)
     user_id = message.from_user.id if message.from_user else message.chat.id
-    await show(bot, message.chat.id, user_id, data["session"], RECENT, "", 0, qstore, last_results)
+    await show(
+        bot, message.chat.id, user_id, data["session"], RECENT, "", 0, qstore, last_results,
+        seeding=is_seeding(data),
+    )  # fmt: skip
 
 
 _NUMBER = re.compile(r"[№#]?\s*([0-9]+)")
@@ -258,6 +274,6 @@ async def on_card(callback: CallbackQuery, callback_data: CardCB, bot: Bot, **da
     await bot.send_message(_chat_id(callback), full_card(view), reply_markup=full_card_keyboard(view.id))
 
 
-@router.callback_query(F.data)
+@router.callback_query(MagicData(F.event.data))  # async: see handlers/articles.py
 async def on_unknown_callback(callback: CallbackQuery) -> None:
     await callback.answer("Эта кнопка больше не работает, повторите запрос.", show_alert=True)

@@ -83,6 +83,10 @@ class Settings:
     alerts_hold: bool = False  # tests only: store alerts but never send them
     # extraction process pool
     extract_workers: int = 1
+    # an article still waiting for the models of a fresh start this long gets a one-time notice
+    models_notice_after: float = 5.0
+    # console mode logs here, not between the bot's answers in the terminal
+    console_log_file: Path = ROOT / "data" / "console.log"
     progress_interval: float = 1.0  # seconds between edits of the /reload progress message
     seeds_dir: Path = ROOT / "seeds"
     # news feeds (feeds.poller)
@@ -130,6 +134,8 @@ class Settings:
             alerts_redis_url=_str("ALERTS_REDIS_URL"),
             alerts_hold=os.environ.get("ALERTS_HOLD", "").strip().lower() in {"1", "true", "yes", "on"},
             extract_workers=max(1, _int("EXTRACT_WORKERS", 1)),
+            models_notice_after=max(0.0, _float("MODELS_NOTICE_AFTER", 5.0)),
+            console_log_file=Path(_str("CONSOLE_LOG_FILE") or ROOT / "data" / "console.log"),
             progress_interval=_float("PROGRESS_INTERVAL", 1.0),
             seeds_dir=Path(_str("SEEDS_DIR") or ROOT / "seeds"),
             feed_poll_seconds=max(1.0, _float("FEED_POLL_SECONDS", 900.0)),

@@ -6,18 +6,12 @@ import asyncio
 import io
 from typing import TYPE_CHECKING, Any
 
-import matplotlib
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import BufferedInputFile, Message
 
-matplotlib.use("Agg")
-
-from aiogram import Router  # noqa: E402
-from aiogram.filters import Command  # noqa: E402
-from aiogram.types import BufferedInputFile, Message  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-
-from db import queries  # noqa: E402
-from handlers.cards import pack, q  # noqa: E402
+from db import queries
+from handlers.cards import pack, q
 
 if TYPE_CHECKING:
     from db.views import Stats
@@ -29,6 +23,13 @@ TOP = 10
 
 def render_chart(stats: Stats) -> bytes:
     """Two bar charts (top regions, agreements per year) as PNG bytes; Agg, no pyplot state."""
+    # matplotlib (with numpy) takes half a second to import: only the first /stats pays for it
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     fig = Figure(figsize=(9, 7), dpi=100)
     ax_regions, ax_years = fig.subplots(2, 1, gridspec_kw={"height_ratios": [3, 2]})
     regions = stats.regions[:TOP][::-1]

@@ -9,8 +9,11 @@ CI=true.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,6 +21,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+# pymorphy2 memos (extraction.diskmemo) of this run, bots started as subprocesses included: tests
+# neither read nor fill the developer's ~/.cache
+if "CACHE_DIR" not in os.environ:
+    os.environ["CACHE_DIR"] = tempfile.mkdtemp(prefix="agreements-bot-cache-")
+    atexit.register(shutil.rmtree, os.environ["CACHE_DIR"], ignore_errors=True)
 
 PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("TEST_PG_PORT", "5432"))

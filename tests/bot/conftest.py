@@ -55,7 +55,7 @@ def make_settings(fake: FakeTelegram, database_url: str, **overrides: Any) -> Se
 async def start_app(database_url: str, **overrides: Any) -> AsyncIterator[App]:
     async with FakeTelegram() as fake:
         settings = make_settings(fake, database_url, **overrides)
-        async with app_context(settings) as (bot, dp), run_polling(dp, bot):
+        async with app_context(settings, wait_for_seeds=True) as (bot, dp), run_polling(dp, bot):
             yield App(fake, bot, dp, settings)
 
 

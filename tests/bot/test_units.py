@@ -126,3 +126,14 @@ def test_settings_from_env(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     assert s.bot_token == "42:abc" and s.admin_ids == frozenset({1, 2, 3})
     assert s.throttle_burst == 7 and s.webhook_port == 9000
     assert s.fetch_limits().allow_private is True
+
+
+def test_start_up_settings_from_env(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("MODELS_NOTICE_AFTER", raising=False)
+    monkeypatch.delenv("CONSOLE_LOG_FILE", raising=False)
+    defaults = Settings.from_env(env_file="/nonexistent/.env")
+    assert defaults.models_notice_after == 5.0 and defaults.console_log_file.name == "console.log"
+    monkeypatch.setenv("MODELS_NOTICE_AFTER", "-3")
+    monkeypatch.setenv("CONSOLE_LOG_FILE", str(tmp_path / "bot.log"))
+    s = Settings.from_env(env_file="/nonexistent/.env")
+    assert s.models_notice_after == 0.0 and s.console_log_file == tmp_path / "bot.log"

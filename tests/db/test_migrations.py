@@ -102,3 +102,74 @@ async def test_downgrade_and_upgrade_again_rebuild_cards(engine: AsyncEngine) ->
         ).scalar_one() == 0
     await downgrade(engine, "base")
     assert await current(engine) is None
+
+
+def test_script_head_read_from_the_files_agrees_with_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    from db.migrate import alembic_config, script_head
+
+    assert script_head() == ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD
+
+
+def test_script_head_leaves_branches_and_merges_to_alembic(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import db.migrate
+
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    monkeypatch.setattr(db.migrate, "MIGRATIONS", tmp_path)
+
+    def write(name: str, revision: str, down: str | None) -> None:
+        down_text = "None" if down is None else (down if down.startswith("(") else f'"{down}"')
+        (versions / f"{name}.py").write_text(
+            f'revision: str = "{revision}"\ndown_revision: str | None = {down_text}\n', encoding="utf-8"
+        )
+
+    write("a", "a1", None)
+    write("b", "b1", "a1")
+    assert db.migrate.script_head() == "b1"
+    write("c", "c1", "a1")  # a branch: two heads
+    assert db.migrate.script_head() is None
+    write("d", "d1", '("b1", "c1")')  # a merge revision
+    assert db.migrate.script_head() is None
+
+
+async def test_a_base_at_head_is_not_migrated_again(engine: AsyncEngine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import db.migrate
+
+    async def no_alembic(*args: object) -> None:
+        raise AssertionError("Alembic ran on a base already at head")
+
+    monkeypatch.setattr(db.migrate, "_migrate", no_alembic)
+    await upgrade(engine)  # the fixture's engine is at head already
+    assert await current(engine) == HEAD
+
+
+def test_a_restart_does_not_import_alembic(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import asyncio, sys\n"
+        "from db.engine import make_engine\n"
+        "from db.migrate import upgrade\n"
+        "async def main():\n"
+        "    engine = make_engine(sys.argv[1])\n"
+        "    await upgrade(engine)\n"
+        "    await engine.dispose()\n"
+        "asyncio.run(main())\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    url = f"sqlite+aiosqlite:///{tmp_path / 'restart.db'}"
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script, url], capture_output=True, text=True, cwd=root, env=env, timeout=120
+        )
+        for _ in range(2)
+    ]
+    assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
+    assert [r.stdout.strip() for r in runs] == ["True", "False"]  # migrated once, then only checked
