@@ -113,7 +113,7 @@ async def follow_text(
     buttons = [
         [
             InlineKeyboardButton(
-                text=name[:60], callback_data=FollowNameCB(q=encode_query(qstore, name, probe)).pack()
+                text=name[:60], callback_data=FollowNameCB(q=await encode_query(qstore, name, probe)).pack()
             )
         ]
         for name in resolution.suggestions
@@ -192,7 +192,7 @@ async def on_follow_choice(callback: CallbackQuery, callback_data: FollowCB, bot
 async def on_follow_name(
     callback: CallbackQuery, callback_data: FollowNameCB, bot: Bot, session: Any, qstore: QueryStore
 ) -> None:
-    name = decode_query(qstore, callback_data.q)
+    name = await decode_query(qstore, callback_data.q)
     if name is None:
         await callback.answer("Эта подсказка устарела, повторите /follow.", show_alert=True)
         return
