@@ -123,3 +123,54 @@ async def test_alert_survives_sigkill_between_store_and_send(tmp_path: Path) -> 
             assert "Тёплый дом" in found.text
         assert await _statuses(db) == [SENT]
         assert not [c for c in fake.calls if c.status == 400], [c.description for c in fake.calls if c.status == 400]
+
+
+async def test_a_feed_alert_survives_sigkill_between_store_and_send(tmp_path: Path) -> None:
+    """The issue's whole path: an admin adds a local feed, a user follows a region, a new item about it
+    appears; the bot is killed after the agreement is stored and before the alert goes out; after a
+    restart the follower gets it once and /region answers with it."""
+    from tests.feeds.samples import NO_AGREEMENT, Item, rss, story
+    from tests.feeds.site import FeedSite
+
+    admin = 4141
+    news = story(8)  # Пензенская область
+    db, seeds = tmp_path / "agreements.db", tmp_path / "seeds"
+    seeds.mkdir()
+    site = await FeedSite().start()
+    env = {"ADMIN_IDS": str(admin), "ALLOW_PRIVATE_URLS": "1", "FEED_POLL_SECONDS": "1"}
+    try:
+        site.put("/rss.xml", rss([Item("old", site.url("/n/old"), "Урожай", full_text=NO_AGREEMENT)]))
+        async with FakeTelegram() as fake:
+            async with running_bot(fake, db, seeds, ALERTS_HOLD="1", **env) as proc:
+                await fake.send_command(admin, f"/feed_add {site.url('/rss.xml')}")
+                [added] = await fake.wait_for(admin, timeout=30)
+                assert "добавлена" in (added.text or ""), added.text
+                await fake.send_command(FOLLOWER, f"/follow {news.region}")
+                [reply] = await fake.wait_for(FOLLOWER, timeout=30)
+                assert "Пензенская область" in (reply.text or "")
+                site.put("/rss.xml", rss([
+                    Item("new", site.url("/n/new"), news.title, full_text=news.text),
+                    Item("old", site.url("/n/old"), "Урожай", full_text=NO_AGREEMENT),
+                ]))  # fmt: skip
+                for _ in range(900):  # polled, extracted and stored with its alert row
+                    if await _statuses(db) == [PENDING]:
+                        break
+                    await asyncio.sleep(0.1)
+                assert await _statuses(db) == [PENDING]
+                assert _alerts(fake) == []
+                proc.kill()
+                await proc.wait()
+
+            async with running_bot(fake, db, seeds, **env):
+                [alert] = await fake.wait_for(
+                    FOLLOWER, timeout=60, predicate=lambda c: ALERT in (c.text or "")
+                )
+                assert news.company in (alert.text or "")
+                await asyncio.sleep(3.0)  # another poll and the sender's next rounds: no second alert
+                assert len(_alerts(fake)) == 1
+                await fake.send_command(FOLLOWER, f"/region {news.region}")
+                [found] = await fake.wait_for(FOLLOWER, timeout=30)
+                assert news.company in (found.text or "")
+            assert await _statuses(db) == [SENT]
+    finally:
+        await site.stop()
