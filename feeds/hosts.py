@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-from collections.abc import AsyncIterator
 
 from yarl import URL
+
+from shared_state.keyed_locks import KeyedLocks
 
 
 def host_of(url: str) -> str:
@@ -21,23 +21,11 @@ class HostLocks:
     """One lock per host, kept only while someone holds or waits for it."""
 
     def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._locks = KeyedLocks()
 
-    @contextlib.asynccontextmanager
-    async def hold(self, url: str) -> AsyncIterator[None]:
-        host = host_of(url)
-        lock, users = self._locks.get(host, (asyncio.Lock(), 0))
-        self._locks[host] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[host]
-            if users <= 1:
-                del self._locks[host]
-            else:
-                self._locks[host] = (lock, users - 1)
+    def hold(self, url: str) -> contextlib.AbstractAsyncContextManager[None]:
+        return self._locks.hold(host_of(url))
 
     def busy(self) -> int:
         """Hosts being fetched from or waited for."""
-        return len(self._locks)
+        return self._locks.busy()

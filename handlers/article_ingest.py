@@ -9,10 +9,8 @@ that must follow a new agreement. Knows nothing of Telegram.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,6 +21,7 @@ from db.store import find_article
 from extraction.models import Agreement
 from handlers.article_queue import FairGate
 from handlers.extract_pool import ExtractPool
+from shared_state.keyed_locks import KeyedLocks
 
 log = logging.getLogger(__name__)
 
@@ -42,27 +41,6 @@ def looks_russian(text: str) -> str | None:
             "пришлите, пожалуйста, русскую статью."
         )
     return None
-
-
-class KeyedLocks:
-    """One lock per key, kept only while someone holds or waits for it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
-
-    @contextlib.asynccontextmanager
-    async def hold(self, key: str) -> AsyncIterator[None]:
-        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[key]
-            if users <= 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
 
 
 @dataclass(slots=True)
