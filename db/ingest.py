@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db import cache
+from db import cache, fulltext
 from db.cards import load_views, refresh_cards
 from db.engine import is_postgres, read_connection, write_connection
 from db.facts import settle
@@ -149,6 +149,7 @@ async def ingest(
                 ids.append(agreement_id)
         await settle(session, ids)
         await refresh_cards(session, ids)
+        await fulltext.refresh(session, ids)
         return article_id, False, ids, created
 
     article_id, known, ids, created = await _in_write_transaction(session, work)
@@ -248,6 +249,7 @@ async def reload(
             await remove_orphans(session)
             await settle(session, touched | refreshed)
             await refresh_cards(session, touched | refreshed)
+            await fulltext.refresh(session, touched | refreshed)
             count = await session.execute(
                 select(func.count(func.distinct(SRC.c.agreement_id)))
                 .join(ART, ART.c.id == SRC.c.article_id)
