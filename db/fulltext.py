@@ -24,12 +24,13 @@ from sqlmodel import Field, SQLModel
 
 from db.engine import WRITE, is_postgres
 from db.models import VISIBLE, Agreement
-from db.morph import _analyzer, lemma
+from db.morph import _analyzer
 from db.normalize import words
 from extraction.text import cyrillic_lookalike
 
 A = Agreement.__table__
 MAX_QUERY_WORDS = 8
+MAX_FORMS = 4
 FTS_TABLE = "agreement_fts"  # SQLite only
 # Words that carry no meaning of their own: left out of the index and of queries ("с", "и", "не").
 _FUNCTION_WORDS = frozenset({"PREP", "CONJ", "PRCL", "INTJ"})
@@ -61,16 +62,26 @@ def terms(text: str) -> list[str]:
     return [w for w in words(text) if not _is_function_word(w)]
 
 
+@lru_cache(maxsize=200_000)
+def normal_forms(word: str) -> tuple[str, ...]:
+    """Every normal form a folded word may have ("старого" -> старое, старый): a word's reading is
+    often ambiguous, and indexing and querying all readings makes both sides meet."""
+    if not word.isalpha() or len(word) < 3:
+        return (word,)
+    forms = [p.normal_form.replace("ё", "е") for p in _analyzer()(word)]
+    return tuple(dict.fromkeys(forms))[:MAX_FORMS] or (word,)
+
+
 def index_text(search: str) -> str:
-    """What the index holds for an agreement's folded search text: the normal form of each word."""
-    return " ".join(lemma(w) for w in terms(search))
+    """What the index holds for an agreement's folded search text: the normal forms of each word."""
+    return " ".join(form for w in terms(search) for form in normal_forms(w))
 
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """One query word: its normal form, and the forms it may also begin (typed, Latin look-alike)."""
+    """One query word: its normal forms, and the typed forms (also a Latin look-alike) words may begin with."""
 
-    lemma: str
+    lemmas: tuple[str, ...]
     prefixes: tuple[str, ...]
 
 
@@ -79,15 +90,15 @@ def parse_query(text: str) -> list[Term]:
     out: list[Term] = []
     for word in terms(text)[:MAX_QUERY_WORDS]:
         typed = [word, cyrillic_lookalike(word)]  # "mtc" typed in Latin finds МТС
-        out.append(Term(lemma(word), tuple(dict.fromkeys(w for w in typed if w))))
+        out.append(Term(normal_forms(word), tuple(dict.fromkeys(w for w in typed if w))))
     return out
 
 
 def fts5_query(query: list[Term]) -> str:
-    """An FTS5 MATCH expression: every term, as its normal form or a prefix of a typed form."""
+    """An FTS5 MATCH expression: every term, as one of its normal forms or a prefix of a typed form."""
     parts = []
     for term in query:
-        options = [f'"{term.lemma}"', *(f'"{p}"*' for p in term.prefixes)]
+        options = [*(f'"{x}"' for x in term.lemmas), *(f'"{p}"*' for p in term.prefixes)]
         parts.append("(" + " OR ".join(dict.fromkeys(options)) + ")")
     return " AND ".join(parts)
 
@@ -96,7 +107,7 @@ def tsquery(query: list[Term]) -> str:
     """A to_tsquery('russian', ...) expression of the same meaning (words hold letters and digits only)."""
     parts = []
     for term in query:
-        options = [f"'{term.lemma}'", *(f"'{p}':*" for p in term.prefixes)]
+        options = [*(f"'{x}'" for x in term.lemmas), *(f"'{p}':*" for p in term.prefixes)]
         parts.append("(" + " | ".join(dict.fromkeys(options)) + ")")
     return " & ".join(parts)
 
