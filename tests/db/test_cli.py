@@ -27,7 +27,7 @@ def test_cli_reload_and_stats(db_url: str, seeds_dir: Path, tmp_path: Path) -> N
     (folder / "zz_binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
     up = run_db("upgrade", url=db_url, cwd=tmp_path)
     assert up.returncode == 0, up.stderr
-    assert "revision 0003" in up.stdout
+    assert "revision 0006" in up.stdout
     res = run_db("reload", str(folder), url=db_url, cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     assert "loaded 5 articles" in res.stdout
