@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import Column, ForeignKey, Integer, Text, delete, inspect, select, text
+from sqlalchemy import Column, ForeignKey, Integer, Text, TextClause, delete, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlmodel import Field, SQLModel
 
@@ -31,6 +31,11 @@ from extraction.text import cyrillic_lookalike
 A = Agreement.__table__
 MAX_QUERY_WORDS = 8
 MAX_FORMS = 4
+MIN_PREFIX = 3
+# Matches ranked at most (ranking reads each one); broader queries list matches newest added first.
+RANK_LIMIT = 200
+# Matches counted at most: a broader query says "more than COUNT_LIMIT".
+COUNT_LIMIT = 1000
 FTS_TABLE = "agreement_fts"  # SQLite only
 # Words that carry no meaning of their own: left out of the index and of queries ("с", "и", "не").
 _FUNCTION_WORDS = frozenset({"PREP", "CONJ", "PRCL", "INTJ"})
@@ -79,37 +84,54 @@ def index_text(search: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """One query word: its normal forms, and the typed forms (also a Latin look-alike) words may begin with."""
+    """One query word: its normal forms, and the typed forms words may begin with (a word the
+    dictionary does not know is taken as the start of one: "Ростел", "калужск")."""
 
     lemmas: tuple[str, ...]
-    prefixes: tuple[str, ...]
+    prefixes: tuple[str, ...] = ()
 
 
 def parse_query(text: str) -> list[Term]:
-    """Query words in their normal forms; each also matches words the typed form begins."""
+    """Query words in their normal forms (a Latin look-alike word also in Cyrillic: "mtc" is МТС)."""
     out: list[Term] = []
     for word in terms(text)[:MAX_QUERY_WORDS]:
-        typed = [word, cyrillic_lookalike(word)]  # "mtc" typed in Latin finds МТС
-        out.append(Term(normal_forms(word), tuple(dict.fromkeys(w for w in typed if w))))
+        typed = list(dict.fromkeys([word, cyrillic_lookalike(word)]))
+        lemmas = tuple(dict.fromkeys(form for w in typed for form in normal_forms(w)))
+        prefixes = tuple(w for w in typed if len(w) >= MIN_PREFIX and w.isalpha() and not _is_known(w))
+        out.append(Term(lemmas, prefixes))
     return out
 
 
+@lru_cache(maxsize=50_000)
+def _is_known(word: str) -> bool:
+    return bool(_analyzer().word_is_known(word))
+
+
 def fts5_query(query: list[Term]) -> str:
-    """An FTS5 MATCH expression: every term, as one of its normal forms or a prefix of a typed form."""
+    """An FTS5 MATCH expression: every term, as one of its normal forms or a word a typed form begins."""
     parts = []
     for term in query:
         options = [*(f'"{x}"' for x in term.lemmas), *(f'"{p}"*' for p in term.prefixes)]
-        parts.append("(" + " OR ".join(dict.fromkeys(options)) + ")")
+        parts.append("(" + " OR ".join(options) + ")")
     return " AND ".join(parts)
 
 
-def tsquery(query: list[Term]) -> str:
-    """A to_tsquery('russian', ...) expression of the same meaning (words hold letters and digits only)."""
-    parts = []
-    for term in query:
-        options = [*(f"'{x}'" for x in term.lemmas), *(f"'{p}':*" for p in term.prefixes)]
-        parts.append("(" + " | ".join(dict.fromkeys(options)) + ")")
-    return " & ".join(parts)
+def tsquery(query: list[Term]) -> tuple[str, dict[str, str]]:
+    """A PostgreSQL tsquery expression of the same meaning, and its parameters.
+
+    Normal forms go through the 'russian' configuration like the indexed text; typed prefixes through
+    'simple', unstemmed ("смирнов" stemmed would be the prefix "смирн", matching far more).
+    """
+    parts: list[str] = []
+    params: dict[str, str] = {}
+    for i, term in enumerate(query):
+        params[f"l{i}"] = " | ".join(f"'{x}'" for x in term.lemmas)
+        part = f"to_tsquery('russian', :l{i})"
+        if term.prefixes:
+            params[f"p{i}"] = " | ".join(f"'{x}':*" for x in term.prefixes)
+            part = f"({part} || to_tsquery('simple', :p{i}))"
+        parts.append(part)
+    return " && ".join(parts), params
 
 
 async def refresh(session: AsyncSession, ids: Iterable[int], batch: int = 500) -> None:
@@ -153,45 +175,70 @@ async def fill_missing(engine: AsyncEngine, batch: int = 2000) -> int:
             done += len(ids)
 
 
-async def ranked_ids(
-    session: AsyncSession, query: list[Term], offset: int, limit: int
-) -> tuple[list[int], int]:
-    """Ids of the visible agreements matching every term, best first (then newest), and their count."""
-    if is_postgres(session):
-        stmt = _PG_PAGE
-        params = {"q": tsquery(query), "lim": limit, "off": offset}
+async def ranked_ids(session: AsyncSession, query: list[Term], offset: int, limit: int) -> Match:
+    """Ids of the visible agreements matching every term, and how many there are.
+
+    Up to RANK_LIMIT matches are ranked (bm25 / ts_rank, then newest first); a query matching more is
+    too broad to rank (ranking would read every match): its matches come newest added first, which
+    both indexes give without reading them all. Matches are counted up to COUNT_LIMIT.
+    """
+    pg = is_postgres(session)
+    if pg:
+        q_sql, params = tsquery(query)
+        capped, ranked, newest = _pg_statements(q_sql)
     else:
-        stmt = _SQLITE_PAGE
-        params = {"q": fts5_query(query), "lim": limit, "off": offset}
-    rows = (await session.execute(stmt, params)).all()
-    if rows:
-        return [r.id for r in rows], int(rows[0].total)
-    if not offset:
-        return [], 0
-    count = _PG_COUNT if is_postgres(session) else _SQLITE_COUNT
-    return [], int((await session.execute(count, {"q": params["q"]})).scalar_one())
+        params = {"q": fts5_query(query)}
+        capped, ranked, newest = _SQLITE_CAPPED, _SQLITE_RANKED, _SQLITE_NEWEST
+    found = int((await session.execute(capped, {**params, "cap": COUNT_LIMIT + 1})).scalar_one())
+    total, more, rank = min(found, COUNT_LIMIT), found > COUNT_LIMIT, found <= RANK_LIMIT
+    if offset >= total:
+        return Match([], total, more, rank)
+    # pages end where counting stopped
+    page = {"lim": min(limit, total - offset), "off": offset}
+    rows = (await session.execute(ranked if rank else newest, {**params, **page})).scalars().all()
+    return Match(list(rows), total, more, rank)
 
 
-# One statement per page: the window count sees every match before LIMIT cuts the page.
-# The matches are ranked inside the FTS5 scan (bm25() lives only there), then joined.
-_SQLITE_PAGE = text(
+@dataclass(slots=True)
+class Match:
+    """A page of matching ids; `total` counts matches up to COUNT_LIMIT, `more` says there are more."""
+
+    ids: list[int]
+    total: int
+    more: bool = False
+    ranked: bool = True
+
+
+_SQLITE_CAPPED = text(
+    f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q LIMIT :cap)"
+)
+# bm25() lives only inside the FTS5 scan: rank there, then join.
+_SQLITE_RANKED = text(
     f"WITH m AS MATERIALIZED (SELECT rowid AS id, bm25({FTS_TABLE}) AS score FROM {FTS_TABLE} "
     f"WHERE {FTS_TABLE} MATCH :q) "
-    "SELECT a.id AS id, count(*) OVER () AS total FROM m JOIN agreement a ON a.id = m.id "
+    "SELECT a.id FROM m JOIN agreement a ON a.id = m.id "
     "WHERE a.hidden = 0 ORDER BY m.score, a.sort_key DESC, a.id DESC LIMIT :lim OFFSET :off"
 )
-_SQLITE_COUNT = text(
-    f"SELECT count(*) FROM {FTS_TABLE} JOIN agreement a ON a.id = {FTS_TABLE}.rowid "
-    f"WHERE {FTS_TABLE} MATCH :q AND a.hidden = 0"
-)
-_PG_PAGE = text(
-    "SELECT a.id AS id, count(*) OVER () AS total "
-    "FROM agreement_text t JOIN agreement a ON a.id = t.agreement_id, to_tsquery('russian', :q) q "
-    "WHERE t.tsv @@ q AND a.hidden = 0 "
-    "ORDER BY ts_rank(t.tsv, q) DESC, a.sort_key DESC, a.id DESC LIMIT :lim OFFSET :off"
-)
-_PG_COUNT = text(
-    "SELECT count(*) FROM agreement_text t JOIN agreement a ON a.id = t.agreement_id "
-    "WHERE t.tsv @@ to_tsquery('russian', :q) AND a.hidden = 0"
+# FTS5 walks its doclists in descending rowid order and stops at the limit.
+_SQLITE_NEWEST = text(
+    f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q ORDER BY rowid DESC LIMIT :lim OFFSET :off"
 )
 
+
+def _pg_statements(q_sql: str) -> tuple[TextClause, TextClause, TextClause]:
+    """(capped count, ranked page, newest page) over the tsquery expression `q_sql`."""
+    capped = text(f"SELECT count(*) FROM (SELECT 1 FROM agreement_text WHERE tsv @@ ({q_sql}) LIMIT :cap) m")
+    ranked = text(
+        f"WITH q AS (SELECT {q_sql} AS q) "
+        "SELECT a.id FROM q, agreement_text t JOIN agreement a ON a.id = t.agreement_id "
+        "WHERE t.tsv @@ q.q AND a.hidden = 0 "
+        "ORDER BY ts_rank(t.tsv, q.q) DESC, a.sort_key DESC, a.id DESC LIMIT :lim OFFSET :off"
+    )
+    # "IS TRUE" keeps the planner off the GIN index here: for a broad query, walking the primary key
+    # backwards and testing each row stops after a few rows, where the index would fetch every match.
+    newest = text(
+        f"WITH q AS (SELECT {q_sql} AS q) "
+        "SELECT t.agreement_id FROM q, agreement_text t WHERE (t.tsv @@ q.q) IS TRUE "
+        "ORDER BY t.agreement_id DESC LIMIT :lim OFFSET :off"
+    )
+    return capped, ranked, newest

@@ -154,14 +154,15 @@ async def by_partner(session: AsyncSession, text: str, offset: int = 0, limit: i
 
 async def search(session: AsyncSession, text: str, offset: int = 0, limit: int = 5) -> Page:
     """Agreements whose parties, signatories, event or evidence hold every word of `text` in any
-    inflected form (or a word it begins), best matches first, then newest (db.fulltext)."""
+    inflected form (or a word it begins), best matches first, then newest; a query too broad to rank
+    lists them newest added first (db.fulltext)."""
     await read_connection(session)
     offset, limit = _bounds(offset, limit)
     query = fulltext.parse_query(text)
     if not query:
         return Page([], 0, offset, limit)
-    ids, total = await fulltext.ranked_ids(session, query, offset, limit)
-    return Page(await load_views(session, ids), total, offset, limit)
+    found = await fulltext.ranked_ids(session, query, offset, limit)
+    return Page(await load_views(session, found.ids), found.total, offset, limit, found.more)
 
 
 async def recent(session: AsyncSession, offset: int = 0, limit: int = 5) -> Page:

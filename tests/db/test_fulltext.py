@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from db import moderation
+from db import fulltext, moderation
 from db.engine import make_engine, make_sessionmaker
 from db.fulltext import AgreementText, fts5_query, index_text, parse_query, tsquery
 from db.ingest import ArticleIn, ingest, reload
@@ -44,10 +44,13 @@ def test_query_terms_are_normal_forms_without_function_words() -> None:
     # an ambiguous word is indexed and looked for under each reading
     assert set(parse_query("старого")[0].lemmas) >= {"старый", "старое"}
     assert set(index_text("старого").split()) >= {"старый", "старое"}
-    # typed forms are prefixes too; a Latin look-alike word is tried in Cyrillic
-    assert '"ростел"*' in fts5_query(parse_query("Ростел"))
-    assert '"мтс"*' in fts5_query(parse_query("mtc"))
-    assert tsquery(parse_query("ростелекома")) == "('ростелеком' | 'ростелекома':*)"
+    # a word the dictionary does not know may be the start of one; a Latin look-alike is tried in Cyrillic
+    assert fts5_query(parse_query("Ростел")).endswith(' OR "ростел"*)')
+    assert fts5_query(parse_query("ростелекома")) == '("ростелеком")'
+    assert '"мтс"' in fts5_query(parse_query("mtc"))
+    sql, params = tsquery(parse_query("ростелекома калужск"))
+    assert sql == "to_tsquery('russian', :l0) && (to_tsquery('russian', :l1) || to_tsquery('simple', :p1))"
+    assert params["l0"] == "'ростелеком'" and params["p1"] == "'калужск':*"
     assert parse_query("с и на %_% ") == []
 
 
@@ -101,6 +104,23 @@ async def test_ranked_best_match_first_then_newest(sessionmaker: Maker) -> None:
         page = await search(s, "область", offset=1, limit=2)
         beyond = await search(s, "область", offset=50)
     assert page.total == beyond.total == 4 and len(page.items) == 2 and beyond.items == []
+
+
+async def test_broad_query_lists_newest_added_and_stops_counting(sessionmaker: Maker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(fulltext, "RANK_LIMIT", 2)
+    monkeypatch.setattr(fulltext, "COUNT_LIMIT", 3)
+    ids = [
+        await _store(sessionmaker, n, regions=["Ивановская область"], partners=[f"Фабрика {n}"], when=(2020 - n, 1, 1))
+        for n in range(5)
+    ]
+    async with sessionmaker() as s:
+        broad = await search(s, "ивановская область", limit=2)
+        second = await search(s, "ивановская область", offset=2, limit=2)
+        narrow = await search(s, "фабрика 3")
+    assert [v.id for v in broad.items] == ids[::-1][:2]  # not ranked: newest added first
+    assert (broad.total, broad.more) == (3, True)
+    assert [v.id for v in second.items] == [ids[2]]  # paging stops where counting did
+    assert (narrow.total, narrow.more, [v.id for v in narrow.items]) == (1, False, [ids[3]])
 
 
 async def test_index_follows_hide_restore_delete_and_reload(sessionmaker: Maker, tmp_path: Path) -> None:
