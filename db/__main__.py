@@ -1,4 +1,5 @@
-"""Command line: `python -m db reload [DIR]`, `python -m db upgrade`, `python -m db stats`.
+"""Command line: `python -m db reload [DIR]`, `python -m db upgrade`, `python -m db stats`,
+`python -m db check` (exit code 1 and a report when the base is inconsistent).
 
 The database is DATABASE_URL (environment or .env) or the default SQLite file data/agreements.db.
 """
@@ -89,6 +90,19 @@ async def _stats(url: str | None) -> int:
         await engine.dispose()
 
 
+async def _check(url: str | None) -> int:
+    from db.check import check
+    from db.engine import make_engine
+
+    engine = make_engine(url)
+    try:
+        report = await check(engine)
+    finally:
+        await engine.dispose()
+    print(report.render(), file=sys.stdout if report.ok else sys.stderr)
+    return 0 if report.ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m db", description="Agreement store maintenance")
     parser.add_argument("--url", help="database URL (default: DATABASE_URL or sqlite data/agreements.db)")
@@ -97,12 +111,15 @@ def main(argv: list[str] | None = None) -> int:
     p_reload.add_argument("dir", nargs="?", type=Path, default=DEFAULT_SEEDS)
     sub.add_parser("upgrade", help="apply the migrations")
     sub.add_parser("stats", help="print counts")
+    sub.add_parser("check", help="check the base is consistent (exit code 1 and a report when not)")
     args = parser.parse_args(argv)
     _load_env()
     if args.command == "reload":
         return asyncio.run(_reload(args.url, args.dir))
     if args.command == "upgrade":
         return asyncio.run(_upgrade(args.url))
+    if args.command == "check":
+        return asyncio.run(_check(args.url))
     return asyncio.run(_stats(args.url))
 
 
