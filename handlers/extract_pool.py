@@ -5,6 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import signal
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
@@ -12,10 +16,26 @@ from datetime import date
 from extraction.models import Agreement
 
 log = logging.getLogger(__name__)
+# How often a worker looks whether the bot that started it is still there.
+PARENT_POLL_SECONDS = 0.25
 
 
-def _init_worker() -> None:
-    """Worker initializer: load natasha and the rules once per process."""
+def _watch_parent(parent: int) -> None:
+    """End this worker as soon as `parent` is gone (killed, OOM-killed): orphaned workers would
+    otherwise hold their memory forever, and a supervisor restarting the bot would pile them up."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(0)
+
+
+def _init_worker(parent: int | None = None) -> None:
+    """Worker initializer: end with the parent, leave signals to it, load natasha and the rules once."""
+    if parent is not None:
+        threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
+    # Ctrl+C or a SIGTERM sent to the whole process group (systemd, a terminal) is the parent's to
+    # handle: it finishes the articles in flight, which needs these workers, then ends them itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     import extraction
 
     warm_up = getattr(extraction, "warm_up", None)
@@ -45,7 +65,9 @@ class ExtractPool:
     def _new_executor(self) -> ProcessPoolExecutor:
         # spawn: forking a process that runs an event loop and threads is unsafe
         ctx = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_init_worker)
+        return ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=ctx, initializer=_init_worker, initargs=(os.getpid(),)
+        )
 
     async def warm_up(self) -> None:
         """Start the workers (and load their models) ahead of the first article."""
@@ -83,12 +105,13 @@ class ExtractPool:
             return await loop.run_in_executor(self._executor, _extract, text, published)
 
     def close(self) -> None:
-        """Stop at once: workers hold no state, so one still loading its models is just ended."""
+        """Stop at once: workers hold no state, so one still loading its models is just ended
+        (killed: they ignore SIGTERM, which is meant for the bot)."""
         processes = list(getattr(self._executor, "_processes", {}).values())
         self._executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             if process.is_alive():
-                process.terminate()
+                process.kill()
         for process in processes:
             process.join(timeout=5)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.exceptions import TelegramRetryAfter
+from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, TelegramObject, Update, User
@@ -131,11 +131,14 @@ class ThrottlingMiddleware(BaseMiddleware):
 
 
 class RetryAfterMiddleware(BaseRequestMiddleware):
-    """Wait out Telegram's flood control (429 retry_after) and retry, a bounded number of times."""
+    """Wait out Telegram's flood control (429 retry_after) and retry, a bounded number of times; send
+    a request once more when the connection dropped before an answer (a kept-alive connection the
+    server had closed, the long poll torn down on shutdown), so that an answer is not lost to it."""
 
-    def __init__(self, max_retries: int = 3, max_wait: float = 60.0) -> None:
+    def __init__(self, max_retries: int = 3, max_wait: float = 60.0, network_retries: int = 1) -> None:
         self.max_retries = max_retries
         self.max_wait = max_wait
+        self.network_retries = network_retries
 
     async def __call__(
         self,
@@ -144,9 +147,17 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
         attempt = 0
+        dropped = 0
         while True:
             try:
                 return await make_request(bot, method)
+            except TelegramNetworkError:
+                # getUpdates has its own backoff in the polling loop
+                dropped += 1
+                if dropped > self.network_retries or method.__api_method__ == "getUpdates":
+                    raise
+                log.info("connection dropped on %s: sending it again", method.__api_method__)
+                await asyncio.sleep(0.2)
             except TelegramRetryAfter as exc:
                 attempt += 1
                 if attempt > self.max_retries or exc.retry_after > self.max_wait:
