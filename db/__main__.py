@@ -37,8 +37,11 @@ async def _reload(url: str | None, folder: Path) -> int:
 
             def progress(done: int, total: int, name: str) -> None:
                 bar.total = total
-                bar.set_postfix_str(name[-40:])
+                # all read: the one write transaction follows (show it now, not when the bar closes)
+                bar.set_postfix_str("writing" if done >= total else name[-40:], refresh=False)
                 bar.update(done - bar.n)
+                if done >= total:
+                    bar.refresh()
 
             report = await reload(make_sessionmaker(engine), folder, progress=progress)
         print(
