@@ -73,8 +73,9 @@ def normal_forms(word: str) -> tuple[str, ...]:
     often ambiguous, and indexing and querying all readings makes both sides meet."""
     if not word.isalpha() or len(word) < 3:
         return (word,)
-    forms = [p.normal_form.replace("ё", "е") for p in _analyzer()(word)]
-    return tuple(dict.fromkeys(forms))[:MAX_FORMS] or (word,)
+    # letters and digits only: the forms go into MATCH and tsquery expressions
+    forms = ["".join(c for c in p.normal_form.replace("ё", "е") if c.isalnum()) for p in _analyzer()(word)]
+    return tuple(dict.fromkeys(f for f in forms if f))[:MAX_FORMS] or (word,)
 
 
 def index_text(search: str) -> str:
