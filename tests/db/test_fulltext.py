@@ -198,3 +198,18 @@ async def test_migration_indexes_existing_agreements_and_downgrades(db_url: str)
             assert (await s.execute(select(func.count()).select_from(T))).scalar_one() == 1
     finally:
         await engine.dispose()
+
+
+async def test_operators_and_odd_input_are_plain_words(sessionmaker: Maker) -> None:
+    mts = await _store(sessionmaker, 1, regions=["Тульская область"], partners=["МТС"])
+    hostile = [
+        '"', "'", "МТС\" OR \"", "NEAR(мтс тульская)", "мтс*", "^мтс", "-мтс", "мтс AND NOT тульская",
+        "мтс & !тульская", "мтс | x", "мтс:*", "мтс <-> тульская", "мтс'); DROP TABLE agreement; --",
+        "🙂 мтс 🙂", "м" * 5000, "\x00мтс", "мтс\u200b",
+    ]
+    for query in hostile:
+        async with sessionmaker() as s:
+            page = await search(s, query)
+        assert page.total in (0, 1), query
+    assert await _ids(sessionmaker, "мтс AND тульская") == []  # "and" is a word to find, not an operator
+    assert await _ids(sessionmaker, "мтс*") == [mts] and await _ids(sessionmaker, "мтс\u200b") == [mts]
