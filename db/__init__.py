@@ -4,7 +4,9 @@
 - `await db.migrate.upgrade(engine)`: Alembic upgrade head (db/migrations) + reference data.
 - `db.ingest`: `ingest(session, ArticleIn, agreements)`, `reload(sessionmaker, dir)`, `ensure_seeded`.
 - `db.queries`: `by_region`, `by_partner`, `search`, `recent`, `get`, `stats` -> dataclasses of `db.views`.
+- `db.fulltext`: the full-text index (PostgreSQL tsvector / SQLite FTS5 over lemmas) `search` runs on.
+- `db.check.check(engine)`: the consistency report behind `python -m db check`.
 - `db.moderation`: reports, `hide`, `restore`, `dismiss`; `db.facts.settle`: the sum and date shown.
 - `extraction.text.clean_text`: what every stored text goes through (control, invisible, look-alike characters).
-- `python -m db reload [DIR] | upgrade | stats`.
+- `python -m db reload [DIR] | upgrade | stats | check`.
 """
