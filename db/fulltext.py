@@ -170,6 +170,10 @@ async def fill_missing(engine: AsyncEngine, batch: int = 2000) -> int:
                 ).scalars()
             )
             if not ids:
+                if done and is_postgres(session):
+                    # fresh statistics, or the planner guesses and may scan every row for a rare word
+                    await session.execute(text("ANALYZE agreement_text"))
+                    await session.commit()
                 return done
             await refresh(session, ids)
             await session.commit()

@@ -71,6 +71,9 @@ def _index_existing(bind: sa.Connection) -> None:
             {"last": last, "n": BATCH},
         ).all()
         if not rows:
+            if last and bind.dialect.name == "postgresql":
+                # fresh statistics, or the planner guesses and may scan every row for a rare word
+                bind.execute(sa.text("ANALYZE agreement_text"))
             return
         from db.fulltext import index_text
 
