@@ -157,7 +157,7 @@ async def fill_missing(engine: AsyncEngine, batch: int = 2000) -> int:
     async with engine.connect() as conn:
         if not await conn.run_sync(lambda c: inspect(c).has_table(T.name)):
             return 0
-    done = 0
+    done = last = 0
     while True:
         async with AsyncSession(engine) as session:
             await session.connection(execution_options=WRITE)
@@ -165,7 +165,10 @@ async def fill_missing(engine: AsyncEngine, batch: int = 2000) -> int:
             ids = list(
                 (
                     await session.execute(
-                        select(A.c.id).where(A.c.hidden == VISIBLE, missing).order_by(A.c.id).limit(batch)
+                        select(A.c.id)
+                        .where(A.c.id > last, A.c.hidden == VISIBLE, missing)
+                        .order_by(A.c.id)
+                        .limit(batch)
                     )
                 ).scalars()
             )
@@ -178,6 +181,7 @@ async def fill_missing(engine: AsyncEngine, batch: int = 2000) -> int:
             await refresh(session, ids)
             await session.commit()
             done += len(ids)
+            last = ids[-1]
 
 
 async def ranked_ids(session: AsyncSession, query: list[Term], offset: int, limit: int) -> Match:
