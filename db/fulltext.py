@@ -34,8 +34,9 @@ MAX_FORMS = 4
 MIN_PREFIX = 3
 # Matches ranked at most (ranking reads each one); broader queries list matches newest added first.
 RANK_LIMIT = 200
-# Matches counted at most: a broader query says "more than COUNT_LIMIT".
-COUNT_LIMIT = 1000
+# Matches counted (and listed) at most: a broader query says "more than COUNT_LIMIT". Counting reads
+# each match (on PostgreSQL from the table, GIN has no index-only scans): this bounds the cost.
+COUNT_LIMIT = 200
 FTS_TABLE = "agreement_fts"  # SQLite only
 # Words that carry no meaning of their own: left out of the index and of queries ("с", "и", "не").
 _FUNCTION_WORDS = frozenset({"PREP", "CONJ", "PRCL", "INTJ"})
