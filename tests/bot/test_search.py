@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from db import fulltext
 from tests.bot.conftest import App
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
 async def test_search_finds_inflected_forms_best_first(app: App, uid: int) -> None:
