@@ -205,7 +205,13 @@ async def ranked_ids(session: AsyncSession, query: list[Term], offset: int, limi
         return Match([], total, more, rank)
     # pages end where counting stopped
     page = {"lim": min(limit, total - offset), "off": offset}
+    if pg and not rank:
+        # Several words make PostgreSQL guess "about one match" and read the whole table; a broad
+        # query is best read newest first along the primary key, stopping at the page.
+        await session.execute(text("SET LOCAL enable_seqscan = off"))
     rows = (await session.execute(ranked if rank else newest, {**params, **page})).scalars().all()
+    if pg and not rank:
+        await session.execute(text("RESET enable_seqscan"))
     return Match(list(rows), total, more, rank)
 
 
