@@ -1,9 +1,12 @@
-"""Benchmark: by_region / by_partner latency on a base of 100,000 agreements, SQLite and PostgreSQL.
+"""Benchmark: by_region / by_partner / search latency on a base of 100,000 agreements, SQLite and PostgreSQL.
 
 Fills a fresh base (SQLite file in a temp dir; PostgreSQL in a schema of its own, dropped after) with
 100,000 agreements over all regions and 5,000 partners by batched core inserts, then times a few hundred
 lookups with varied spellings (exact, lower case, legal form, inflection, capital, typo, prefix), each
 in its own session as the bot does, next to a bare indexed SELECT ... LIMIT 5 baseline on the same base.
+`/search` is timed on a mix of queries (inflected partner, region and topic words, surnames, prefixes,
+combinations, a word every agreement holds) with full-text search, against the old LIKE scan of
+`agreement.search` on the same queries; building the full-text index for the whole base is timed too.
 Then times ingesting 1,000 articles through `db.ingest.ingest` with pre-built agreements (no extraction).
 Last line: one JSON object of the figures.
 """
@@ -33,9 +36,9 @@ from sqlalchemy import select, text  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from db import places, queries  # noqa: E402
-from db.cards import to_card  # noqa: E402
-from db.engine import make_engine, make_sessionmaker  # noqa: E402
+from db import fulltext, places, queries  # noqa: E402
+from db.cards import load_views, to_card  # noqa: E402
+from db.engine import make_engine, make_sessionmaker, read_connection  # noqa: E402
 from db.ingest import ArticleIn, ingest  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.models import (  # noqa: E402
@@ -52,10 +55,11 @@ from db.models import (  # noqa: E402
     Person,
     Region,
 )
-from db.normalize import org_key  # noqa: E402
-from db.views import AgreementView, SourceView  # noqa: E402
+from db.normalize import fold, org_key, words  # noqa: E402
+from db.views import AgreementView, Page, SourceView  # noqa: E402
 from extraction.models import Agreement as Extracted  # noqa: E402
 from extraction.models import PartialDate, Partner, Signatory  # noqa: E402
+from extraction.text import cyrillic_lookalike  # noqa: E402
 
 PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 BATCH = 5_000
@@ -215,6 +219,50 @@ SUFFIXES = [
     "град",
 ]
 LEGAL = ["ПАО", "АО", "ООО", "АНО", "ФГУП"]
+TOPICS = [
+    "здравоохранения",
+    "образования",
+    "цифровизации",
+    "строительства",
+    "энергетики",
+    "туризма",
+    "транспорта",
+    "связи",
+    "сельского хозяйства",
+    "экологии",
+    "промышленности",
+    "науки",
+    "культуры",
+    "спорта",
+    "жилищного хозяйства",
+    "инвестиций",
+]
+EVENTS = [
+    "Петербургский международный экономический форум",
+    "Восточный экономический форум",
+    "Российский инвестиционный форум",
+    "форум «Россия — Исламский мир»",
+    "выставка «Иннопром»",
+]
+FIRST_NAMES = ["Иван", "Сергей", "Алексей", "Анна", "Ольга", "Дмитрий", "Михаил", "Елена", "Глеб", "Юрий"]
+SURNAME_ROOTS = [
+    "Петр", "Иван", "Смирн", "Кузнец", "Попов", "Соколов", "Лебедев", "Козлов", "Новик", "Морозов",
+    "Волков", "Алексеев", "Павлов", "Семен", "Голуб", "Виноград", "Богдан", "Воробь", "Федор", "Михайл",
+    "Беляев", "Тарас", "Белов", "Комар", "Орлов", "Киселев", "Макаров", "Андреев", "Ковалев", "Ильин",
+    "Гусев", "Титов", "Кузьмин", "Кудрявцев", "Баранов", "Куликов", "Алексин", "Степан", "Яковлев", "Сорокин",
+]
+SURNAME_TAILS = ["", "ский", "ин", "ов", "енко", "цев", "ских", "иков", "ушин", "анов"]
+
+
+def surnames(n: int, rng: random.Random) -> list[str]:
+    """`n` distinct surnames (roots times endings, padded with a letter when more are asked for)."""
+    combos = [r + t for r in SURNAME_ROOTS for t in SURNAME_TAILS]
+    rng.shuffle(combos)
+    out = list(dict.fromkeys(combos))
+    letters = "абвгдежзиклмнопрст"
+    while len(out) < n:
+        out.append(rng.choice(combos) + "-" + rng.choice(letters).upper() + rng.choice(letters))
+    return out[:n]
 
 
 def partner_names(n: int, rng: random.Random) -> list[str]:
@@ -261,10 +309,10 @@ async def fill(engine: AsyncEngine, n_agreements: int, n_partners: int, seed: in
                 for i, n in enumerate(names)
             ],
         )
-        people = [f"Иван{i} Петров{i}" for i in range(2000)]
+        people = [f"{rng.choice(FIRST_NAMES)} {surname}" for surname in surnames(2000, rng)]
         await conn.execute(
             Person.__table__.insert(),
-            [{"id": i + 1, "name": p, "key": p.lower()} for i, p in enumerate(people)],
+            [{"id": i + 1, "name": p, "key": f"{p.lower()}#{i}"} for i, p in enumerate(people)],
         )
     with tqdm(total=n_agreements, desc="fill", unit="agr") as bar:
         for start in range(0, n_agreements, BATCH):
@@ -279,6 +327,21 @@ async def fill(engine: AsyncEngine, n_agreements: int, n_partners: int, seed: in
                 region_ids = rng.sample(regions, 2 if rng.random() < 0.1 else 1)
                 org_ids = rng.sample(range(1, len(names) + 1), 2 if rng.random() < 0.2 else 1)
                 person = rng.randint(1, len(people))
+                topic = rng.choice(TOPICS)
+                event = rng.choice(EVENTS) if rng.random() < 0.3 else None
+                evidence = (
+                    f"{region_ids[0][1]} и {names[org_ids[0] - 1]} подписали соглашение о сотрудничестве "
+                    f"в сфере {topic}, документ № {aid}."
+                )
+                search_bits = [
+                    "соглашение",
+                    *(r[1] for r in region_ids),
+                    *(names[o - 1] for o in org_ids),
+                    people[person - 1],
+                    "губернатор",
+                    *([event] if event else []),
+                    evidence,
+                ]
                 rows["art"].append(
                     {
                         "id": aid,
@@ -297,9 +360,9 @@ async def fill(engine: AsyncEngine, n_agreements: int, n_partners: int, seed: in
                     partners=[names[o - 1] for o in org_ids],
                     countries=[],
                     signatories=[Signatory(people[person - 1], "губернатор")],
-                    event=None,
+                    event=event,
                     amount=None,
-                    evidence=f"Подписано соглашение {aid}.",
+                    evidence=evidence,
                     sources=[SourceView(aid, None, f"Статья {aid}", None)],
                 )
                 rows["agr"].append(
@@ -312,8 +375,9 @@ async def fill(engine: AsyncEngine, n_agreements: int, n_partners: int, seed: in
                         "month": m,
                         "day": d,
                         "sort_key": sk,
-                        "evidence": f"Подписано соглашение {aid}.",
-                        "search": f"соглашение {aid}",
+                        "event": event,
+                        "evidence": evidence,
+                        "search": fold(" | ".join(search_bits)),
                         "created_at": now,
                     }
                 )
@@ -337,7 +401,7 @@ async def fill(engine: AsyncEngine, n_agreements: int, n_partners: int, seed: in
                 rows["as"].append(
                     {
                         "agreement_id": aid,
-                        "person_id": rng.randint(1, len(people)),
+                        "person_id": person,
                         "role": "губернатор",
                         "position": 0,
                     }
@@ -372,7 +436,7 @@ async def fill(engine: AsyncEngine, n_agreements: int, n_partners: int, seed: in
         else:
             await conn.execute(text("ANALYZE"))
             await conn.commit()
-    return {"regions": regions, "countries": countries, "partners": names}
+    return {"regions": regions, "countries": countries, "partners": names, "people": people}
 
 
 def typo(word: str, rng: random.Random) -> str:
@@ -453,6 +517,11 @@ async def run_backend(prefix: str, url: str, args: argparse.Namespace) -> dict[s
         t0 = time.perf_counter()
         data = await fill(engine, args.agreements, args.partners)
         figures[f"{prefix}_fill_s"] = round(time.perf_counter() - t0, 2)
+        # What migration 0006 does for the agreements already stored: lemmatize and index them all.
+        t0 = time.perf_counter()
+        indexed = await fulltext.fill_missing(engine)
+        figures[f"{prefix}_fts_index_s"] = round(time.perf_counter() - t0, 2)
+        assert indexed == args.agreements, indexed
         sm = make_sessionmaker(engine)
         # First lookups build the cached name indexes (normal forms of every name); timed apart.
         t0 = time.perf_counter()
@@ -498,11 +567,8 @@ async def run_backend(prefix: str, url: str, args: argparse.Namespace) -> dict[s
             figures[f"{prefix}_{name}_p99_ms"] = pct(values, 0.99)
             figures[f"{prefix}_{name}_cpu_p50_ms"] = pct(cpu, 0.5)
             figures[f"{prefix}_{name}_cpu_p99_ms"] = pct(cpu, 0.99)
+        figures.update(await bench_search(sm, prefix, data, args, rng))
         others = {
-            "search": (
-                ["соглашение 12345", "иван7 петров7", "губернатор", "подписано 999"] * 5,
-                queries.search,
-            ),
             "recent": ([0, 5, 100, 5000] * 5, lambda s, off: queries.recent(s, offset=off)),
             "stats": ([None] * 3, lambda s, _: queries.stats(s)),
         }
@@ -529,6 +595,119 @@ async def run_backend(prefix: str, url: str, args: argparse.Namespace) -> dict[s
     finally:
         await engine.dispose()
     return figures
+
+
+# Inflected forms of the real partners, as people type them after "с", "у", "о".
+REAL_INFLECTED = ["МТС", "Цифровой экономикой", "Почтой России", "Ростелекомом", "Сбером", "Яндексом", "Росатомом", "ВТБ"]
+
+
+def search_queries(n: int, data: dict[str, Any], rng: random.Random) -> list[tuple[str, str]]:
+    """(kind, query) pairs: partners (inflected, lower case, a prefix), people, regions and topics in
+    inflected forms, combinations, and a word every agreement holds."""
+    regions = [name for _, name in data["regions"]]
+    out: list[tuple[str, str]] = []
+    while len(out) < n:
+        kind = rng.random()
+        if kind < 0.2:
+            out.append(("partner", f"соглашения с {rng.choice(REAL_INFLECTED)}"))
+        elif kind < 0.35:
+            out.append(("partner", rng.choice(data["partners"]).lower()))
+        elif kind < 0.45:
+            out.append(("prefix", rng.choice(data["partners"])[:5]))
+        elif kind < 0.6:
+            out.append(("person", rng.choice(data["people"]).split()[-1]))
+        elif kind < 0.7:
+            region = rng.choice(regions)
+            out.append(("region", region.replace("ая ", "ой ").replace("область", "области")))
+        elif kind < 0.8:
+            out.append(("topic", f"в сфере {rng.choice(TOPICS)}"))
+        elif kind < 0.95:
+            out.append(
+                ("combined", f"{rng.choice(REAL_PARTNERS)} {rng.choice(TOPICS)} {rng.choice(regions).split()[0]}")
+            )
+        else:
+            out.append(("common", rng.choice(["соглашение", "сотрудничестве", "губернатор"])))
+    return out
+
+
+def _like_escape(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def like_search(session: AsyncSession, query: str, offset: int = 0, limit: int = 5) -> Page:
+    """The baseline: /search before full-text search, a LIKE scan of agreement.search for every word."""
+    from sqlalchemy import func as f
+
+    await read_connection(session)
+    a = Agreement.__table__
+    terms = words(query)[:8]
+    if not terms:
+        return Page([], 0, offset, limit)
+    cond = [a.c.hidden == 0]
+    for t in terms:
+        like = a.c.search.like(f"%{_like_escape(t)}%", escape="\\")
+        lookalike = cyrillic_lookalike(t)
+        if lookalike != t:
+            like = like | a.c.search.like(f"%{_like_escape(lookalike)}%", escape="\\")
+        cond.append(like)
+    q = (
+        select(a.c.id, f.count().over().label("total"))
+        .where(*cond)
+        .order_by(a.c.sort_key.desc(), a.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    rows = (await session.execute(q)).all()
+    total = int(rows[0].total) if rows else 0
+    return Page(await load_views(session, [r.id for r in rows]), total, offset, limit)
+
+
+async def bench_search(
+    sm: async_sessionmaker[AsyncSession],
+    prefix: str,
+    data: dict[str, Any],
+    args: argparse.Namespace,
+    rng: random.Random,
+) -> dict[str, Any]:
+    """/search p50/p99: full-text search against the old LIKE scan, on the same queries."""
+    mix = search_queries(args.queries, data, rng)
+    found = {"fts": 0, "like": 0}
+    by_kind: dict[str, list[float]] = {}
+
+    def caller(fn: Callable[..., Awaitable[Page]], name: str) -> Callable[[AsyncSession, int], Awaitable[None]]:
+        async def call(s: AsyncSession, i: int) -> None:
+            page = await fn(s, mix[i][1])
+            found[name] += page.total > 0
+
+        return call
+
+    idx = list(range(len(mix)))
+    await timed(sm, idx[:20], caller(queries.search, "fts"))  # warm the lemmatizer and statements
+    found["fts"] = 0
+    fts_t, fts_cpu = await timed(sm, idx, caller(queries.search, "fts"))
+    like_t, _ = await timed(sm, idx, caller(like_search, "like"))
+    for (kind, _), ms in zip(mix, fts_t, strict=True):
+        by_kind.setdefault(kind, []).append(ms)
+    out: dict[str, Any] = {
+        f"{prefix}_search_p50_ms": pct(fts_t, 0.5),
+        f"{prefix}_search_p99_ms": pct(fts_t, 0.99),
+        f"{prefix}_search_cpu_p99_ms": pct(fts_cpu, 0.99),
+        f"{prefix}_search_like_p50_ms": pct(like_t, 0.5),
+        f"{prefix}_search_like_p99_ms": pct(like_t, 0.99),
+        f"{prefix}_search_vs_like_p50": round(statistics.median(fts_t) / statistics.median(like_t), 3),
+        f"{prefix}_search_found_share": round(found["fts"] / len(mix), 3),
+        f"{prefix}_search_like_found_share": round(found["like"] / len(mix), 3),
+    }
+    for kind, values in sorted(by_kind.items()):
+        out[f"{prefix}_search_{kind}_p99_ms"] = pct(values, 0.99)
+    print(
+        f"[{prefix}] /search full-text p50/p99 {out[f'{prefix}_search_p50_ms']}/{out[f'{prefix}_search_p99_ms']} ms "
+        f"(found {out[f'{prefix}_search_found_share']:.0%}); old LIKE scan "
+        f"{out[f'{prefix}_search_like_p50_ms']}/{out[f'{prefix}_search_like_p99_ms']} ms "
+        f"(found {out[f'{prefix}_search_like_found_share']:.0%}); p99 by kind: "
+        + ", ".join(f"{k} {pct(v, 0.99)}" for k, v in sorted(by_kind.items()))
+    )
+    return out
 
 
 async def ingest_many(
@@ -608,6 +787,9 @@ async def main() -> None:
     if not args.skip_sqlite:
         worst = max(figures["sqlite_by_region_p99_ms"], figures["sqlite_by_partner_p99_ms"])
         figures["sqlite_target_p99_under_10ms"] = worst < 10.0
+    search_p99 = [figures[k] for k in ("sqlite_search_p99_ms", "pg_search_p99_ms") if k in figures]
+    if search_p99:
+        figures["search_target_p99_under_20ms"] = max(search_p99) < 20.0
     print(json.dumps(figures, ensure_ascii=False))
 
 

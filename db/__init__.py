@@ -5,7 +5,9 @@
 - `db.ingest`: `ingest(session, ArticleIn, agreements)`, `reload(sessionmaker, dir)`, `ensure_seeded`.
 - `db.queries`: `by_region`, `by_partner`, `search`, `recent`, `get`, `stats` -> dataclasses of `db.views`.
 - `db.feeds`: news feeds (`add_feed`, `list_feeds`, `remove_feed`) and the items their poller handled.
+- `db.fulltext`: the full-text index (PostgreSQL tsvector / SQLite FTS5 over lemmas) `search` runs on.
+- `db.check.check(engine)`: the consistency report behind `python -m db check`.
 - `db.moderation`: reports, `hide`, `restore`, `dismiss`; `db.facts.settle`: the sum and date shown.
 - `extraction.text.clean_text`: what every stored text goes through (control, invisible, look-alike characters).
-- `python -m db reload [DIR] | upgrade | stats`.
+- `python -m db reload [DIR] | upgrade | stats | check`.
 """

@@ -1,4 +1,5 @@
-"""Command line: `python -m db reload [DIR]`, `python -m db upgrade`, `python -m db stats`.
+"""Command line: `python -m db reload [DIR]`, `python -m db upgrade`, `python -m db stats`,
+`python -m db check` (exit code 1 and a report when the base is inconsistent).
 
 The database is DATABASE_URL (environment or .env) or the default SQLite file data/agreements.db.
 """
@@ -36,8 +37,11 @@ async def _reload(url: str | None, folder: Path) -> int:
 
             def progress(done: int, total: int, name: str) -> None:
                 bar.total = total
-                bar.set_postfix_str(name[-40:])
+                # all read: the one write transaction follows (show it now, not when the bar closes)
+                bar.set_postfix_str("writing" if done >= total else name[-40:], refresh=False)
                 bar.update(done - bar.n)
+                if done >= total:
+                    bar.refresh()
 
             report = await reload(make_sessionmaker(engine), folder, progress=progress)
         print(
@@ -89,6 +93,19 @@ async def _stats(url: str | None) -> int:
         await engine.dispose()
 
 
+async def _check(url: str | None) -> int:
+    from db.check import check
+    from db.engine import make_engine
+
+    engine = make_engine(url)
+    try:
+        report = await check(engine)
+    finally:
+        await engine.dispose()
+    print(report.render(), file=sys.stdout if report.ok else sys.stderr)
+    return 0 if report.ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m db", description="Agreement store maintenance")
     parser.add_argument("--url", help="database URL (default: DATABASE_URL or sqlite data/agreements.db)")
@@ -97,12 +114,15 @@ def main(argv: list[str] | None = None) -> int:
     p_reload.add_argument("dir", nargs="?", type=Path, default=DEFAULT_SEEDS)
     sub.add_parser("upgrade", help="apply the migrations")
     sub.add_parser("stats", help="print counts")
+    sub.add_parser("check", help="check the base is consistent (exit code 1 and a report when not)")
     args = parser.parse_args(argv)
     _load_env()
     if args.command == "reload":
         return asyncio.run(_reload(args.url, args.dir))
     if args.command == "upgrade":
         return asyncio.run(_upgrade(args.url))
+    if args.command == "check":
+        return asyncio.run(_check(args.url))
     return asyncio.run(_stats(args.url))
 
 

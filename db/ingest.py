@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db import cache, outbox
+from db import cache, fulltext, outbox
 from db.cards import load_views, refresh_cards
 from db.engine import is_postgres, read_connection, write_connection
 from db.facts import settle
@@ -153,6 +153,7 @@ async def ingest(
                 ids.append(agreement_id)
         await settle(session, ids)
         await refresh_cards(session, ids)
+        await fulltext.refresh(session, ids)
         alerts = 0
         if kind != KIND_SEED:  # followers hear of new agreements, in this same transaction
             alerts = await outbox.enqueue(session, article_id, new_ids, article.sent_by)
@@ -255,6 +256,7 @@ async def reload(
             await remove_orphans(session)
             await settle(session, touched | refreshed)
             await refresh_cards(session, touched | refreshed)
+            await fulltext.refresh(session, touched | refreshed)
             count = await session.execute(
                 select(func.count(func.distinct(SRC.c.agreement_id)))
                 .join(ART, ART.c.id == SRC.c.article_id)

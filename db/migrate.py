@@ -113,15 +113,18 @@ async def _migrate(engine: AsyncEngine, step: Callable[[Connection, str], None],
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Upgrade the schema to `revision`, sync the region/country tables, build missing agreement cards."""
+    """Upgrade the schema to `revision`, sync the region/country tables, build missing agreement cards
+    and full-text rows."""
     head = script_head() if revision == "head" else None
     if head is None or await _base_revisions(engine) != [head]:
         await _migrate(engine, _upgrade, revision)
     from db.cards import fill_missing_cards
+    from db.fulltext import fill_missing
     from db.reference import sync_gazetteer
 
     await sync_gazetteer(engine)
     await fill_missing_cards(engine)
+    await fill_missing(engine)
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:

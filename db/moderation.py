@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import cache
+from db import cache, fulltext
 from db.cards import MAX_ID, build_views, to_card
 from db.engine import read_connection, write_connection
 from db.models import (
@@ -221,6 +221,7 @@ async def hide(
                 )
         if delete_it:
             await remove_orphans(session)
+        await fulltext.refresh(session, [agreement_id])
     await _resolve(session, agreement_id, "deleted" if target == DELETED else "hidden", admin_id)
     await session.commit()
     cache.invalidate(session.bind)
@@ -243,6 +244,7 @@ async def restore(session: AsyncSession, agreement_id: int) -> int | None:
             await session.execute(
                 update(link).where(link.c.agreement_id == agreement_id).values(sort_key=row.sort_key)
             )
+        await fulltext.refresh(session, [agreement_id])
     await session.commit()
     cache.invalidate(session.bind)
     return int(row.hidden)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Column, Select, Table, bindparam, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import places
+from db import fulltext, places
 from db.cards import MAX_ID, load_views, views_from_rows
 from db.engine import read_connection
 from db.models import (
@@ -21,14 +21,12 @@ from db.models import (
     Region,
 )
 from db.names import Target, match, partner_index, region_index, region_query_key
-from db.normalize import org_key, words
+from db.normalize import org_key
 from db.views import AgreementView, Lookup, Page, Stats
-from extraction.text import cyrillic_lookalike
 
 A = Agreement.__table__
 AR, AO, AC = AgreementRegion.__table__, AgreementOrganization.__table__, AgreementCountry.__table__
 MAX_LIMIT = 1000  # /export asks for up to 1,000 at once
-MAX_SEARCH_WORDS = 8
 # A forged page button can carry any number; the databases take OFFSET up to 64 bits, and nothing
 # this far exists anyway.
 MAX_OFFSET = 2**31 - 1
@@ -154,39 +152,17 @@ async def by_partner(session: AsyncSession, text: str, offset: int = 0, limit: i
     return Lookup(index.names(found.targets), await _linked_page(session, found.targets, offset, limit), [])
 
 
-def _like_escape(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 async def search(session: AsyncSession, text: str, offset: int = 0, limit: int = 5) -> Page:
-    """Agreements whose parties, signatories, event or evidence contain every word of `text` (any case)."""
+    """Agreements whose parties, signatories, event or evidence hold every word of `text` in any
+    inflected form (or a word it begins), best matches first, then newest; a query too broad to rank
+    lists them newest added first (db.fulltext)."""
     await read_connection(session)
     offset, limit = _bounds(offset, limit)
-    terms = words(text)[:MAX_SEARCH_WORDS]
-    if not terms:
+    query = fulltext.parse_query(text)
+    if not query:
         return Page([], 0, offset, limit)
-    cond = [SHOWN]
-    for t in terms:
-        like = A.c.search.like(f"%{_like_escape(t)}%", escape="\\")
-        lookalike = cyrillic_lookalike(t)  # "mtc" typed in Latin finds МТС
-        if lookalike != t:
-            like = like | A.c.search.like(f"%{_like_escape(lookalike)}%", escape="\\")
-        cond.append(like)
-    # One scan: the window count sees every matching row before LIMIT cuts the page.
-    q = (
-        select(A.c.id, func.count().over().label("total"))
-        .where(*cond)
-        .order_by(A.c.sort_key.desc(), A.c.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    rows = (await session.execute(q)).all()
-    if not rows:
-        if not offset:
-            return Page([], 0, offset, limit)
-        total = (await session.execute(select(func.count()).select_from(A).where(*cond))).scalar_one()
-        return Page([], int(total), offset, limit)
-    return Page(await load_views(session, [r.id for r in rows]), int(rows[0].total), offset, limit)
+    found = await fulltext.ranked_ids(session, query, offset, limit)
+    return Page(await load_views(session, found.ids), found.total, offset, limit, found.more)
 
 
 async def recent(session: AsyncSession, offset: int = 0, limit: int = 5) -> Page:

@@ -41,12 +41,14 @@ class AgreementView:
 
 @dataclass(slots=True)
 class Page:
-    """One page of agreements and the total number matching."""
+    """One page of agreements and the total number matching (`more`: at least that many; a search
+    stops counting at db.fulltext.COUNT_LIMIT)."""
 
     items: list[AgreementView]
     total: int
     offset: int
     limit: int
+    more: bool = False
 
 
 @dataclass(slots=True)

@@ -13,6 +13,8 @@ import gc
 import logging
 import multiprocessing
 import os
+import signal
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -22,11 +24,21 @@ from pathlib import Path
 from extraction.models import Agreement
 
 log = logging.getLogger(__name__)
+# How often a worker looks whether the bot that started it is still there.
+PARENT_POLL_SECONDS = 0.25
 
 
 # Test only: workers wait for this file to exist before loading their models, so that a test can
 # hold the models back for as long as it needs to show what the bot does before they are ready.
 GATE_ENV = "TEST_EXTRACT_GATE"
+
+
+def _watch_parent(parent: int) -> None:
+    """End this worker as soon as `parent` is gone (killed, OOM-killed): orphaned workers would
+    otherwise hold their memory forever, and a supervisor restarting the bot would pile them up."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(0)
 
 
 def _wait_for_gate() -> None:
@@ -46,8 +58,14 @@ def _log_to(log_file: str | None, level: str) -> None:
         logging.captureWarnings(True)
 
 
-def _init_worker(log_file: str | None = None, level: str = "INFO") -> None:
-    """Worker initializer: load natasha and the rules once per process."""
+def _init_worker(parent: int | None = None, log_file: str | None = None, level: str = "INFO") -> None:
+    """Worker initializer: end with the parent, leave signals to it, load natasha and the rules once."""
+    if parent is not None:
+        threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
+    # Ctrl+C or a SIGTERM sent to the whole process group (systemd, a terminal) is the parent's to
+    # handle: it finishes the articles in flight, which needs these workers, then ends them itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _log_to(log_file, level)
     _wait_for_gate()
     # The models are millions of long-lived objects: no cyclic GC while they load (it would scan
@@ -89,7 +107,8 @@ class ExtractPool:
         # spawn: forking a process that runs an event loop and threads is unsafe
         ctx = multiprocessing.get_context("spawn")
         return ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=ctx, initializer=_init_worker, initargs=self._log
+            max_workers=self.workers, mp_context=ctx, initializer=_init_worker,
+            initargs=(os.getpid(), *self._log),
         )
 
     def start(self) -> None:
@@ -140,12 +159,13 @@ class ExtractPool:
             return await loop.run_in_executor(self._executor, _extract, text, published)
 
     def close(self) -> None:
-        """Stop at once: workers hold no state, so one still loading its models is just ended."""
+        """Stop at once: workers hold no state, so one still loading its models is just ended
+        (killed: they ignore SIGTERM, which is meant for the bot)."""
         processes = list((getattr(self._executor, "_processes", None) or {}).values())  # None once shut
         self._executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             if process.is_alive():
-                process.terminate()
+                process.kill()
         for process in processes:
             process.join(timeout=5)
 

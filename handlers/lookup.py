@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from db import queries
+from db.fulltext import RANK_LIMIT
 from handlers.cards import full_card, pack, q, short_card
 from handlers.keyboards import (
     PARTNER,
@@ -96,7 +97,12 @@ async def show(
             text += f"\n{SEEDING_NOTE}" if seeding and not offset else "\nПопробуйте другие слова или /help."
             await bot.send_message(chat_id, text)
             return
-        header = f"<b>Поиск: «{q(query, 100)}»</b>\nНайдено соглашений: {page.total}."
+        found = f"больше {page.total}" if page.more else str(page.total)
+        header = f"<b>Поиск: «{q(query, 100)}»</b>\nНайдено соглашений: {found}"
+        if page.more or page.total > RANK_LIMIT:
+            header += ", сначала добавленные последними. Уточните запрос, чтобы увидеть лучшие совпадения."
+        else:
+            header += ", сначала лучшие совпадения."
     else:
         page = await queries.recent(session, offset=offset, limit=PAGE_SIZE)
         if not page.items:

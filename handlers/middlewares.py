@@ -10,7 +10,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.exceptions import TelegramRetryAfter
+from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, TelegramObject, Update, User
@@ -150,12 +150,15 @@ RAISE_RETRY_AFTER: ContextVar[bool] = ContextVar("raise_retry_after", default=Fa
 
 
 class RetryAfterMiddleware(BaseRequestMiddleware):
-    """Wait out Telegram's flood control (429 retry_after) and retry, a bounded number of times
-    (unless the caller set `RAISE_RETRY_AFTER`)."""
+    """Wait out Telegram's flood control (429 retry_after) and retry, a bounded number of times; send
+    a request once more when the connection dropped before an answer (a kept-alive connection the
+    server had closed, the long poll torn down on shutdown), so that an answer is not lost to it.
+    A task that paces and retries its own sends (`RAISE_RETRY_AFTER`) gets both errors at once."""
 
-    def __init__(self, max_retries: int = 3, max_wait: float = 60.0) -> None:
+    def __init__(self, max_retries: int = 3, max_wait: float = 60.0, network_retries: int = 1) -> None:
         self.max_retries = max_retries
         self.max_wait = max_wait
+        self.network_retries = network_retries
 
     async def __call__(
         self,
@@ -164,9 +167,18 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
         attempt = 0
+        dropped = 0
         while True:
             try:
                 return await make_request(bot, method)
+            except TelegramNetworkError:
+                # getUpdates has its own backoff in the polling loop
+                dropped += 1
+                if dropped > self.network_retries or method.__api_method__ == "getUpdates" \
+                        or RAISE_RETRY_AFTER.get():
+                    raise
+                log.info("connection dropped on %s: sending it again", method.__api_method__)
+                await asyncio.sleep(0.2)
             except TelegramRetryAfter as exc:
                 attempt += 1
                 if attempt > self.max_retries or exc.retry_after > self.max_wait or RAISE_RETRY_AFTER.get():
