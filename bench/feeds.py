@@ -8,6 +8,8 @@ round into a fresh SQLite base, through the bot's own path: the guarded fetcher,
 extraction process pool behind the fair gate, and the ingest. The baseline, in the same process,
 ingests the same 1,000 articles (same text, url and kind) into another fresh base through the same
 ingestor with the same concurrency, with no feed at all: the ratio is what polling costs.
+Then the alerts such news sends: `bench/alerts.py`'s run (5,000 followers, the send limit lifted, against
+plain sendMessage calls in the same process), its figures under `alerts_*`.
 Last line: one JSON object of the figures.
 """
 
@@ -149,6 +151,9 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         pool.close()
     ratio = polled["articles_per_s"] / direct["articles_per_s"]
     print(f"ratio feeds/direct articles per second: {ratio:.2f}")
+    from bench.alerts import main_async as alerts_main
+
+    alerts = await alerts_main(argparse.Namespace(followers=args.followers, paced=args.paced))
     return {
         "feeds": args.feeds,
         "items": args.items,
@@ -160,6 +165,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         "direct_seconds": direct["seconds"],
         "direct_agreements": direct["agreements"],
         "ratio": round(ratio, 3),
+        **{f"alerts_{k}": v for k, v in alerts.items()},
     }
 
 
@@ -168,6 +174,8 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=20)
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=1, help="extraction processes")
+    parser.add_argument("--followers", type=int, default=5000, help="followers alerted, send limit lifted")
+    parser.add_argument("--paced", type=int, default=100, help="followers alerted at the default pace")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     print(json.dumps(asyncio.run(main_async(args)), ensure_ascii=False))
