@@ -41,15 +41,15 @@ AGENCY_DATELINE = re.compile(
     r"(?P<agency>[А-ЯЁA-Z][А-ЯЁA-Z\-\s]{2,30}?)\s*[-–—]\s+"
 )
 _DATE_ANY = re.sub(r"\(\?P<\w+>", "(?:", rf"(?:{DATE_WORDS.pattern}|{DATE_NUMERIC.pattern}|{DATE_ISO.pattern})")
+_CITY = r"[А-ЯЁ][А-ЯЁа-яё-]+(?:[\s-][А-ЯЁ][А-ЯЁа-яё-]+)?"
 # "Калининград, 12 мая 2021. ...", "МОСКВА, 12 мая — РИА Новости. ...", "МОСКВА, 3 декабря, ИА Урал.Ru. ..."
 CITY_DATELINE = re.compile(
-    rf"^[А-ЯЁ][А-ЯЁа-яё-]+(?:[\s-][А-ЯЁ][А-ЯЁа-яё-]+)?,\s+(?P<d>{_DATE_ANY})\s*"
-    r"(?:\.|[-–—,]\s*[А-ЯЁA-Z][\w\s.-]{1,30}?\.)\s+",  # "МОСКВА, 3 декабря, ИА УралПолит.Ru. ..."
+    rf"^{_CITY},\s+(?P<d>{_DATE_ANY})\s*(?:\.|[-–—,]\s*[А-ЯЁA-Z][\w\s.-]{{1,30}}?\.)\s+",
     re.I,
 )
 # "(Казань, 18 июня, «Татар-информ»). ...": the same in brackets
 BRACKET_DATELINE = re.compile(
-    rf"^\(\s*[А-ЯЁ][А-ЯЁа-яё-]+(?:[\s-][А-ЯЁ][А-ЯЁа-яё-]+)?,\s+(?P<d>{_DATE_ANY})(?:\s*,\s*[^()]{{1,40}})?\)\.?\s+",
+    rf"^\(\s*{_CITY},\s+(?P<d>{_DATE_ANY})(?:\s*,\s*[^()]{{1,40}})?\)\.?\s+",
     re.I,
 )
 # "17.10, 17:14": day and month in figures before the time, the year left to the publication date

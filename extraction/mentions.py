@@ -204,9 +204,8 @@ def _bodies_of_units(text: str, out: SentenceParties) -> None:
             names = [x[0] for x in found]
             if body in names and unit in names:
                 first = found[min(names.index(body), names.index(unit))]
-                merged = (f"{body} {m['unit']}", *first[1:])
-                if found is out.partners:
-                    merged = (merged[0], [unit], first[2])
+                name = f"{body} {m['unit']}"  # a partner keeps the unit as an alias, a body its state
+                merged = (name, [unit], first[2]) if found is out.partners else (name, first[1])
                 found[:] = [merged if x is first else x for x in found if x[0] not in (body, unit) or x is first]
 
 
@@ -251,7 +250,7 @@ def _places(text: str, blocked: list[tuple[int, int]], spans, base: int, out: Se
             out.regions.append(m.region.name)
         elif LOCATION_PREP.search(text[max(0, m.start - 12): m.start]):
             out.location_regions.append(m.region.name)  # "в Липецке подписано": a place, maybe a party
-        elif not LOCATION_PREP.search(text[max(0, m.start - 12): m.start]) and m.text[:1].isupper():
+        elif m.text[:1].isupper():
             out.city_regions.append(m.region.name)  # "Казань и Минск подписали": a city as a party
 
     # foreign states
