@@ -55,10 +55,13 @@ class IngestResult:
     article_id: int
     already_known: bool
     agreements: list[AgreementView]
-    new_agreements: int
     hidden: int = 0
     new_ids: list[int] = field(default_factory=list)
     alerts: int = 0  # outbox rows written for followers of the new agreements
+
+    @property
+    def new_agreements(self) -> int:
+        return len(self.new_ids)
 
 
 @dataclass(slots=True)
@@ -135,7 +138,7 @@ async def ingest(
         if known_id is not None:  # no extraction for a text or link we already have
             ids = await article_agreement_ids(session, known_id)
             views = await load_views(session, ids)
-            return IngestResult(known_id, True, views, 0, len(ids) - len(views))
+            return IngestResult(known_id, True, views, len(ids) - len(views))
         agreements = await run_extract(extract_fn, article.text, article.published)
     found = agreements
 
@@ -164,7 +167,7 @@ async def ingest(
         cache.invalidate(session.bind)
     await read_connection(session)
     views = await load_views(session, ids)
-    return IngestResult(article_id, known, views, len(new_ids), len(ids) - len(views), new_ids, alerts)
+    return IngestResult(article_id, known, views, len(ids) - len(views), new_ids, alerts)
 
 
 async def _notify(progress: ProgressFn | None, done: int, total: int, name: str) -> None:
