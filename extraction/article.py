@@ -17,7 +17,7 @@ from .nlp import analyze
 from .people import normalize_name
 
 if TYPE_CHECKING:
-    from .grouping import Group
+    from .group import Group
     from .signing import Signing
 
 

@@ -14,7 +14,7 @@ from .fill_date import signing_date
 from .fill_event import fill_event
 from .fill_parties import fill_parties
 from .fill_signatories import fill_signatories
-from .grouping import Group
+from .group import Group
 from .models import Agreement
 from .occasion import find_occasion
 from .orgs import key as org_key

@@ -9,7 +9,7 @@ from . import gazetteer as gz
 from .amounts import find_amounts
 from .article import Article
 from .explain import Note
-from .grouping import Group
+from .group import Group
 from .models import Amount
 from .signing import RECALL_OPENINGS
 

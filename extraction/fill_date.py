@@ -9,7 +9,7 @@ from datetime import date
 from .article import Article
 from .dates import find_dates, resolve
 from .explain import Note
-from .grouping import Group
+from .group import Group
 from .models import PartialDate
 from .occasion import Occasion
 from .signing import PAST_YEAR

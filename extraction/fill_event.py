@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .article import Article
 from .explain import Note
-from .grouping import Group
+from .group import Group
 
 
 def fill_event(art: Article, g: Group) -> tuple[str | None, Note | None]:

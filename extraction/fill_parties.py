@@ -9,7 +9,7 @@ from collections import Counter
 from . import gazetteer as gz
 from .article import Article
 from .explain import Note
-from .grouping import Group
+from .group import Group
 from .mentions import SentenceParties
 from .models import Agreement, Partner
 from .occasion import Occasion

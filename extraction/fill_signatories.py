@@ -9,7 +9,7 @@ from . import gazetteer as gz
 from .article import Article
 from .author import find_author, first_person, quoted_speaker
 from .explain import Note
-from .grouping import Group
+from .group import Group
 from .heads import add_titled, add_unnamed_head, resolve_pronoun_roles
 from .models import Partner, Signatory
 from .occasion import Occasion

@@ -3,41 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .article import Article
 from .events import find_event
+from .group import Group
 from .mentions import SentenceParties, analyze_sentence
 from .models import Partner
 from .orgs import same_org
 from .signing import Signing
-
-
-@dataclass(slots=True)
-class Group:
-    """Signing sentences that report one agreement."""
-
-    signings: list[Signing] = field(default_factory=list)
-    parties: list[SentenceParties] = field(default_factory=list)
-    weak: list[Signing] = field(default_factory=list)  # "подписанное 14 марта соглашение": dates only
-    why: str = ""  # how the first sentence opened this group
-
-    @property
-    def plural(self) -> bool:
-        """Reports several documents at once ("подписал соглашения с тремя партнёрами")."""
-        return any(s.plural for s in self.signings)
-
-    @property
-    def item(self) -> bool:
-        """Opens with a numbered item of a roundup ("Второе — с ПАО «Б»")."""
-        return bool(self.signings) and self.signings[0].item
-
-    @property
-    def indices(self) -> list[int]:
-        return [s.index for s in self.signings]
-
-    def partners(self) -> list[Partner]:
-        return [Partner(n, tuple(a)) for p in self.parties for n, a, _ in p.partners]
 
 
 def _names(p: SentenceParties) -> set[str]:

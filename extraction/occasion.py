@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from .article import Article
-from .grouping import Group
+from .group import Group
 from .mentions import SentenceParties
 
 MEETING = re.compile(
