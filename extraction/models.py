@@ -74,6 +74,7 @@ class Agreement:
     event: str | None = None
     amount: Amount | None = None
     evidence: list[str] = field(default_factory=list)
+    confidence: float = 1.0  # calibrated probability that the agreement is real and right, in [0, 1]
 
     def to_dict(self) -> dict[str, object]:
         """The gold format of ../shared/data/GOLD_FORMAT.md, plus `evidence`."""
@@ -87,4 +88,5 @@ class Agreement:
             "event": self.event,
             "amount": self.amount.to_dict() if self.amount else None,
             "evidence": list(self.evidence),
+            "confidence": round(self.confidence, 3),
         }
