@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING, Any  # noqa: E402
 
-from handlers.settings import Settings  # noqa: E402
+from app.settings import Settings  # noqa: E402
 
 if TYPE_CHECKING:
     from aiogram import Bot, Dispatcher
@@ -25,10 +25,10 @@ if TYPE_CHECKING:
     from aiohttp import web
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+    from alerts.sender import AlertSender
     from feeds.poller import FeedPoller
-    from handlers.alert_sender import AlertSender
-    from handlers.article_worker import ArticleWorkers
-    from handlers.extract_pool import ExtractPool
+    from intake.pool import ExtractPool
+    from intake.worker import ArticleWorkers
     from shared_state import SharedState
 
 # Heavy imports (aiogram, aiohttp) live inside the functions: extraction workers are spawned
@@ -45,13 +45,13 @@ def build_dispatcher(settings: Settings, shared: SharedState | None = None) -> D
     several instances share (FSM, stored queries, last results, flood control); in-process without it."""
     from aiogram import Dispatcher
 
+    from app.middlewares import DuplicateUpdateMiddleware, ThrottlingMiddleware
     from handlers import commands, fresh_routers
-    from handlers.article_queue import LocalArticleQueue
-    from handlers.bursts import BurstReplies
-    from handlers.keyboards import QueryStore
-    from handlers.middlewares import DuplicateUpdateMiddleware, ThrottlingMiddleware
-    from handlers.state import LastResults
+    from intake.bursts import BurstReplies
+    from intake.queue import LocalArticleQueue
     from shared_state import SharedState
+    from shared_state.last_results import LastResults
+    from views.keyboards import QueryStore
 
     shared = shared if shared is not None else SharedState()
     dp = Dispatcher(storage=shared.fsm_storage())
@@ -101,8 +101,8 @@ def make_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     from aiogram.client.telegram import TelegramAPIServer
     from aiogram.enums import ParseMode
 
-    from handlers.middlewares import RetryAfterMiddleware
-    from handlers.response_models import pin_response_models
+    from app.middlewares import RetryAfterMiddleware
+    from app.response_models import pin_response_models
 
     pin_response_models()  # pydantic holds Response[T] weakly: rebuilding it after each GC is costly
     if session is None:
@@ -111,7 +111,7 @@ def make_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     session.middleware(RetryAfterMiddleware())
     token = settings.bot_token
     if token is None:
-        from handlers.console import CONSOLE_TOKEN
+        from app.console import CONSOLE_TOKEN
 
         token = CONSOLE_TOKEN
     return Bot(
@@ -125,8 +125,8 @@ async def warm_up_lookups(sessionmaker: async_sessionmaker[AsyncSession]) -> Non
     """Load what the first lookups need (gazetteer, name indexes; pymorphy2 only when its answers
     are not memoized on disk yet) before the first user comes, instead of stalling the event loop
     on their query."""
-    from db import queries
     from db.morph import save_lemmas
+    from db.read import queries
 
     try:
         async with sessionmaker() as session:
@@ -146,7 +146,7 @@ def _mark(step: str) -> None:
 def start_pool(settings: Settings, log_file: Path | None = None) -> ExtractPool:
     """The extraction pool with its workers already loading their models (call it early);
     `log_file`: where the workers log (console mode), else stderr."""
-    from handlers.extract_pool import ExtractPool
+    from intake.pool import ExtractPool
 
     pool = ExtractPool(settings.extract_workers, log_file=log_file, log_level=settings.log_level)
     pool.start()
@@ -170,18 +170,18 @@ async def app_context(
         pool = start_pool(settings)
     pool.start()
     _mark("wiring starts")
+    from alerts.sender import make_sender
+    from app.middlewares import DbSessionMiddleware
+    from app.startup import ModelsNotice, Seeding, announce_models, start_seeding
     from db.engine import make_engine, make_sessionmaker
     from db.migrate import upgrade
     from feeds.feeds_file import add_feeds_from_file
     from feeds.lock import make_poller_lock
     from feeds.poller import FAIR_KEY, FeedPoller
     from fetching import Fetcher
-    from handlers.alert_sender import make_sender
-    from handlers.article_queue import FairGate
-    from handlers.article_worker import ArticleWorkers
     from handlers.articles import Reader, process_job
-    from handlers.middlewares import DbSessionMiddleware
-    from handlers.startup import ModelsNotice, Seeding, announce_models, start_seeding
+    from intake.queue import FairGate
+    from intake.worker import ArticleWorkers
     from shared_state import open_shared_state
 
     engine = make_engine(settings.database_url)
@@ -364,7 +364,7 @@ async def run_webhook(settings: Settings, pool: ExtractPool | None = None) -> No
 
 
 async def run_console(settings: Settings, pool: ExtractPool | None = None, log_file: Path | None = None) -> None:
-    from handlers.console import CONSOLE_USER_ID, ConsoleSession, run_console
+    from app.console import CONSOLE_USER_ID, ConsoleSession, run_console
 
     settings.bot_token = None
     settings.throttle_burst = 0

@@ -34,7 +34,7 @@ FIRST_USER = 800_000
 
 
 async def _follow_all(sessionmaker: Any, users: list[int], region: str) -> None:
-    from db.follow_models import FOLLOW_REGION, Follow
+    from db.models.follows import FOLLOW_REGION, Follow
 
     now = datetime.now(UTC)
     rows = [
@@ -49,7 +49,7 @@ async def _follow_all(sessionmaker: Any, users: list[int], region: str) -> None:
 
 async def _until_settled(sessionmaker: Any, total: int, timeout: float = 600.0) -> None:
     from db import outbox
-    from db.follow_models import SENT
+    from db.models.follows import SENT
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -62,7 +62,7 @@ async def _until_settled(sessionmaker: Any, total: int, timeout: float = 600.0) 
 
 async def run(workdir: Path, followers: int, rate: float, interval: float, tag: str) -> dict[str, Any]:
     from bot import Settings, app_context
-    from db.ingest import ArticleIn, ingest
+    from db.write.ingest import ArticleIn, ingest
     from extraction.models import Agreement, PartialDate, Partner
     from tests.fake_telegram import FakeTelegram
 

@@ -142,7 +142,7 @@ async def drive(
 
 def _throttled_text() -> str | None:
     with contextlib.suppress(ImportError, AttributeError):
-        return importlib.import_module("handlers.middlewares").THROTTLED_TEXT
+        return importlib.import_module("app.middlewares").THROTTLED_TEXT
     return None
 
 

@@ -113,7 +113,7 @@ async def _burst(fake: Any, dp: Any) -> dict[str, Any]:
     """Eight posts forwarded at once: messages the bot sends for them, seconds to the summary."""
     from datetime import UTC, datetime
 
-    from tests.bot.test_load import article
+    from tests.intake.test_load import article
 
     sent = time.monotonic()
     calls = len(fake.calls_for(FORWARDER, "sendMessage"))

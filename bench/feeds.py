@@ -32,15 +32,15 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select  # noqa: E402
 
 from db.engine import make_engine, make_sessionmaker  # noqa: E402
-from db.ingest import ArticleIn  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.models import KIND_FEED, Article  # noqa: E402
+from db.write.ingest import ArticleIn  # noqa: E402
 from feeds.lock import LocalLock  # noqa: E402
 from feeds.poller import FAIR_KEY, FeedPoller, PollerSettings  # noqa: E402
 from fetching import Fetcher, FetchLimits  # noqa: E402
-from handlers.article_ingest import ArticleIngestor  # noqa: E402
-from handlers.article_queue import FairGate  # noqa: E402
-from handlers.extract_pool import ExtractPool  # noqa: E402
+from intake.ingestor import ArticleIngestor  # noqa: E402
+from intake.pool import ExtractPool  # noqa: E402
+from intake.queue import FairGate  # noqa: E402
 from tests.feeds.samples import Item, rss, story  # noqa: E402
 from tests.feeds.site import FeedSite  # noqa: E402
 

@@ -7,7 +7,7 @@ in its own session as the bot does, next to a bare indexed SELECT ... LIMIT 5 ba
 `/search` is timed on a mix of queries (inflected partner, region and topic words, surnames, prefixes,
 combinations, a word every agreement holds) with full-text search, against the old LIKE scan of
 `agreement.search` on the same queries; building the full-text index for the whole base is timed too.
-Then times ingesting 1,000 articles through `db.ingest.ingest` with pre-built agreements (no extraction).
+Then times ingesting 1,000 articles through `db.write.ingest.ingest` with pre-built agreements (no extraction).
 Last line: one JSON object of the figures.
 """
 
@@ -36,10 +36,8 @@ from sqlalchemy import select, text  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from db import fulltext, places, queries  # noqa: E402
-from db.cards import load_views, to_card  # noqa: E402
+from db import places  # noqa: E402
 from db.engine import make_engine, make_sessionmaker, read_connection  # noqa: E402
-from db.ingest import ArticleIn, ingest  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.models import (  # noqa: E402
     Agreement,
@@ -56,7 +54,10 @@ from db.models import (  # noqa: E402
     Region,
 )
 from db.normalize import fold, org_key, words  # noqa: E402
-from db.views import AgreementView, Page, SourceView  # noqa: E402
+from db.read import fulltext, queries  # noqa: E402
+from db.read.cards import load_views, to_card  # noqa: E402
+from db.read.views import AgreementView, Page, SourceView  # noqa: E402
+from db.write.ingest import ArticleIn, ingest  # noqa: E402
 from extraction.models import Agreement as Extracted  # noqa: E402
 from extraction.models import PartialDate, Partner, Signatory  # noqa: E402
 from extraction.text import cyrillic_lookalike  # noqa: E402
@@ -713,7 +714,7 @@ async def bench_search(
 async def ingest_many(
     sm: async_sessionmaker[AsyncSession], n: int, data: dict[str, Any], prefix: str
 ) -> float:
-    """`n` articles through db.ingest.ingest, one session each, with pre-built agreements (no extraction)."""
+    """`n` articles through db.write.ingest.ingest, one session each, with pre-built agreements (no extraction)."""
     rng = random.Random(5)
     regions = [name for _, name in data["regions"]]
     t0 = time.perf_counter()

@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
-from handlers.keyboards import QueryStore  # noqa: E402
-from handlers.state import LastResult, LastResults  # noqa: E402
 from shared_state import SharedState, open_shared_state  # noqa: E402
+from shared_state.last_results import LastResult, LastResults  # noqa: E402
+from views.keyboards import QueryStore  # noqa: E402
 
 
 async def _per_op_us(ops: int, step: Callable[[int], Awaitable[object]]) -> float:

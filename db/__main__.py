@@ -27,8 +27,8 @@ def _load_env() -> None:
 
 async def _reload(url: str | None, folder: Path) -> int:
     from db.engine import make_engine, make_sessionmaker
-    from db.ingest import reload
     from db.migrate import upgrade
+    from db.write.ingest import reload
 
     engine = make_engine(url)
     try:
@@ -71,7 +71,7 @@ async def _upgrade(url: str | None) -> int:
 async def _stats(url: str | None) -> int:
     from db.engine import make_engine, make_sessionmaker
     from db.migrate import upgrade
-    from db.queries import stats
+    from db.read.queries import stats
 
     engine = make_engine(url)
     try:

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.cards import MAX_ID
 from db.engine import read_connection, write_connection
-from db.feed_models import ITEM_FAILED, ITEM_SKIPPED, Feed, FeedItem
 from db.models import VISIBLE, Agreement, AgreementSource
-from db.upsert import insert_ignore
+from db.models.feeds import ITEM_FAILED, ITEM_SKIPPED, Feed, FeedItem
+from db.read.cards import MAX_ID
+from db.write.upsert import insert_ignore
 
 __all__ = [
     "FeedRow",

@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import places
 from db.engine import read_connection, write_connection
-from db.follow_models import FOLLOW_COUNTRY, FOLLOW_PARTNER, FOLLOW_REGION, Follow
 from db.models import Country, Organization, Region
-from db.names import Target, match, partner_index, region_index, region_query_key
+from db.models.follows import FOLLOW_COUNTRY, FOLLOW_PARTNER, FOLLOW_REGION, Follow
 from db.normalize import org_key
-from db.upsert import insert_ignore
+from db.read.names import Target, match, partner_index, region_index, region_query_key
+from db.write.upsert import insert_ignore
 
 
 async def _begin_write(session: AsyncSession) -> None:

@@ -118,9 +118,9 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     head = script_head() if revision == "head" else None
     if head is None or await _base_revisions(engine) != [head]:
         await _migrate(engine, _upgrade, revision)
-    from db.cards import fill_missing_cards
-    from db.fulltext import fill_missing
-    from db.reference import sync_gazetteer
+    from db.read.cards import fill_missing_cards
+    from db.read.fulltext import fill_missing
+    from db.write.reference import sync_gazetteer
 
     await sync_gazetteer(engine)
     await fill_missing_cards(engine)

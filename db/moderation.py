@@ -15,8 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import cache, fulltext
-from db.cards import MAX_ID, build_views, to_card
+from db import cache
 from db.engine import read_connection, write_connection
 from db.models import (
     DELETED,
@@ -28,9 +27,11 @@ from db.models import (
     AgreementRegion,
     Report,
 )
-from db.store import remove_orphans
-from db.upsert import insert_ignore
-from db.views import AgreementView
+from db.read import fulltext
+from db.read.cards import MAX_ID, build_views, to_card
+from db.read.views import AgreementView
+from db.write.store import remove_orphans
+from db.write.upsert import insert_ignore
 
 A, REPORT = Agreement.__table__, Report.__table__
 LINKS = (AgreementRegion.__table__, AgreementOrganization.__table__, AgreementCountry.__table__)

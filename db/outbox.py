@@ -15,16 +15,6 @@ from sqlalchemy import and_, func, literal, or_, select, tuple_, union_all, upda
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import write_connection
-from db.follow_models import (
-    BLOCKED,
-    FOLLOW_COUNTRY,
-    FOLLOW_PARTNER,
-    FOLLOW_REGION,
-    PENDING,
-    SENT,
-    AlertOutbox,
-    Follow,
-)
 from db.models import (
     VISIBLE,
     Agreement,
@@ -36,7 +26,17 @@ from db.models import (
     Organization,
     Region,
 )
-from db.upsert import insert_ignore
+from db.models.follows import (
+    BLOCKED,
+    FOLLOW_COUNTRY,
+    FOLLOW_PARTNER,
+    FOLLOW_REGION,
+    PENDING,
+    SENT,
+    AlertOutbox,
+    Follow,
+)
+from db.write.upsert import insert_ignore
 
 
 async def _begin_write(session: AsyncSession) -> None:

@@ -22,9 +22,9 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import feeds as store
-from db.feed_models import ITEM_FAILED, ITEM_KNOWN, ITEM_SKIPPED, ITEM_STORED
-from db.ingest import ArticleIn, IngestResult
 from db.models import KIND_FEED
+from db.models.feeds import ITEM_FAILED, ITEM_KNOWN, ITEM_SKIPPED, ITEM_STORED
+from db.write.ingest import ArticleIn, IngestResult
 from extraction.text import clean_text
 from feeds.hosts import HostLocks
 from feeds.lock import LocalLock, PollerLock
@@ -34,7 +34,7 @@ from fetching import FetchedArticle, FetchError, RawPage
 log = logging.getLogger(__name__)
 
 IngestFn = Callable[[ArticleIn], Awaitable[IngestResult]]
-# The poller's turn at the extraction workers (handlers.article_queue.FairGate): all feeds together
+# The poller's turn at the extraction workers (intake.queue.FairGate): all feeds together
 # are one participant beside the users (whose ids are positive), so a big feed never crowds them out.
 FAIR_KEY = -1
 MAX_ARTICLE_CHARS = 200_000

@@ -11,10 +11,10 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import BaseFilter, Command
 from aiogram.types import Message, TelegramObject, User
 
-from db.ingest import reload
-from handlers.cards import q
-from handlers.extract_pool import ExtractPool
-from handlers.settings import Settings
+from app.settings import Settings
+from db.write.ingest import reload
+from intake.pool import ExtractPool
+from views.cards import q
 
 log = logging.getLogger(__name__)
 router = Router(name="admin")

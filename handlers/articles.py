@@ -1,7 +1,7 @@
 """Articles from users: forwarded posts, pasted text, photo captions, links and .txt/.html files.
 
-The handlers only queue a message (`handlers.article_queue`); consumers read it with `process_job`
-off the update, in turn with other users' articles, and `handlers.bursts` answers: every article is
+The handlers only queue a message (`intake.queue`); consumers read it with `process_job`
+off the update, in turn with other users' articles, and `intake.bursts` answers: every article is
 read and stored, however many arrive at once.
 """
 
@@ -21,17 +21,17 @@ from aiogram.filters import MagicData
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.ingest import ArticleIn
+from app.settings import Settings
+from app.startup import ModelsNotice
 from db.models import KIND_PAGE, KIND_TEXT
+from db.write.ingest import ArticleIn
 from extraction.text import clean_optional, clean_text
 from fetching import FetchError, collect_urls, read_document
-from handlers.article_ingest import ArticleIngestor, ArticleRead, looks_russian
-from handlers.article_queue import ArticleJob, ArticleQueue, FairGate
-from handlers.bursts import BurstReplies, Outcome
-from handlers.cards import q, short_card
-from handlers.extract_pool import ExtractPool
-from handlers.settings import Settings
-from handlers.startup import ModelsNotice
+from intake.bursts import BurstReplies, Outcome
+from intake.ingestor import ArticleIngestor, ArticleRead, looks_russian
+from intake.pool import ExtractPool
+from intake.queue import ArticleJob, ArticleQueue, FairGate
+from views.cards import q, short_card
 
 log = logging.getLogger(__name__)
 router = Router(name="articles")

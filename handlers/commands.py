@@ -10,9 +10,9 @@ from aiogram import Bot, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import BotCommand, BotCommandScopeChat, Message
 
-from db import queries
-from handlers.cards import plural, q
-from handlers.settings import Settings
+from app.settings import Settings
+from db.read import queries
+from views.cards import plural, q
 
 log = logging.getLogger(__name__)
 

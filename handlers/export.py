@@ -10,13 +10,13 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, Message
 
-from db import queries
-from handlers.cards import fmt_date, fmt_signatory
-from handlers.keyboards import PARTNER, RECENT, REGION, SEARCH
-from handlers.state import LastResult, LastResults
+from db.read import queries
+from shared_state.last_results import LastResult, LastResults
+from views.cards import fmt_date, fmt_signatory
+from views.keyboards import PARTNER, RECENT, REGION, SEARCH
 
 if TYPE_CHECKING:
-    from db.views import AgreementView
+    from db.read.views import AgreementView
 
 router = Router(name="export")
 

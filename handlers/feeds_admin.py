@@ -13,13 +13,13 @@ from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from app.settings import Settings
 from db import feeds as store
 from feeds.parse import FeedParseError, parse_feed
 from fetching import FetchError
 from handlers.admin import IsAdmin
-from handlers.cards import MAX_MESSAGE, plural, q
 from handlers.lookup import agreement_number
-from handlers.settings import Settings
+from views.cards import MAX_MESSAGE, plural, q
 
 log = logging.getLogger(__name__)
 router = Router(name="feeds_admin")

@@ -11,13 +11,13 @@ from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from app.middlewares import release
 from db import follows
-from db.follow_models import FOLLOW_COUNTRY, FOLLOW_PARTNER, FOLLOW_REGION
 from db.follows import FollowRow, FollowTarget
-from db.names import Target
-from handlers.cards import q
-from handlers.keyboards import QueryStore, decode_query, encode_query
-from handlers.middlewares import release
+from db.models.follows import FOLLOW_COUNTRY, FOLLOW_PARTNER, FOLLOW_REGION
+from db.read.names import Target
+from views.cards import q
+from views.keyboards import QueryStore, decode_query, encode_query
 
 router = Router(name="follow")
 

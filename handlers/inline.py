@@ -9,10 +9,10 @@ from aiogram import Bot, Router
 from aiogram.enums import ParseMode
 from aiogram.types import InlineQuery, InlineQueryResultArticle, InputTextMessageContent
 
-from db import queries
-from db.views import AgreementView, Lookup, Page
-from handlers.cards import fmt_date, full_card, q
-from handlers.middlewares import release
+from app.middlewares import release
+from db.read import queries
+from db.read.views import AgreementView, Lookup, Page
+from views.cards import fmt_date, full_card, q
 
 router = Router(name="inline")
 

@@ -10,10 +10,13 @@ from aiogram.filters import Command, CommandObject, MagicData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.text_decorations import html_decoration as hd
 
-from db import queries
-from db.fulltext import RANK_LIMIT
-from handlers.cards import full_card, pack, q, short_card
-from handlers.keyboards import (
+from app.middlewares import release
+from app.startup import SEEDING_NOTE, is_seeding
+from db.read import queries
+from db.read.fulltext import RANK_LIMIT
+from shared_state.last_results import LastResult, LastResults
+from views.cards import full_card, pack, q, short_card
+from views.keyboards import (
     PARTNER,
     RECENT,
     REGION,
@@ -27,9 +30,6 @@ from handlers.keyboards import (
     page_keyboard,
     suggestions_keyboard,
 )
-from handlers.middlewares import release
-from handlers.startup import SEEDING_NOTE, is_seeding
-from handlers.state import LastResult, LastResults
 
 router = Router(name="lookup")
 

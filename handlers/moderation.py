@@ -13,9 +13,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from db import moderation
 from db.models import DELETED, HIDDEN, VISIBLE
 from handlers.admin import IsAdmin
-from handlers.cards import full_card, pack, q
-from handlers.keyboards import ModCB, ReasonCB, ReportCB, moderation_keyboard, reasons_keyboard
 from handlers.lookup import agreement_number
+from views.cards import full_card, pack, q
+from views.keyboards import ModCB, ReasonCB, ReportCB, moderation_keyboard, reasons_keyboard
 
 log = logging.getLogger(__name__)
 router = Router(name="moderation")
@@ -48,7 +48,7 @@ async def _edit_or_send(bot: Bot, callback: CallbackQuery, text: str, markup: An
 
 @router.callback_query(ReportCB.filter())
 async def on_report(callback: CallbackQuery, callback_data: ReportCB, bot: Bot, session: Any) -> None:
-    from db import queries
+    from db.read import queries
 
     view = await queries.get(session, callback_data.id)
     if view is None:

@@ -10,11 +10,11 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, Message
 
-from db import queries
-from handlers.cards import pack, q
+from db.read import queries
+from views.cards import pack, q
 
 if TYPE_CHECKING:
-    from db.views import Stats
+    from db.read.views import Stats
 
 router = Router(name="stats")
 

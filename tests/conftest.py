@@ -22,6 +22,9 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+# the real bot against the fake Bot API: fixtures for tests/handlers, intake, alerts and app
+pytest_plugins = ["tests.botapp"]
+
 # pymorphy2 memos (extraction.diskmemo) of this run, bots started as subprocesses included: tests
 # neither read nor fill the developer's ~/.cache
 if "CACHE_DIR" not in os.environ:

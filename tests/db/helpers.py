@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from db.migrate import MIGRATIONS
 from extraction.models import Agreement, Amount, PartialDate, Partner, Signatory
+
+# the newest revision: the migrations are numbered 0001, 0002, ...
+HEAD = max(p.name[:4] for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
 
 
 def make_agreement(

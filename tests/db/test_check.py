@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db import moderation
 from db.check import check
-from db.ingest import ArticleIn, ingest
+from db.write.ingest import ArticleIn, ingest
 from tests.db.helpers import make_agreement
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from db.engine import make_engine
-from tests.bot.test_crash import article
+from tests.app.test_crash import article
 from tests.db.test_check import run_check
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db import follows, outbox
-from db.follow_models import (
+from db.models.follows import (
     BLOCKED,
     FOLLOW_COUNTRY,
     FOLLOW_PARTNER,
@@ -20,8 +20,8 @@ from db.follow_models import (
     SENT,
     AlertOutbox,
 )
-from db.ingest import ArticleIn, ingest, reload
-from tests.db.helpers import make_agreement
+from db.write.ingest import ArticleIn, ingest, reload
+from tests.db.helpers import HEAD, make_agreement
 
 Maker = async_sessionmaker[AsyncSession]
 FOLLOWER, OTHER, SENDER = 501, 502, 503
@@ -222,7 +222,7 @@ async def test_migration_matches_the_tables_and_goes_down_and_up(engine: AsyncEn
     async with engine.connect() as conn:
         assert {d[0] for d in await conn.run_sync(diff)} == {"add_table"}  # the comparison sees them
     await upgrade(engine)
-    assert await current(engine) == "0006"
+    assert await current(engine) == HEAD
     async with engine.connect() as conn:
         assert mine <= set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
 

@@ -8,8 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from db.engine import make_engine
 from db.migrate import current, upgrade
 from db.models import Country, Region, metadata
-
-HEAD = "0006"
+from tests.db.helpers import HEAD
 
 
 async def test_upgrade_creates_every_table(db_url: str) -> None:
@@ -76,9 +75,9 @@ def test_default_url_and_env(monkeypatch) -> None:  # type: ignore[no-untyped-de
 
 async def test_downgrade_and_upgrade_again_rebuild_cards(engine: AsyncEngine) -> None:
     from db.engine import make_sessionmaker
-    from db.ingest import ArticleIn, ingest
     from db.migrate import downgrade
-    from db.queries import by_region
+    from db.read.queries import by_region
+    from db.write.ingest import ArticleIn, ingest
     from tests.db.helpers import make_agreement
 
     sm = make_sessionmaker(engine)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.ingest import ArticleIn, IngestResult, ingest
+from db.write.ingest import ArticleIn, IngestResult, ingest
 from feeds.lock import LocalLock
 from feeds.poller import FeedPoller, PollerSettings
 from fetching import Fetcher, FetchLimits

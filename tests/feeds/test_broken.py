@@ -11,7 +11,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import feeds as store
-from db import queries
+from db.read import queries
 from feeds.poller import NO_LINK_NO_TEXT, FeedPoller
 from fetching import Fetcher
 from tests.feeds.conftest import LOCAL

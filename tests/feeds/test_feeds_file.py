@@ -39,7 +39,7 @@ async def test_feeds_file_adds_new_feeds_once(
 
 
 def test_feed_settings_from_env(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from handlers.settings import Settings
+    from app.settings import Settings
 
     for name, value in {"FEED_POLL_SECONDS": "60", "FEED_MAX_ITEMS": "7", "FEED_MAX_BYTES": "65536",
                         "FEEDS_FILE": str(tmp_path / "feeds.txt")}.items():  # fmt: skip

@@ -10,9 +10,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import feeds as store
-from db import queries
-from db.feed_models import Feed
 from db.models import KIND_FEED, Article
+from db.models.feeds import Feed
+from db.read import queries
 from feeds.poller import FeedPoller
 from tests.feeds.samples import NO_AGREEMENT, Item, article_page, atom, rdf, rss, story
 from tests.feeds.site import FeedSite

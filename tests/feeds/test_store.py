@@ -6,10 +6,10 @@ from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db import feeds as store
-from db.feed_models import ITEM_STORED
-from db.ingest import ArticleIn, ingest
 from db.migrate import downgrade, upgrade
+from db.models.feeds import ITEM_STORED
 from db.moderation import hide
+from db.write.ingest import ArticleIn, ingest
 from tests.db.helpers import make_agreement
 
 

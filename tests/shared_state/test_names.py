@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 
-from db import cache, names
+from db import cache
 from db.engine import make_engine, make_sessionmaker
-from db.ingest import ingest
 from db.migrate import upgrade
-from db.store import ArticleIn
+from db.read import names
+from db.write.ingest import ingest
+from db.write.store import ArticleIn
 from shared_state import open_shared_state
 from tests.db.helpers import make_agreement
 

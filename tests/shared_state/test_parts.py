@@ -9,8 +9,6 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from handlers.keyboards import PageCB, QueryStore, decode_query, encode_query
-from handlers.state import LastResult, LastResults
 from shared_state import (
     LocalKeyValue,
     LocalLock,
@@ -19,6 +17,8 @@ from shared_state import (
     SharedState,
     open_shared_state,
 )
+from shared_state.last_results import LastResult, LastResults
+from views.keyboards import PageCB, QueryStore, decode_query, encode_query
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1: every call fails at once
 

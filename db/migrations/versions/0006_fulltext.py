@@ -75,7 +75,7 @@ def _index_existing(bind: sa.Connection) -> None:
                 # fresh statistics, or the planner guesses and may scan every row for a rare word
                 bind.execute(sa.text("ANALYZE agreement_text"))
             return
-        from db.fulltext import index_text
+        from db.read.fulltext import index_text
 
         bind.execute(
             sa.text("INSERT INTO agreement_text (agreement_id, lemmas) VALUES (:i, :l)"),

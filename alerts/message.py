@@ -1,0 +1,49 @@
+"""The message an alert is: a header, the source article, the new agreements as short cards (as many
+as fit into one Telegram message, then "…и ещё N"), and their full-card buttons."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiogram.types import InlineKeyboardMarkup
+
+from views.cards import MAX_MESSAGE, _link, plural, q, short_card
+from views.keyboards import cards_keyboard
+
+if TYPE_CHECKING:
+    from db.outbox import ArticleRef
+    from db.read.views import AgreementView
+
+AGREEMENTS = ("соглашение", "соглашения", "соглашений")
+FOOTER = "Подписки: /following"
+# room kept for the "…и ещё N" line; Telegram counts UTF-16 units of the visible text, this counts
+# characters of the HTML, which is longer except for a text full of emoji: keep a margin
+LIMIT = MAX_MESSAGE - 200
+
+
+def alert_message(
+    views: list[AgreementView], article: ArticleRef | None
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """(HTML text, card buttons) of one alert; `views` are the new agreements, at least one."""
+    if len(views) == 1:
+        head = "🔔 <b>Новое соглашение по вашей подписке</b>"
+    else:
+        head = f"🔔 <b>Новые соглашения по вашей подписке: {len(views)}</b>"
+    if article is not None:
+        label = q(article.title or f"статья №{article.id}", 200)
+        head += f"\nИсточник: {_link(article.url, label)}"
+    parts = [head]
+    used = len(head) + len(FOOTER) + 4
+    shown: list[int] = []
+    for view in views:
+        card = short_card(view)
+        if used + len(card) + 2 > LIMIT:
+            break
+        parts.append(card)
+        used += len(card) + 2
+        shown.append(view.id)
+    rest = len(views) - len(shown)
+    if rest:
+        parts.append(f"…и ещё {plural(rest, AGREEMENTS)} — подробнее: /recent")
+    parts.append(FOOTER)
+    return "\n\n".join(parts), cards_keyboard(shown)

@@ -1,0 +1,1 @@
+"""The read side of the store: queries, agreement cards (views), full-text search and name indexes."""

@@ -1,0 +1,223 @@
+"""Read side: lookups by region and partner, free-text search, recent, one agreement, stats."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Column, Select, Table, bindparam, func, select, union
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db import places
+from db.engine import read_connection
+from db.models import (
+    VISIBLE,
+    Agreement,
+    AgreementCountry,
+    AgreementOrganization,
+    AgreementRegion,
+    Article,
+    Organization,
+    Region,
+)
+from db.normalize import org_key
+from db.read import fulltext
+from db.read.cards import MAX_ID, load_views, views_from_rows
+from db.read.names import Target, match, partner_index, region_index, region_query_key
+from db.read.views import AgreementView, Lookup, Page, Stats
+
+A = Agreement.__table__
+AR, AO, AC = AgreementRegion.__table__, AgreementOrganization.__table__, AgreementCountry.__table__
+MAX_LIMIT = 1000  # /export asks for up to 1,000 at once
+# A forged page button can carry any number; the databases take OFFSET up to 64 bits, and nothing
+# this far exists anyway.
+MAX_OFFSET = 2**31 - 1
+SHOWN = A.c.hidden == VISIBLE
+
+
+def _bounds(offset: int, limit: int) -> tuple[int, int]:
+    return max(0, min(MAX_OFFSET, int(offset))), max(1, min(MAX_LIMIT, int(limit)))
+
+
+def _shown_links(table: Table) -> Any:
+    """Link rows of visible agreements: hidden ones carry sort_key -1 (a range of the lookup index)."""
+    return table.c.sort_key >= 0
+
+
+async def _paged(session: AsyncSession, ids_q: Select, count_q: Select, offset: int, limit: int) -> Page:
+    """One statement: the page of (id, card) rows in `ids_q` order, each carrying the total count.
+
+    `ids_q` selects (agreement_id, sort_key); a second statement runs only when the page is empty.
+    """
+    page = (
+        ids_q.order_by(None)
+        .order_by(ids_q.selected_columns.sort_key.desc(), ids_q.selected_columns.agreement_id.desc())
+        .limit(limit)
+        .offset(offset)
+        .subquery()
+    )
+    q = (
+        select(A.c.id, A.c.card, count_q.scalar_subquery().label("total"))
+        .join_from(page, A, A.c.id == page.c.agreement_id)
+        .order_by(page.c.sort_key.desc(), page.c.agreement_id.desc())
+    )
+    rows = (await session.execute(q)).all()
+    if not rows:
+        # An empty first page means nothing matches; past the end, the total is still wanted.
+        total = int((await session.execute(count_q)).scalar_one()) if offset else 0
+        return Page([], total, offset, limit)
+    return Page(await views_from_rows(session, rows), int(rows[0].total), offset, limit)
+
+
+def _single_target_statement(table: Table, column: Column) -> Select:
+    """Built once: the page and total of agreements linked to one region/organization/country."""
+    target = (column == bindparam("target")) & _shown_links(table)
+    page = (
+        select(table.c.agreement_id, table.c.sort_key)
+        .where(target)
+        .order_by(table.c.sort_key.desc(), table.c.agreement_id.desc())
+        .limit(bindparam("lim"))
+        .offset(bindparam("off"))
+        .subquery()
+    )
+    total = select(func.count()).select_from(table).where(target).scalar_subquery()
+    return (
+        select(A.c.id, A.c.card, total.label("total"))
+        .join_from(page, A, A.c.id == page.c.agreement_id)
+        .order_by(page.c.sort_key.desc(), page.c.agreement_id.desc())
+    )
+
+
+_LINKS = {
+    "r": (AR, AR.c.region_id),
+    "o": (AO, AO.c.organization_id),
+    "c": (AC, AC.c.country_id),
+}
+_SINGLE = {kind: _single_target_statement(table, column) for kind, (table, column) in _LINKS.items()}
+
+
+async def _linked_page(session: AsyncSession, targets: list[Target], offset: int, limit: int) -> Page:
+    """Agreements linked to any of `targets`, newest first, from the link tables' (id, sort_key) indexes."""
+    if len(targets) == 1:
+        kind, target_id = targets[0]
+        params = {"target": target_id, "lim": limit, "off": offset}
+        rows = (await session.execute(_SINGLE[kind], params)).all()
+        if rows:
+            return Page(await views_from_rows(session, rows), int(rows[0].total), offset, limit)
+        if not offset:
+            return Page([], 0, offset, limit)
+        table, column = _LINKS[kind]
+        count_q = select(func.count()).select_from(table).where(column == target_id, _shown_links(table))
+        return Page([], int((await session.execute(count_q)).scalar_one()), offset, limit)
+    parts: list[Select] = []
+    for kind, (table, column) in _LINKS.items():
+        ids = [i for k, i in targets if k == kind]
+        if ids:
+            parts.append(
+                select(table.c.agreement_id, table.c.sort_key).where(column.in_(ids), _shown_links(table))
+            )
+    if not parts:
+        return Page([], 0, offset, limit)
+    # One agreement may hold several matched parties: count and list it once.
+    both = union(*parts).subquery()
+    ids_q = select(both.c.agreement_id, func.max(both.c.sort_key).label("sort_key")).group_by(
+        both.c.agreement_id
+    )
+    count_q = select(func.count(func.distinct(both.c.agreement_id)))
+    return await _paged(session, ids_q, count_q, offset, limit)
+
+
+async def by_region(session: AsyncSession, text: str, offset: int = 0, limit: int = 5) -> Lookup:
+    """Agreements of the region `text` names (any case, inflection, alias, capital or typo), newest first."""
+    await read_connection(session)
+    offset, limit = _bounds(offset, limit)
+    index = await region_index(session)
+    official = places.find_region(text) if text.strip() else None
+    targets = [t for t, name in index.display.items() if name == official] if official else []
+    suggestions: list[str] = []
+    if not targets:
+        found = match(index, text, region_query_key)
+        targets, suggestions = found.targets, found.suggestions
+    if not targets:
+        return Lookup([], Page([], 0, offset, limit), suggestions)
+    return Lookup(index.names(targets), await _linked_page(session, targets, offset, limit), [])
+
+
+async def by_partner(session: AsyncSession, text: str, offset: int = 0, limit: int = 5) -> Lookup:
+    """Agreements with the organization or foreign country `text` names (legal forms, case, typos, prefixes)."""
+    await read_connection(session)
+    offset, limit = _bounds(offset, limit)
+    index = await partner_index(session)
+    found = match(index, text, org_key)
+    if not found.targets:
+        return Lookup([], Page([], 0, offset, limit), found.suggestions)
+    return Lookup(index.names(found.targets), await _linked_page(session, found.targets, offset, limit), [])
+
+
+async def search(session: AsyncSession, text: str, offset: int = 0, limit: int = 5) -> Page:
+    """Agreements whose parties, signatories, event or evidence hold every word of `text` in any
+    inflected form (or a word it begins), best matches first, then newest; a query too broad to rank
+    lists them newest added first (db.read.fulltext)."""
+    await read_connection(session)
+    offset, limit = _bounds(offset, limit)
+    query = fulltext.parse_query(text)
+    if not query:
+        return Page([], 0, offset, limit)
+    found = await fulltext.ranked_ids(session, query, offset, limit)
+    return Page(await load_views(session, found.ids), found.total, offset, limit, found.more)
+
+
+async def recent(session: AsyncSession, offset: int = 0, limit: int = 5) -> Page:
+    """All agreements, newest signing date first (undated last)."""
+    await read_connection(session)
+    offset, limit = _bounds(offset, limit)
+    ids_q = select(A.c.id.label("agreement_id"), A.c.sort_key).where(SHOWN)
+    return await _paged(session, ids_q, select(func.count()).select_from(A).where(SHOWN), offset, limit)
+
+
+async def get(session: AsyncSession, agreement_id: int) -> AgreementView | None:
+    """One shown agreement by id, or None (also for a number no id can be)."""
+    if not 0 < agreement_id <= MAX_ID:
+        return None
+    await read_connection(session)
+    views = await load_views(session, [agreement_id])
+    return views[0] if views else None
+
+
+async def stats(session: AsyncSession, top: int = 10) -> Stats:
+    """Counts of agreements and articles; the `top` regions and partners; agreements by year and type."""
+    await read_connection(session)
+    agreements = int((await session.execute(select(func.count()).select_from(A).where(SHOWN))).scalar_one())
+    articles = int((await session.execute(select(func.count()).select_from(Article.__table__))).scalar_one())
+    reg, org = Region.__table__, Organization.__table__
+    n = func.count().label("n")
+    regions = await session.execute(
+        select(reg.c.name, n)
+        .join(AR, AR.c.region_id == reg.c.id)
+        .where(_shown_links(AR))
+        .group_by(reg.c.name)
+        .order_by(n.desc(), reg.c.name)
+        .limit(top)
+    )
+    partners = await session.execute(
+        select(org.c.name, n)
+        .join(AO, AO.c.organization_id == org.c.id)
+        .where(_shown_links(AO))
+        .group_by(org.c.id, org.c.name)
+        .order_by(n.desc(), org.c.name)
+        .limit(top)
+    )
+    years = sorted(
+        ((y, int(c)) for y, c in (await session.execute(select(A.c.year, n).where(SHOWN).group_by(A.c.year))).all()),
+        key=lambda yc: (yc[0] is None, yc[0] or 0),
+    )
+    types = await session.execute(
+        select(A.c.doc_type, n).where(SHOWN).group_by(A.c.doc_type).order_by(n.desc(), A.c.doc_type)
+    )
+    return Stats(
+        agreements=agreements,
+        articles=articles,
+        regions=[(name, int(c)) for name, c in regions.all()],
+        partners=[(name, int(c)) for name, c in partners.all()],
+        years=years,
+        doc_types=[(t, int(c)) for t, c in types.all()],
+    )
