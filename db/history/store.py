@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import and_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -140,6 +141,15 @@ async def record(
     news = await store_mentions(session, article_id, mentions, own_ids, published)
     late = await link_waiting(session, new_ids) if new_ids else []
     return sorted({x.agreement_id for x in news + late}), news
+
+
+async def linked_by(session: AsyncSession, article_ids: Any) -> set[int]:
+    """Agreements that mentions from `article_ids` (ids or a subquery) are linked to: their cards
+    change when those articles go."""
+    rows = await session.execute(
+        select(M.c.agreement_id).where(M.c.article_id.in_(article_ids), M.c.agreement_id.is_not(None))
+    )
+    return set(rows.scalars())
 
 
 async def candidates(session: AsyncSession, sides: Sides) -> list[Candidate]:

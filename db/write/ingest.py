@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import cache, outbox
 from db.engine import is_postgres, read_connection, write_connection
-from db.history.store import record
+from db.history.store import link_waiting, linked_by, record
 from db.models import KIND_SEED, AgreementSource, Article
 from db.read import fulltext
 from db.read.cards import load_views, refresh_cards
@@ -250,6 +250,7 @@ async def reload(
                 replaced = replaced | SRC.c.article_id.in_(user_ids)
             # Agreements losing a source need a new card (or go away as orphans below).
             touched = set((await session.execute(select(SRC.c.agreement_id).where(replaced))).scalars())
+            touched |= await linked_by(session, old)  # their news from the old seeds goes with them
             await session.execute(delete(SRC).where(replaced))
             await session.execute(delete(ART).where(ART.c.source == tag))
             refreshed: set[int] = set()
@@ -264,6 +265,7 @@ async def reload(
                 for agreement in agreements:
                     await attach(session, article_id, agreement, refreshed, article_text=text)
             await remove_orphans(session)
+            await link_waiting(session, sorted(refreshed))  # news waiting for these agreements
             await settle(session, touched | refreshed)
             await refresh_cards(session, touched | refreshed)
             await fulltext.refresh(session, touched | refreshed)

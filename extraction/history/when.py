@@ -14,8 +14,8 @@ AFTER_SIGNED = re.compile(rf"\b(?:подписа|заключ)\w*\s+{_GAP}(?:в\
 BEFORE_SIGNED = re.compile(rf"\bв\s+(?P<when>(?:19|20)\d\d)\s+(?:году|г\.)\s+{_GAP}(?:подписа|заключи|заключ[её]н)", re.I)
 # "соглашение 2019 года", "соглашения от 12 марта 2020 года", "меморандум от 01.02.2021"
 OF_YEAR = re.compile(
-    r"\b(?:допсоглашени|соглашени|меморандум|договор|карт)\w*\s+(?:[\w-]+\s+){0,3}?(?:от\s+)?"
-    r"(?P<when>(?:\d{1,2}\s+[а-яё]+\s+|\d{1,2}\.\d{1,2}\.)?(?:19|20)\d\d)\s*(?:года|г\.|\b)",
+    r"\b(?:допсоглашени|соглашени|меморандум|договор|карт)\w*\s+(?:[\w-]+\s+){0,3}?(?:от\s+"
+    r"(?P<when>(?:\d{1,2}\s+[а-яё]+\s+|\d{1,2}\.\d{1,2}\.)?(?:19|20)\d\d)|(?<!\bдо\s)(?<!\bк\s)(?<!\bпо\s)(?<!\bна\s)(?P<year>(?:19|20)\d\d)\s*(?:года|г\.))",
     re.I,
 )
 # "подписанное в прошлом году", "год назад", "три года назад"
@@ -32,7 +32,9 @@ def signing_date(sentence: str, ref: PartialDate | None) -> PartialDate | None:
     for pattern in (AFTER_SIGNED, OF_YEAR, BEFORE_SIGNED):
         m = pattern.search(sentence)
         if m:
-            return _parse(m["when"], ref)
+            found = _parse(m["when"] or m["year"], ref)
+            # a year after the news is a deadline ("продлено до 2030 года"), not the signing
+            return found if ref is None or ref.year is None or (found.year or 0) <= ref.year else None
     m = RELATIVE.search(sentence)
     if m and ref is not None and ref.year:
         back = 1 if m["last"] else 2 if m["before_last"] else int(_NUMBERS.get(m["n"].lower(), m["n"]))

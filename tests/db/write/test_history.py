@@ -4,9 +4,10 @@ the agreement arrives later, once per source; cards show them; followers hear of
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import outbox
 from db.follows import FollowTarget, follow
@@ -14,10 +15,10 @@ from db.history.read import news_page
 from db.models.follows import AlertOutbox
 from db.models.history import Mention as MentionRow
 from db.read.queries import get
-from db.write.ingest import ArticleIn, ingest
+from db.write.ingest import ArticleIn, ingest, reload
 from extraction.history.models import Mention
 from extraction.models import PartialDate, Partner
-from tests.db.helpers import make_agreement
+from tests.db.helpers import article_text, line_extract, make_agreement
 
 OREN, GPN = "Оренбургская область", "Газпром нефть"
 
@@ -119,3 +120,27 @@ async def test_mention_without_sides_or_of_another_region_stays_unlinked(session
     assert [a for _, a, _ in await _mentions(session)] == [None, None]
     count = (await session.execute(select(func.count()).select_from(AlertOutbox.__table__))).scalar_one()
     assert count == 0
+
+
+async def test_reload_keeps_news_with_the_agreement_that_comes_back(
+    sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    (folder / "001.txt").write_text(article_text(OREN, GPN, day="2021-06-03"), encoding="utf-8")
+    await reload(sessionmaker, folder, extract_fn=line_extract)
+    async with sessionmaker() as s:
+        await ingest(s, ArticleIn("news", url="https://n.ru/r"), [], mentions=[mention("progress")])
+        [(_, first, _)] = await _mentions(s)
+        assert first is not None
+    (folder / "001.txt").unlink()
+    (folder / "002.txt").write_text(article_text("Тульская область", "Другая компания"), encoding="utf-8")
+    await reload(sessionmaker, folder, extract_fn=line_extract)
+    async with sessionmaker() as s:
+        assert [a for _, a, _ in await _mentions(s)] == [None]  # its agreement went: the news waits
+    (folder / "001.txt").write_text(article_text(OREN, GPN, day="2021-06-03"), encoding="utf-8")
+    await reload(sessionmaker, folder, extract_fn=line_extract)
+    async with sessionmaker() as s:
+        [(_, again, _)] = await _mentions(s)
+        view = await get(s, again)
+        assert again is not None and view is not None and view.history_total == 1
