@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 import pytest_asyncio
 
+from db.write.ingest import ArticleIn, ingest
+from extraction.history.models import Mention
+from extraction.models import Partner
 from tests.botapp import App, start_app
+from tests.db.helpers import make_agreement
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -87,3 +91,22 @@ async def test_later_news_reaches_the_card_and_one_alert(app: App, uid: int) -> 
     assert _terminations(app, reader) == [] and _terminations(app, other) == []
     card = await _command(app, reader, f"/agreement {agreement_id}")
     assert card.text.count("расторгнуто") >= 2
+
+
+async def test_button_lists_the_news_the_card_has_no_room_for(app: App, uid: int) -> None:
+    async with app.sessionmaker() as session:
+        signed = await ingest(session, ArticleIn("Подписано.", url="https://n.ru/sig"),
+                              [make_agreement(["Тульская область"], ["Тульский завод"])])
+        agreement_id = signed.new_ids[0]
+        for day in range(1, 6):
+            news = Mention(f"В рамках соглашения с «Тульским заводом» открыт цех №{day}.", "progress",
+                           ["Тульская область"], [Partner("Тульский завод")])
+            await ingest(session, ArticleIn(f"Цех {day}.", url=f"https://n.ru/p{day}", published=date(2024, 6, day)),
+                         [], mentions=[news])
+    card = await _command(app, uid, f"/agreement {agreement_id}")
+    assert "цех №5" in card.text and "цех №3" in card.text and "цех №2" not in card.text  # newest first
+    assert [text for text, _ in card.buttons][0] == "Что было дальше (5)"
+    await app.fake.press_button(uid, card, text="Что было дальше (5)")
+    [page] = await app.fake.wait_for(uid)
+    assert f"соглашение №{agreement_id} (4–5 из 5)" in page.text
+    assert "цех №2" in page.text and "цех №1" in page.text and "цех №5" not in page.text
