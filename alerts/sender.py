@@ -25,10 +25,11 @@ from alerts.message import alert_message
 from app.middlewares import RAISE_RETRY_AFTER
 from app.settings import Settings
 from db import outbox
+from db.history.read import news_items
 from db.models.follows import FAILED, SKIPPED
 from db.outbox import AlertGroup, ArticleRef
 from db.read.cards import load_views
-from db.read.views import AgreementView
+from db.read.views import AgreementView, HistoryItem
 
 log = logging.getLogger(__name__)
 
@@ -131,20 +132,23 @@ class AlertSender:
                 groups: list[AlertGroup] = []
                 views: dict[int, AgreementView] = {}
                 articles: dict[int, ArticleRef] = {}
+                items: dict[int, HistoryItem] = {}
                 if room > 0:
                     async with self.sessionmaker() as session:
                         groups = await outbox.claim(session, room, self.lease)
                         if groups:  # every group of a batch usually tells of the same agreements
-                            wanted = list(dict.fromkeys(i for g in groups for i in g.agreement_ids))
+                            wanted = list(dict.fromkeys(i for g in groups for i in [*g.agreement_ids, *g.news]))
                             views = {v.id: v for v in await load_views(session, wanted)}
                             articles = await outbox.article_refs(session, {g.article_id for g in groups})
-                messages: dict[tuple[int, ...], Message | None] = {}
+                            items = await news_items(session, [m for g in groups for m in g.news.values()])
+                messages: dict[tuple[object, ...], Message | None] = {}
                 for group in groups:
-                    key = (group.article_id, *group.agreement_ids)
+                    key = (group.article_id, *group.agreement_ids, *sorted(group.news.items()))
                     if key not in messages:  # followers of the same news get the same message
                         found = [views[i] for i in group.agreement_ids if i in views]
+                        news = [(items[m], views[a]) for a, m in group.news.items() if m in items and a in views]
                         messages[key] = (
-                            alert_message(found, articles.get(group.article_id)) if found else None
+                            alert_message(found, articles.get(group.article_id), news) if found or news else None
                         )
                     task = asyncio.create_task(self._deliver(group, messages[key]))
                     self._inflight[task] = group

@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, literal, or_, select, tuple_, union_all, upda
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import write_connection
+from db.history.store import Linked
 from db.models import (
     VISIBLE,
     Agreement,
@@ -36,7 +37,9 @@ from db.models.follows import (
     AlertOutbox,
     Follow,
 )
+from db.models.history import Mention
 from db.write.upsert import insert_ignore
+from extraction.history.models import AMENDED, TERMINATED
 
 
 async def _begin_write(session: AsyncSession) -> None:
@@ -50,16 +53,20 @@ OUT, F, A = AlertOutbox.__table__, Follow.__table__, Agreement.__table__
 AR, AO, AC = AgreementRegion.__table__, AgreementOrganization.__table__, AgreementCountry.__table__
 REG, ORG, CTRY = Region.__table__, Organization.__table__, Country.__table__
 INSERT_BATCH = 1000
+# news of an agreement its followers hear of
+ALERT_KINDS = frozenset({TERMINATED, AMENDED})
 
 
 @dataclass(slots=True)
 class AlertGroup:
-    """What goes out as one message: the new agreements of one article, for one follower."""
+    """What goes out as one message: the new agreements of one article, for one follower, and the
+    news it brings of agreements they follow (`news`: agreement id -> mention id)."""
 
     user_id: int
     article_id: int
     row_ids: list[int] = field(default_factory=list)
     agreement_ids: list[int] = field(default_factory=list)
+    news: dict[int, int] = field(default_factory=dict)
     attempts: int = 0
 
 
@@ -67,13 +74,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def enqueue(
-    session: AsyncSession, article_id: int, agreement_ids: Sequence[int], sender_id: int | None
-) -> int:
-    """Write an outbox row for every follower (not paused, not the sender) of a region, partner or
-    country of each new shown agreement; in the caller's transaction. Returns the rows written."""
-    if not agreement_ids:
-        return 0
+async def _followers(
+    session: AsyncSession, agreement_ids: Sequence[int], sender_id: int | None
+) -> list[tuple[int, int]]:
+    """(user, agreement) for every follower (not paused, not the sender) of a region, partner or
+    country of each shown agreement of `agreement_ids`."""
     ids = list(agreement_ids)
     parties = union_all(
         select(AR.c.agreement_id, literal(FOLLOW_REGION).label("kind"), REG.c.name.label("key"))
@@ -89,34 +94,67 @@ async def enqueue(
     conditions = [F.c.paused.is_(False), A.c.hidden == VISIBLE]
     if sender_id is not None:
         conditions.append(F.c.user_id != sender_id)
-    pairs = (
-        await session.execute(
-            select(F.c.user_id, parties.c.agreement_id)
-            .join(parties, and_(F.c.kind == parties.c.kind, F.c.key == parties.c.key))
-            .join(A, A.c.id == parties.c.agreement_id)
-            .where(*conditions)
-            .distinct()
-            .order_by(F.c.user_id, parties.c.agreement_id)
-        )
-    ).all()
-    if not pairs:
-        return 0
+    rows = await session.execute(
+        select(F.c.user_id, parties.c.agreement_id)
+        .join(parties, and_(F.c.kind == parties.c.kind, F.c.key == parties.c.key))
+        .join(A, A.c.id == parties.c.agreement_id)
+        .where(*conditions)
+        .distinct()
+        .order_by(F.c.user_id, parties.c.agreement_id)
+    )
+    return [(int(u), int(a)) for u, a in rows.all()]
+
+
+async def _insert(session: AsyncSession, rows: list[dict[str, object]]) -> int:
     now = _now()
-    rows = [
-        {
-            "user_id": user_id,
-            "article_id": article_id,
-            "agreement_id": agreement_id,
-            "status": PENDING,
-            "attempts": 0,
-            "next_at": now,
-            "created_at": now,
-        }
-        for user_id, agreement_id in pairs
-    ]
+    for row in rows:
+        row.update(status=PENDING, attempts=0, next_at=now, created_at=now)
     for start in range(0, len(rows), INSERT_BATCH):
         await session.execute(insert_ignore(session, OUT), rows[start : start + INSERT_BATCH])
     return len(rows)
+
+
+async def enqueue(
+    session: AsyncSession, article_id: int, agreement_ids: Sequence[int], sender_id: int | None
+) -> int:
+    """Write an outbox row for every follower (not paused, not the sender) of a region, partner or
+    country of each new shown agreement; in the caller's transaction. Returns the rows written."""
+    if not agreement_ids:
+        return 0
+    pairs = await _followers(session, agreement_ids, sender_id)
+    rows: list[dict[str, object]] = [
+        {"user_id": user_id, "article_id": article_id, "agreement_id": agreement_id} for user_id, agreement_id in pairs
+    ]
+    return await _insert(session, rows)
+
+
+async def enqueue_news(session: AsyncSession, links: Sequence[Linked], sender_id: int | None) -> int:
+    """Outbox rows for the followers of agreements an article just brought news of: terminated (the
+    first such news of it only) or amended; in the caller's transaction. Returns the rows written."""
+    M = Mention.__table__
+    news: list[Linked] = []
+    for link in links:
+        if link.kind not in ALERT_KINDS:
+            continue
+        if link.kind == TERMINATED:
+            before = await session.execute(
+                select(M.c.id).where(
+                    M.c.agreement_id == link.agreement_id, M.c.kind == TERMINATED, M.c.id != link.mention_id
+                ).limit(1)
+            )
+            if before.first() is not None:  # followers heard of its end already
+                continue
+        news.append(link)
+    if not news:
+        return 0
+    pairs = await _followers(session, sorted({n.agreement_id for n in news}), sender_id)
+    rows: list[dict[str, object]] = [
+        {"user_id": user_id, "article_id": n.article_id, "agreement_id": agreement_id, "mention_id": n.mention_id}
+        for user_id, agreement_id in pairs
+        for n in news
+        if n.agreement_id == agreement_id
+    ]
+    return await _insert(session, rows)
 
 
 def _due(now: datetime) -> list[object]:
@@ -150,7 +188,9 @@ async def claim(session: AsyncSession, limit: int = 100, lease: float = 60.0) ->
             update(OUT)
             .where(tuple_(OUT.c.user_id, OUT.c.article_id).in_(keys), *_due(now))
             .values(locked_until=now + timedelta(seconds=lease))
-            .returning(OUT.c.id, OUT.c.user_id, OUT.c.article_id, OUT.c.agreement_id, OUT.c.attempts)
+            .returning(
+                OUT.c.id, OUT.c.user_id, OUT.c.article_id, OUT.c.agreement_id, OUT.c.mention_id, OUT.c.attempts
+            )
         )
     ).all()
     await session.commit()
@@ -158,7 +198,10 @@ async def claim(session: AsyncSession, limit: int = 100, lease: float = 60.0) ->
     for row in sorted(claimed, key=lambda r: r.id):
         group = found.setdefault((row.user_id, row.article_id), AlertGroup(row.user_id, row.article_id))
         group.row_ids.append(row.id)
-        group.agreement_ids.append(row.agreement_id)
+        if row.mention_id:
+            group.news[row.agreement_id] = row.mention_id
+        else:
+            group.agreement_ids.append(row.agreement_id)
         group.attempts = max(group.attempts, row.attempts)
     order = {key: i for i, key in enumerate(keys)}
     return sorted(found.values(), key=lambda g: order.get((g.user_id, g.article_id), 0))

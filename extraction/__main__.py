@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import extract, warm_up
 from .explain import render, render_agreements
+from .history.mentions import find_mentions, render_mentions
 from .pipeline import explain
 
 log = logging.getLogger("extraction")
@@ -26,12 +27,12 @@ def _published(value: object) -> date | None:
 
 
 def run_jsonl(inp, out) -> int:
-    """Read {"id","text","published"} lines, write {"id","agreements"} lines; bad lines give []."""
+    """Read {"id","text","published"} lines, write {"id","agreements","mentions"} lines; bad lines give []."""
     failures = 0
     for n, line in enumerate(inp, 1):
         if not line.strip():
             continue
-        rec_id = None
+        rec_id, rec = None, None
         agreements: list[dict] = []
         try:
             rec = json.loads(line)
@@ -41,9 +42,19 @@ def run_jsonl(inp, out) -> int:
         except Exception as exc:  # one bad line must not end the run
             failures += 1
             print(f"line {n}: {type(exc).__name__}: {exc}", file=sys.stderr)
-        out.write(json.dumps({"id": rec_id, "agreements": agreements}, ensure_ascii=False) + "\n")
+        mentions = _mentions(rec, n) if isinstance(rec, dict) else []
+        out.write(json.dumps({"id": rec_id, "agreements": agreements, "mentions": mentions}, ensure_ascii=False) + "\n")
         out.flush()
     return failures
+
+
+def _mentions(rec: dict, n: int) -> list[dict]:
+    """Mentions of earlier agreements (issue 18); a failure here leaves the agreements as they are."""
+    try:
+        return [m.to_dict() for m in find_mentions(str(rec.get("text") or ""), _published(rec.get("published")))]
+    except Exception as exc:
+        print(f"line {n}: mentions: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return []
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     text = Path(a.file).read_text(encoding="utf-8", errors="replace")
     if a.explain:
         print(render(explain(text, _published(a.published))))
+        print("\n" + render_mentions(find_mentions(text, _published(a.published))))
     else:
         print(render_agreements(extract(text, _published(a.published))))
     return 0

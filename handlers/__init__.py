@@ -24,15 +24,16 @@ def fresh_routers() -> list[Router]:
         export,
         feeds_admin,
         follow,
+        history,
         inline,
         lookup,
         moderation,
         stats,
     )
 
-    # order matters: moderation's, feeds' and follow's buttons before lookup's catch-all callback, the
+    # order matters: moderation's, feeds', follow's and history's buttons before lookup's catch-all callback, the
     # article router's catch-all handlers last
-    modules = (errors, commands, admin, moderation, feeds_admin, follow, lookup, stats, export, inline, articles)
+    modules = (errors, commands, admin, moderation, feeds_admin, follow, history, lookup, stats, export, inline, articles)
     copies = []
     for module in modules:
         source: Router = module.router

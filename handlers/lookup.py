@@ -221,7 +221,7 @@ async def cmd_agreement(message: Message, command: CommandObject, **data: Any) -
         return
     user_id = message.from_user.id if message.from_user else message.chat.id
     await data["last_results"].set(user_id, LastResult(kind="ids", ids=(view.id,)))
-    await message.answer(full_card(view), reply_markup=full_card_keyboard(view.id))
+    await message.answer(full_card(view), reply_markup=full_card_keyboard(view.id, view.history_total, len(view.history)))
 
 
 def _short_number(number: int) -> str:
@@ -277,7 +277,7 @@ async def on_card(callback: CallbackQuery, callback_data: CardCB, bot: Bot, **da
         await callback.answer("Соглашение не найдено — возможно, база была перезагружена.", show_alert=True)
         return
     await callback.answer()
-    await bot.send_message(_chat_id(callback), full_card(view), reply_markup=full_card_keyboard(view.id))
+    await bot.send_message(_chat_id(callback), full_card(view), reply_markup=full_card_keyboard(view.id, view.history_total, len(view.history)))
 
 
 @router.callback_query(MagicData(F.event.data))  # async: see handlers/articles.py

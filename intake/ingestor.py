@@ -2,7 +2,8 @@
 
 `ArticleIngestor.ingest_article` is the single place every article goes through: a text already
 stored is not extracted again; extraction runs in the worker processes (`ExtractPool`), let in
-through the fair gate; the article and its agreements are stored in one transaction. The result
+through the fair gate; the article, its agreements and its mentions of earlier agreements are stored in
+one transaction. The result
 names the agreements that are new to the base (`result.new_ids`): the place to hook anything
 that must follow a new agreement. Knows nothing of Telegram.
 """
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.normalize import content_hash
 from db.write.ingest import ArticleIn, IngestResult, ingest
 from db.write.store import find_article
+from extraction.history.models import Mention
 from extraction.models import Agreement
 from intake.pool import ExtractPool
 from intake.queue import FairGate
@@ -83,18 +85,19 @@ class ArticleIngestor:
     async def _read_and_store(self, article: ArticleIn, fair_key: int) -> ArticleRead:
         text, published = article.text, article.published
         agreements: list[Agreement] = []
+        mentions: list[Mention] = []
         failed = False
         async with self.sessionmaker() as session:
             known = await find_article(session, article)
         if known is None:  # a text or link already stored is not extracted again
             try:
                 async with self.gate.slot(fair_key) if self.gate else contextlib.nullcontext():
-                    agreements = await self.pool.run(text[: self.max_extract_chars], published)
+                    agreements, mentions = await self.pool.run_all(text[: self.max_extract_chars], published)
             except Exception:
                 log.exception("extraction failed")
                 failed = True
         async with self.sessionmaker() as session:
-            result = await ingest(session, article, agreements)
+            result = await ingest(session, article, agreements, mentions=mentions)
             await session.commit()
         truncated = known is None and len(text) > self.max_extract_chars
         return ArticleRead(result, known is not None, failed, truncated)

@@ -21,6 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from pathlib import Path
 
+from extraction.history.models import Mention
 from extraction.models import Agreement
 
 log = logging.getLogger(__name__)
@@ -82,10 +83,22 @@ def _init_worker(parent: int | None = None, log_file: str | None = None, level: 
         gc.enable()
 
 
-def _extract(text: str, published: date | None) -> list[Agreement]:
-    from extraction import extract
+Extracted = tuple[list[Agreement], list[Mention]]
 
-    return extract(text, published)
+
+def _extract(text: str, published: date | None) -> Extracted:
+    """The agreements of `text` and its mentions of earlier ones (none when finding them fails:
+    the agreements never depend on them)."""
+    from extraction import extract
+    from extraction.history import find_mentions
+
+    agreements = extract(text, published)
+    try:
+        mentions = find_mentions(text, published)
+    except Exception:
+        log.exception("finding mentions failed")
+        mentions = []
+    return agreements, mentions
 
 
 def _ping() -> bool:
@@ -99,7 +112,7 @@ class ExtractPool:
         self.workers = workers
         self._log = (str(log_file) if log_file else None, log_level)  # where workers log (None: stderr)
         self._executor = self._new_executor()
-        self._inflight: dict[tuple[str, date | None], asyncio.Future[list[Agreement]]] = {}
+        self._inflight: dict[tuple[str, date | None], asyncio.Future[Extracted]] = {}
         self._warming: list[concurrent.futures.Future[bool]] = []
         self.extractions = 0  # texts actually sent to the workers
 
@@ -131,6 +144,10 @@ class ExtractPool:
     async def run(self, text: str, published: date | None = None) -> list[Agreement]:
         """Agreements of `text`; the same text asked for concurrently (a post forwarded by many
         users at once) is extracted once."""
+        return (await self.run_all(text, published))[0]
+
+    async def run_all(self, text: str, published: date | None = None) -> Extracted:
+        """Agreements of `text` and its mentions of earlier agreements (extraction.history)."""
         key = (text, published)
         future = self._inflight.get(key)
         if future is None:
@@ -138,14 +155,15 @@ class ExtractPool:
             self._inflight[key] = future
             future.add_done_callback(lambda f, k=key: self._done(k, f))
         # shield: one caller going away must not cancel the extraction for the others
-        return list(await asyncio.shield(future))
+        agreements, mentions = await asyncio.shield(future)
+        return list(agreements), list(mentions)
 
-    def _done(self, key: tuple[str, date | None], future: asyncio.Future[list[Agreement]]) -> None:
+    def _done(self, key: tuple[str, date | None], future: asyncio.Future[Extracted]) -> None:
         self._inflight.pop(key, None)
         if not future.cancelled():
             future.exception()  # retrieved, even when every caller went away
 
-    async def _run(self, text: str, published: date | None) -> list[Agreement]:
+    async def _run(self, text: str, published: date | None) -> Extracted:
         self.extractions += 1
         loop = asyncio.get_running_loop()
         executor = self._executor

@@ -10,6 +10,10 @@ from typing import TYPE_CHECKING
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from extraction.models import Amount, PartialDate, Signatory
+from views.history import history_section, status_line
+from views.text import TRUSTED_KINDS, _link, fit_plain, plural, q
+
+__all__ = ["MAX_MESSAGE", "TRUSTED_KINDS", "_link", "fit_plain", "full_card", "pack", "plural", "q", "short_card"]
 
 if TYPE_CHECKING:
     from db.read.views import AgreementView, SourceView
@@ -17,7 +21,6 @@ if TYPE_CHECKING:
 MAX_MESSAGE = 4096
 MAX_CAPTION = 1024
 SHORT_CARD_MAX = 1500
-MAX_URL = 500
 DISAGREE = " (источники расходятся — см. карточку)"
 
 MONTHS_GEN = (
@@ -29,22 +32,6 @@ MONTHS_NOM = (
     "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
 )  # fmt: skip
 CURRENCIES = {"RUB": "руб.", "USD": "долл. США", "EUR": "евро", "CNY": "юаней", "BYN": "бел. руб."}
-
-
-def q(text: object, limit: int = 300) -> str:
-    """Escape for Telegram HTML, at most `limit` characters after escaping (never cut inside an entity)."""
-    return fit_plain(" ".join(str(text).split()), limit)
-
-
-def plural(n: int, forms: tuple[str, str, str]) -> str:
-    """Russian plural: plural(1, ("соглашение", "соглашения", "соглашений")) -> "1 соглашение"."""
-    if n % 10 == 1 and n % 100 != 11:
-        form = forms[0]
-    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        form = forms[1]
-    else:
-        form = forms[2]
-    return f"{n} {form}"
 
 
 def fmt_date(d: PartialDate | None) -> str:
@@ -84,12 +71,6 @@ def _join(items: Iterable[str], limit: int = 600) -> str:
     return q("; ".join(items), limit)
 
 
-def _link(url: str | None, label: str) -> str:
-    if url and url.startswith(("http://", "https://")) and len(url) <= MAX_URL:
-        return f'<a href="{html.escape(url, quote=True)}">{label}</a>'
-    return label
-
-
 def _source_lines(view: AgreementView, limit: int) -> list[str]:
     lines = []
     for src in view.sources[:limit]:
@@ -97,9 +78,6 @@ def _source_lines(view: AgreementView, limit: int) -> list[str]:
         when = f" ({src.published:%d.%m.%Y})" if src.published else ""
         lines.append(_link(src.url, label) + when)
     return lines
-
-
-TRUSTED_KINDS = frozenset({"page", "feed", "seed"})  # db.models.TRUSTED_KINDS
 
 
 def _source_label(src: SourceView, limit: int = 120) -> str:
@@ -153,6 +131,8 @@ def _short_card(view: AgreementView, scale: float) -> str:
         lines.append("<b>Дата:</b> источники называют разные даты" + DISAGREE)
     if view.event:
         lines.append(f"<b>Событие:</b> {q(view.event, n(200))}")
+    if (status := status_line(view)) is not None:
+        lines.append(status)
     sources = _source_lines(view, 1)
     if sources:
         more = f" и ещё {len(view.sources) - 1}" if len(view.sources) > 1 else ""
@@ -185,6 +165,8 @@ def _full_card(view: AgreementView, scale: float) -> str:
     if sources:
         more = f"\n… и ещё {len(view.sources) - len(sources)}" if len(view.sources) > len(sources) else ""
         lines.append("<b>Источники:</b>\n" + "\n".join(f"• {s}" for s in sources) + more)
+    if (news := history_section(view, scale)) is not None:
+        lines.append(news)
     return "\n".join(lines)
 
 
@@ -227,20 +209,6 @@ def pack(parts: list[str], limit: int = MAX_MESSAGE, sep: str = "\n\n") -> list[
     if current:
         chunks.append(current)
     return chunks
-
-
-def fit_plain(text: str, limit: int) -> str:
-    """Escape plain text, cutting it so the escaped result (with "…") fits into `limit` characters."""
-    escaped = hd.quote(text)
-    if len(escaped) <= limit:
-        return escaped
-    cut = min(len(text), limit)  # escaping never shortens text
-    while cut > 0:
-        escaped = hd.quote(text[:cut].rstrip()) + "…"
-        if len(escaped) <= limit:
-            return escaped
-        cut = max(0, min(cut - 1, cut - (len(escaped) - limit)))
-    return "…"
 
 
 def _strip_tags(text: str) -> str:

@@ -34,6 +34,13 @@ class CardCB(CallbackData, prefix="ag"):
     id: int
 
 
+class NewsCB(CallbackData, prefix="nw"):
+    """A page of agreement `id`'s later news, from offset `o` («Что было дальше» under its card)."""
+
+    id: int
+    o: int = 0
+
+
 class ReportCB(CallbackData, prefix="rp"):
     """«Неверно?» under a full card: asks what is wrong with agreement `id`."""
 
@@ -152,9 +159,20 @@ async def suggestions_keyboard(
     return InlineKeyboardMarkup(inline_keyboard=_rows(buttons, 1))
 
 
-def full_card_keyboard(agreement_id: int) -> InlineKeyboardMarkup:
-    """Under a full card: «Неверно?» to report the agreement."""
-    return InlineKeyboardMarkup(inline_keyboard=[[_button("Неверно?", ReportCB(id=agreement_id))]])
+def full_card_keyboard(agreement_id: int, news: int = 0, shown: int = 0) -> InlineKeyboardMarkup:
+    """Under a full card: «Неверно?» to report the agreement; «Что было дальше» for the news the card
+    has no room for (`news` in all, `shown` on the card)."""
+    rows = [[_button("Неверно?", ReportCB(id=agreement_id))]]
+    if news > shown:
+        rows.insert(0, [_button(f"Что было дальше ({news})", NewsCB(id=agreement_id, o=shown))])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def news_keyboard(agreement_id: int, offset: int, shown: int, total: int) -> InlineKeyboardMarkup | None:
+    """Under a page of news: the next page, while there is one."""
+    if offset + shown >= total:
+        return None
+    return InlineKeyboardMarkup(inline_keyboard=[[_button("Дальше »", NewsCB(id=agreement_id, o=offset + shown))]])
 
 
 def reasons_keyboard(agreement_id: int, reasons: dict[str, str]) -> InlineKeyboardMarkup:

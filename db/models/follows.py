@@ -43,18 +43,21 @@ class Follow(SQLModel, table=True):
 
 
 class AlertOutbox(SQLModel, table=True):
-    """One agreement to tell one follower about. Rows of one (user, article) go out as one message;
-    the unique (user, agreement) pair means no follower ever hears of an agreement twice."""
+    """One agreement to tell one follower about (new, or with news: `mention_id`). Rows of one (user,
+    article) go out as one message; the unique (user, agreement, mention) means no follower ever hears
+    of an agreement, or of one piece of news of it, twice."""
 
     __tablename__ = "alert_outbox"
     __table_args__ = (
-        UniqueConstraint("user_id", "agreement_id", name="uq_alert_outbox_once"),
+        UniqueConstraint("user_id", "agreement_id", "mention_id", name="uq_alert_outbox_once"),
         Index("ix_alert_outbox_due", "status", "next_at", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     article_id: int = Field(sa_column=Column(Integer, nullable=False))
     agreement_id: int = Field(sa_column=Column(Integer, nullable=False))
+    # 0: the agreement is new; else the mention (db.models.history) that brought news of it
+    mention_id: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0, server_default="0"))
     status: str = Field(default=PENDING, sa_column=Column(String(16), nullable=False, default=PENDING))
     attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0, server_default="0"))
     next_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

@@ -12,6 +12,7 @@ from sqlalchemy import Text, bindparam, cast, literal_column, null, select, unio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from db.engine import WRITE
+from db.history.read import histories
 from db.models import (
     VISIBLE,
     Agreement,
@@ -26,7 +27,7 @@ from db.models import (
     Person,
     Region,
 )
-from db.read.views import AgreementView, SourceView
+from db.read.views import AgreementView, HistoryItem, SourceView
 from extraction.models import Amount, PartialDate, Signatory
 
 A = Agreement.__table__
@@ -39,6 +40,7 @@ AR, AO, AC, AS = (
 SRC, ART = AgreementSource.__table__, Article.__table__
 # Ids are int4 on PostgreSQL: a larger number (a forged button, a typed command) is no agreement.
 MAX_ID = 2**31 - 1
+CARD_SENTENCE = 400  # characters of a news sentence a stored card keeps
 REG, ORG, CTRY, PER = Region.__table__, Organization.__table__, Country.__table__, Person.__table__
 
 
@@ -96,6 +98,13 @@ def to_card(view: AgreementView) -> str:
             for s in view.sources
         ],
     }
+    if view.history_total:
+        data["h"] = [
+            [h.mention_id, h.kind, h.sentence[:CARD_SENTENCE], h.published.isoformat() if h.published else None,
+             h.article_id, h.url, h.title, h.source_kind]
+            for h in view.history
+        ]
+        data["hn"], data["ht"] = view.history_total, view.terminated
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -113,6 +122,17 @@ def from_card(agreement_id: int, card: str) -> AgreementView:
         amount=Amount(*data["a"]) if data["a"] else None,
         evidence=data["v"],
         sources=[_source(entry) for entry in data["src"]],
+        history=[_news(entry) for entry in data.get("h", [])],
+        history_total=data.get("hn", 0),
+        terminated=data.get("ht", False),
+    )
+
+
+def _news(entry: list[Any]) -> HistoryItem:
+    mention_id, kind, sentence, published, article_id, url, title, source_kind = entry
+    return HistoryItem(
+        mention_id, kind, sentence, date.fromisoformat(published) if published else None, article_id, url, title,
+        source_kind,
     )
 
 
@@ -225,6 +245,8 @@ async def build_views(session: AsyncSession, ids: Sequence[int]) -> list[Agreeme
         when = PartialDate(y, m, d) if (y or m or d) else None
         sources[agreement_id].append(SourceView(article_id, url, title, published, kind, amount, when))
 
+    news = await histories(session, ids)
+
     def listed(kind: str, agreement_id: int) -> list[tuple[int, str, str | None]]:
         return sorted(names.get((kind, agreement_id), []), key=lambda t: t[0])
 
@@ -245,4 +267,6 @@ async def build_views(session: AsyncSession, ids: Sequence[int]) -> list[Agreeme
             evidence=r.evidence,
             sources=sources.get(r.id, []),
         )
+        if (h := news.get(r.id)) is not None:
+            views[r.id].history, views[r.id].history_total, views[r.id].terminated = h.items, h.total, h.terminated
     return [views[i] for i in ids if i in views]

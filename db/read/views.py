@@ -37,6 +37,11 @@ class AgreementView:
     amount: Amount | None
     evidence: str
     sources: list[SourceView] = field(default_factory=list)
+    # later news, newest first (at most db.history.read.CARD_NEWS of them), how many there are in
+    # all, and whether some news says the agreement was terminated
+    history: list[HistoryItem] = field(default_factory=list)
+    history_total: int = 0
+    terminated: bool = False
 
 
 @dataclass(slots=True)
@@ -70,3 +75,18 @@ class Stats:
     partners: list[tuple[str, int]]
     years: list[tuple[int | None, int]]
     doc_types: list[tuple[str, int]]
+
+
+@dataclass(slots=True)
+class HistoryItem:
+    """One piece of later news of an agreement: what happened (extraction.history.KINDS), the
+    sentence, the news date and the article it comes from (a url, or a forwarded text)."""
+
+    mention_id: int
+    kind: str
+    sentence: str
+    published: date | None
+    article_id: int
+    url: str | None = None
+    title: str | None = None
+    source_kind: str | None = None  # db.models.KIND_*

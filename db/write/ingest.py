@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import cache, outbox
 from db.engine import is_postgres, read_connection, write_connection
+from db.history.store import link_waiting, linked_by, record
 from db.models import KIND_SEED, AgreementSource, Article
 from db.read import fulltext
 from db.read.cards import load_views, refresh_cards
@@ -33,6 +34,7 @@ from db.write.store import (
     insert_article,
     remove_orphans,
 )
+from extraction.history.models import Mention
 from extraction.models import Agreement
 
 __all__ = ["ArticleIn", "IngestResult", "ReloadReport", "ensure_seeded", "ingest", "reload"]
@@ -125,8 +127,10 @@ async def ingest(
     article: ArticleIn,
     agreements: list[Agreement] | None = None,
     extract_fn: ExtractFn = default_extract,
+    mentions: list[Mention] | None = None,
 ) -> IngestResult:
-    """Store an article and its agreements in one transaction and commit.
+    """Store an article, its agreements and its mentions of earlier agreements in one transaction
+    and commit.
 
     `agreements=None` runs extraction here. A text or url already stored is not stored again
     (`already_known`, with the agreements found the first time).
@@ -156,11 +160,13 @@ async def ingest(
             if agreement_id not in ids:
                 ids.append(agreement_id)
         await settle(session, ids)
-        await refresh_cards(session, ids)
+        with_news, news = await record(session, article_id, mentions or [], ids, new_ids, article.published)
+        await refresh_cards(session, sorted(set(ids) | set(with_news)))
         await fulltext.refresh(session, ids)
         alerts = 0
-        if kind != KIND_SEED:  # followers hear of new agreements, in this same transaction
+        if kind != KIND_SEED:  # followers hear of new agreements and news of them, in this same transaction
             alerts = await outbox.enqueue(session, article_id, new_ids, article.sent_by)
+            alerts += await outbox.enqueue_news(session, news, article.sent_by)
         return article_id, False, ids, new_ids, alerts
 
     article_id, known, ids, new_ids, alerts = await _in_write_transaction(session, work)
@@ -244,6 +250,7 @@ async def reload(
                 replaced = replaced | SRC.c.article_id.in_(user_ids)
             # Agreements losing a source need a new card (or go away as orphans below).
             touched = set((await session.execute(select(SRC.c.agreement_id).where(replaced))).scalars())
+            touched |= await linked_by(session, old)  # their news from the old seeds goes with them
             await session.execute(delete(SRC).where(replaced))
             await session.execute(delete(ART).where(ART.c.source == tag))
             refreshed: set[int] = set()
@@ -258,6 +265,7 @@ async def reload(
                 for agreement in agreements:
                     await attach(session, article_id, agreement, refreshed, article_text=text)
             await remove_orphans(session)
+            await link_waiting(session, sorted(refreshed))  # news waiting for these agreements
             await settle(session, touched | refreshed)
             await refresh_cards(session, touched | refreshed)
             await fulltext.refresh(session, touched | refreshed)
