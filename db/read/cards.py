@@ -83,6 +83,7 @@ def to_card(view: AgreementView) -> str:
         "e": view.event,
         "a": [view.amount.value, view.amount.currency] if view.amount else None,
         "v": view.evidence,
+        "k": round(view.confidence, 3),
         "src": [
             [
                 s.article_id,
@@ -113,6 +114,7 @@ def from_card(agreement_id: int, card: str) -> AgreementView:
         amount=Amount(*data["a"]) if data["a"] else None,
         evidence=data["v"],
         sources=[_source(entry) for entry in data["src"]],
+        confidence=data.get("k", 1.0),  # cards before 0007 have none: their rows say 1
     )
 
 
@@ -175,6 +177,7 @@ async def build_views(session: AsyncSession, ids: Sequence[int]) -> list[Agreeme
                 A.c.amount_value,
                 A.c.amount_currency,
                 A.c.evidence,
+                A.c.confidence,
             ).where(A.c.id.in_(ids))
         )
     ).all()
@@ -244,5 +247,6 @@ async def build_views(session: AsyncSession, ids: Sequence[int]) -> list[Agreeme
             amount=amount,
             evidence=r.evidence,
             sources=sources.get(r.id, []),
+            confidence=r.confidence,
         )
     return [views[i] for i in ids if i in views]

@@ -37,6 +37,7 @@ class AgreementView:
     amount: Amount | None
     evidence: str
     sources: list[SourceView] = field(default_factory=list)
+    confidence: float = 1.0  # extraction's, the highest of its sources (docs/confidence.md)
 
 
 @dataclass(slots=True)

@@ -125,11 +125,15 @@ async def ingest(
     article: ArticleIn,
     agreements: list[Agreement] | None = None,
     extract_fn: ExtractFn = default_extract,
+    *,
+    hold_below: float | None = None,
 ) -> IngestResult:
     """Store an article and its agreements in one transaction and commit.
 
     `agreements=None` runs extraction here. A text or url already stored is not stored again
-    (`already_known`, with the agreements found the first time).
+    (`already_known`, with the agreements found the first time). A feed article's new agreements
+    less confident than `hold_below` are held for /review (db.write.visibility); a held agreement
+    this article would show is shown, and its followers are told as of a new one.
     """
     kind = article.resolved_kind()
     article = clean_article(article)
@@ -149,8 +153,12 @@ async def ingest(
             return article_id, True, await article_agreement_ids(session, article_id), [], 0
         ids: list[int] = []
         new_ids: list[int] = []
+        released: set[int] = set()
         for agreement in found:
-            agreement_id, is_new = await attach(session, article_id, agreement, article_text=article.text)
+            agreement_id, is_new = await attach(
+                session, article_id, agreement, article_text=article.text, kind=kind, hold_below=hold_below,
+                released=released,
+            )
             if is_new and agreement_id not in new_ids:
                 new_ids.append(agreement_id)
             if agreement_id not in ids:
@@ -160,7 +168,8 @@ async def ingest(
         await fulltext.refresh(session, ids)
         alerts = 0
         if kind != KIND_SEED:  # followers hear of new agreements, in this same transaction
-            alerts = await outbox.enqueue(session, article_id, new_ids, article.sent_by)
+            told = new_ids + sorted(released - set(new_ids))
+            alerts = await outbox.enqueue(session, article_id, told, article.sent_by)
         return article_id, False, ids, new_ids, alerts
 
     article_id, known, ids, new_ids, alerts = await _in_write_transaction(session, work)
