@@ -13,8 +13,7 @@ import pytest
 import pytest_asyncio
 
 from db import review
-from tests.botapp import ADMIN_ID, App, start_app
-from tests.conftest import pg_schema_url
+from tests.botapp import ADMIN_ID, App, start_app_on
 from tests.feeds.samples import Item, rss, story
 from tests.feeds.site import FeedSite
 
@@ -37,14 +36,8 @@ async def site() -> AsyncIterator[FeedSite]:
 async def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[App]:
     options = {"allow_private_urls": True, "feed_poll_seconds": 1.0, "throttle_burst": 0,
                "feed_min_confidence": 1.01, "show_confidence": 1.01}  # fmt: skip
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('review') / 'agreements.db'}"
-        async for running in start_app(url, **options):
-            yield running
-        return
-    async with pg_schema_url("t_review") as url:
-        async for running in start_app(url, **options):
-            yield running
+    async for running in start_app_on(request.param, tmp_path_factory, "review", **options):
+        yield running
 
 
 async def _ask(app: App, user: int, command: str) -> str:
