@@ -29,7 +29,6 @@ from db.models import (
     OrganizationAlias,
     Person,
     Region,
-    Report,
 )
 from db.models import (
     Agreement as AgreementRow,
@@ -46,17 +45,12 @@ from db.normalize import (
     unique,
 )
 from db.write.upsert import ensure_ids, insert_ignore
-from db.write.visibility import initial_state, raise_confidence, show
+from db.write.visibility import initial_state, link_sort_key, raise_confidence, report_suspected_list, show
 from extraction.models import Agreement
 from extraction.text import clean_optional, clean_text
 
 A = AgreementRow.__table__
-ART, SRC, KEYS, REPORT = (
-    Article.__table__,
-    AgreementSource.__table__,
-    AgreementKey.__table__,
-    Report.__table__,
-)
+ART, SRC, KEYS = Article.__table__, AgreementSource.__table__, AgreementKey.__table__
 AR, AO, AC, AS = (
     AgreementRegion.__table__,
     AgreementOrganization.__table__,
@@ -171,11 +165,6 @@ def clean_agreement(agreement: Agreement) -> Agreement:
     )
 
 
-def link_sort_key(sk: int, hidden: int) -> int:
-    """The sort key link rows carry: -1 for a hidden agreement, so that lookups skip it in the index."""
-    return sk if hidden == VISIBLE else -1
-
-
 async def attach(
     session: AsyncSession,
     article_id: int,
@@ -288,16 +277,7 @@ async def attach(
             country_ids,
         )
         if hidden == HIDDEN:
-            await session.execute(
-                insert_ignore(session, REPORT).values(
-                    agreement_id=agreement_id,
-                    user_id=None,
-                    reason="too_many_parties",
-                    status="open",
-                    snapshot="",
-                    created_at=datetime.now(UTC),
-                )
-            )
+            await report_suspected_list(session, agreement_id)
     elif refreshed is not None and agreement_id not in refreshed:
         await session.execute(
             update(A).where(A.c.id == agreement_id).values(**fields, confidence=agreement.confidence)

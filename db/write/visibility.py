@@ -9,6 +9,8 @@ feed item) reports it too. Everything else is VISIBLE.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +23,9 @@ from db.models import (
     AgreementCountry,
     AgreementOrganization,
     AgreementRegion,
+    Report,
 )
+from db.write.upsert import insert_ignore
 from extraction.checks import suspected_list
 from extraction.models import Agreement as Extracted
 
@@ -36,6 +40,25 @@ def initial_state(agreement: Extracted, kind: str | None, hold_below: float | No
     if kind == KIND_FEED and hold_below is not None and agreement.confidence < hold_below:
         return HELD
     return VISIBLE
+
+
+def link_sort_key(sk: int, hidden: int) -> int:
+    """The sort key link rows carry: -1 for an agreement not shown, so that lookups skip it in the index."""
+    return sk if hidden == VISIBLE else -1
+
+
+async def report_suspected_list(session: AsyncSession, agreement_id: int) -> None:
+    """The report that puts a suspected list (stored hidden) in the admins' /reports."""
+    await session.execute(
+        insert_ignore(session, Report.__table__).values(
+            agreement_id=agreement_id,
+            user_id=None,
+            reason="too_many_parties",
+            status="open",
+            snapshot="",
+            created_at=datetime.now(UTC),
+        )
+    )
 
 
 async def show(session: AsyncSession, agreement_id: int, was: int) -> bool:
