@@ -7,6 +7,7 @@ above 1 here: every feed agreement is held and every card says «возможн�
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 
 import pytest
@@ -46,6 +47,13 @@ async def _ask(app: App, user: int, command: str) -> str:
     return reply.text or ""
 
 
+async def _inline(app: App, user: int, query: str) -> str:
+    """The inline results for `query`, as one JSON text."""
+    query_id = await app.fake.send_inline_query(user, query)
+    await app.fake.wait_for(user, "answerInlineQuery", timeout=30)
+    return json.dumps(app.fake.inline_answers[query_id]["results"], ensure_ascii=False)
+
+
 async def _held(app: App) -> int:
     async with app.sessionmaker() as session:
         return (await review.held(session))[1]
@@ -74,6 +82,11 @@ async def test_held_feed_agreements_are_approved_or_rejected_in_review(app: App,
         for command in (f"/region {story_.region}", f"/partner {story_.company}", f"/search {story_.company}"):
             assert "Стороны:" not in await _ask(app, uid, command)
     assert APPROVED.company not in await _ask(app, uid, "/recent")
+    await app.fake.send_command(uid, "/export")  # the whole last result (/recent), not only its page
+    [doc] = await app.fake.wait_for(uid, "sendDocument", timeout=30)
+    [data] = doc.files.values()
+    assert "Стороны" not in data.decode("utf-8-sig") and APPROVED.company not in data.decode("utf-8-sig")
+    assert "соглашений пока нет" in await _inline(app, uid, APPROVED.company)
 
     await app.fake.send_command(ADMIN_ID, "/review")
     header, *cards = await app.fake.wait_for(ADMIN_ID, count=4, timeout=30)
@@ -87,6 +100,8 @@ async def test_held_feed_agreements_are_approved_or_rejected_in_review(app: App,
     assert "показывается во всех ответах" in (done.text or "")
     answer = await _ask(app, uid, f"/region {APPROVED.region}")
     assert APPROVED.company in answer and UNSURE in answer
+    found = await _inline(app, uid, APPROVED.company)
+    assert "Пензенская область" in found and "соглашений пока нет" not in found
     [alert] = await app.fake.wait_for(penza, timeout=30, predicate=lambda c: "по вашей подписке" in (c.text or ""))
     assert APPROVED.company in (alert.text or "")
     data = next(d for t, d in approve.buttons if t.startswith("Показать"))
