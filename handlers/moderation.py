@@ -163,6 +163,8 @@ async def _restore_text(session: Any, number: int) -> str:
         return f"Соглашение №{number} удалено совсем, вернуть его нельзя."
     if before == VISIBLE:
         return f"Соглашение №{number} и так показывается."
+    if before == HELD:
+        return f"Соглашение №{number} ждёт проверки: показать или скрыть его можно в /review."
     return f"Соглашение №{number} снова показывается во всех ответах."
 
 

@@ -193,12 +193,15 @@ async def reload(
     seeds_dir: str | Path,
     progress: ProgressFn | None = None,
     extract_fn: ExtractFn = default_extract,
+    *,
+    hold_below: float | None = None,
 ) -> ReloadReport:
     """Re-read every article of `seeds_dir`, re-extract, and replace what came from it in one transaction.
 
     Extraction runs first, outside the transaction; the swap itself is one short write transaction, so
     readers see the old base or the new one. Bad files are reported in `failed` and skipped. Articles
-    users sent are kept and re-extracted with the current rules.
+    users sent are kept and re-extracted with the current rules (a feed article's new agreements are
+    held below `hold_below`, as by `ingest`; what was held stays held: a reload decides no review).
     """
     folder = Path(seeds_dir)
     if not folder.is_dir():
@@ -208,7 +211,7 @@ async def reload(
     async with sessionmaker() as session:
         users = (
             await session.execute(
-                select(ART.c.id, ART.c.text, ART.c.published)
+                select(ART.c.id, ART.c.text, ART.c.published, ART.c.kind)
                 .where(~ART.c.source.like("seed:%"))
                 .order_by(ART.c.id)
             )
@@ -228,10 +231,10 @@ async def reload(
             failed.append((path.name, f"ошибка извлечения: {type(exc).__name__}"))
         done += 1
         await _notify(progress, done, total, path.name)
-    user_results: list[tuple[int, str, list[Agreement]]] = []
-    for article_id, text, published in users:
+    user_results: list[tuple[int, str, str, list[Agreement]]] = []
+    for article_id, text, published, kind in users:
         try:
-            user_results.append((article_id, text, await run_extract(extract_fn, text, published)))
+            user_results.append((article_id, text, kind, await run_extract(extract_fn, text, published)))
         except Exception as exc:  # keep that article's old agreements
             log.exception("re-extraction failed on article %s", article_id)
             failed.append((f"article {article_id}", f"ошибка извлечения: {type(exc).__name__}"))
@@ -247,7 +250,7 @@ async def reload(
             if is_postgres(session):
                 await session.execute(select(func.pg_advisory_xact_lock(_RELOAD_LOCK)))
             old = select(ART.c.id).where(ART.c.source == tag).scalar_subquery()
-            user_ids = [article_id for article_id, _, _ in user_results]
+            user_ids = [article_id for article_id, *_ in user_results]
             replaced = SRC.c.article_id.in_(old)
             if user_ids:
                 replaced = replaced | SRC.c.article_id.in_(user_ids)
@@ -263,9 +266,11 @@ async def reload(
                 if not known:
                     for agreement in agreements:
                         await attach(session, article_id, agreement, refreshed, article_text=text)
-            for article_id, text, agreements in user_results:
+            for article_id, text, kind, agreements in user_results:
                 for agreement in agreements:
-                    await attach(session, article_id, agreement, refreshed, article_text=text)
+                    await attach(
+                        session, article_id, agreement, refreshed, article_text=text, kind=kind, hold_below=hold_below
+                    )
             await remove_orphans(session)
             await settle(session, touched | refreshed)
             await refresh_cards(session, touched | refreshed)

@@ -184,8 +184,8 @@ async def attach(
     fields are first rewritten from this extraction. The sum and date each source states are kept
     with the source; `db.write.facts.settle` then picks what the agreement shows. Whether a new
     agreement is shown, held or hidden is `visibility.initial_state` of the article's `kind` and
-    `hold_below` (FEED_MIN_CONFIDENCE); a held one this source would show is shown and its id added
-    to `released` (its followers are told then).
+    `hold_below` (FEED_MIN_CONFIDENCE); with `released` (an ingest, not a reload), a held one this
+    source would show is shown and its id added to `released` (its followers are told then).
     """
     agreement = clean_agreement(agreement)
     regions = unique(agreement.regions)
@@ -286,7 +286,7 @@ async def attach(
     else:
         await _merge(session, agreement_id, fields)
         await raise_confidence(session, agreement_id, agreement.confidence)
-    if not created and hidden == VISIBLE and await show(session, agreement_id, HELD) and released is not None:
+    if released is not None and not created and hidden == VISIBLE and await show(session, agreement_id, HELD):
         released.add(agreement_id)
     if signatory_rows:
         await session.execute(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -14,7 +15,7 @@ from db import follows, moderation, outbox, review
 from db.models import HELD, HIDDEN, KIND_FEED, KIND_TEXT, VISIBLE, Agreement
 from db.models.follows import FOLLOW_REGION, AlertOutbox
 from db.read.queries import by_partner, by_region, get, recent, search, stats
-from db.write.ingest import ArticleIn, ingest
+from db.write.ingest import ArticleIn, ingest, reload
 from extraction.checks import MAX_REGIONS
 from extraction.gazetteer import REGIONS
 from tests.db.helpers import make_agreement
@@ -112,6 +113,25 @@ async def test_a_users_text_shows_a_held_agreement_and_alerts_its_followers(sess
         await _feed(s, "Третья лента о том же: неуверенно", 0.1)
         assert (await get(s, agreement_id)).confidence == 0.9  # type: ignore[union-attr]
         assert await _alerts(s) == 1
+
+
+async def test_a_reload_decides_no_review(sessionmaker: Maker, tmp_path: Path) -> None:
+    """Feed articles are re-extracted by a reload: what was held stays held, a new one is held too."""
+    async with sessionmaker() as s:
+        [held_id] = (await _feed(s, "Лента: завод и область", 0.3)).new_ids  # type: ignore[attr-defined]
+
+    def again(text: str, published: object) -> list:  # type: ignore[type-arg]
+        other = replace(make_agreement(["Тверская область"], ["Тверской вагоностроительный"]), confidence=0.2)
+        return [*unsure(0.9), other] if "Лента" in text else []
+
+    report = await reload(sessionmaker, tmp_path, extract_fn=again, hold_below=HOLD)
+    assert report.reextracted_user_articles == 1
+    async with sessionmaker() as s:
+        views, total = await review.held(s)
+        assert total == 2 and held_id in [v.id for v in views]
+        assert await _public(s) == NONE and (await stats(s)).agreements == 0
+        assert await moderation.restore(s, held_id) == HELD  # /restore leaves it to /review
+        assert (await review.held(s))[1] == 2
 
 
 async def test_only_feeds_below_the_threshold_are_held(sessionmaker: Maker) -> None:
