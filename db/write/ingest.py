@@ -50,7 +50,8 @@ _RELOAD_LOCK = 0x72656C64
 @dataclass(slots=True)
 class IngestResult:
     """What `ingest` did: the article's id, whether it was known already, its agreements (the
-    ones shown; `hidden` more are hidden by an admin or wait for one as suspected lists), and the
+    ones shown; `hidden` more are hidden by an admin, or wait for one as suspected lists or as a
+    feed's unsure agreements held for /review), and the
     ids of the agreements this article added to the base (`new_ids`, shown or not)."""
 
     article_id: int
