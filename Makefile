@@ -20,11 +20,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
+# every benchmark in bench/ (tests/test_bench.py keeps this list whole)
+BENCHMARKS := $(sort $(wildcard bench/*.py))
+
 bench: $(STAMP)
-	$(PY) bench/extraction.py
-	$(PY) bench/queries.py
-	$(PY) bench/bot.py
-	$(PY) bench/startup.py
+	@set -e; for b in $(BENCHMARKS); do echo "== $$b"; $(PY) $$b; done
 
 score: $(STAMP)
 	$(PY) ../shared/tools/score.py ../shared/data/dev --run "$(PY) -m extraction --jsonl" --show

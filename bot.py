@@ -183,7 +183,9 @@ async def app_context(
     from intake.queue import FairGate
     from intake.worker import ArticleWorkers
     from shared_state import open_shared_state
+    from views.cards import set_show_confidence
 
+    set_show_confidence(settings.show_confidence)
     engine = make_engine(settings.database_url)
     shared = open_shared_state(settings.redis_url, settings.redis_prefix)
     fetcher = Fetcher(settings.fetch_limits(), shared=shared.fetches)

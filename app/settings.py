@@ -94,6 +94,10 @@ class Settings:
     feed_max_items: int = 100  # new items read from one feed per poll
     feed_max_bytes: int = 5 * 1024 * 1024  # a feed's body
     feeds_file: Path | None = None  # one URL a line: added at start
+    # extraction's confidence (docs/confidence.md): cards of less sure agreements say «возможно,
+    # неточно»; a feed's less sure agreements wait for an admin's /review (above 1: all of them)
+    show_confidence: float = 0.5
+    feed_min_confidence: float = 0.6
 
     @classmethod
     def from_env(cls, env_file: str | os.PathLike[str] | None = None) -> Settings:
@@ -142,6 +146,8 @@ class Settings:
             feed_max_items=max(1, _int("FEED_MAX_ITEMS", 100)),
             feed_max_bytes=max(1024, _int("FEED_MAX_BYTES", 5 * 1024 * 1024)),
             feeds_file=Path(feeds_file) if (feeds_file := _str("FEEDS_FILE")) else None,
+            show_confidence=_float("SHOW_CONFIDENCE", 0.5),
+            feed_min_confidence=_float("FEED_MIN_CONFIDENCE", 0.6),
         )
 
     def queue_limits(self) -> QueueLimits:

@@ -7,7 +7,8 @@ in its own session as the bot does, next to a bare indexed SELECT ... LIMIT 5 ba
 `/search` is timed on a mix of queries (inflected partner, region and topic words, surnames, prefixes,
 combinations, a word every agreement holds) with full-text search, against the old LIKE scan of
 `agreement.search` on the same queries; building the full-text index for the whole base is timed too.
-Then times ingesting 1,000 articles through `db.write.ingest.ingest` with pre-built agreements (no extraction).
+Then times ingesting `--ingest` articles (1,000 by default) through `db.write.ingest.ingest` with pre-built
+agreements (no extraction); the figure is named after the count it ran (`ingest_<n>_s`).
 Last line: one JSON object of the figures.
 """
 
@@ -763,6 +764,7 @@ async def main() -> None:
         "agreements": args.agreements,
         "partners": args.partners,
         "queries": args.queries,
+        "ingest": args.ingest,
     }
     if not args.skip_sqlite:
         tmp = Path(tempfile.mkdtemp(prefix="bench-queries-"))
@@ -782,7 +784,7 @@ async def main() -> None:
                 figures.update(await run_backend("pg", f"{PG_URL}?search_path={schema}", args))
             finally:
                 await pg_schema("drop", schema)
-    figures["ingest_1000_s"] = figures.get(f"sqlite_ingest_{args.ingest}_s")
+    figures[f"ingest_{args.ingest}_s"] = figures.get(f"sqlite_ingest_{args.ingest}_s")
     figures["loadavg_1m_end"] = round(os.getloadavg()[0], 2)
     figures["cpu_count"] = os.cpu_count()
     if not args.skip_sqlite:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -43,7 +44,9 @@ async def _reload(url: str | None, folder: Path) -> int:
                 if done >= total:
                     bar.refresh()
 
-            report = await reload(make_sessionmaker(engine), folder, progress=progress)
+            # as the bot's FEED_MIN_CONFIDENCE (app.settings): a feed article's new agreements wait for /review
+            hold = float(os.environ.get("FEED_MIN_CONFIDENCE", "").strip() or 0.6)
+            report = await reload(make_sessionmaker(engine), folder, progress=progress, hold_below=hold)
         print(
             f"loaded {report.loaded} articles, {report.agreements} agreements; "
             f"re-extracted {report.reextracted_user_articles} user articles; failed {len(report.failed)}"

@@ -22,9 +22,6 @@ from db.models import (
     HIDDEN,
     VISIBLE,
     Agreement,
-    AgreementCountry,
-    AgreementOrganization,
-    AgreementRegion,
     Report,
 )
 from db.read import fulltext
@@ -32,9 +29,9 @@ from db.read.cards import MAX_ID, build_views, to_card
 from db.read.views import AgreementView
 from db.write.store import remove_orphans
 from db.write.upsert import insert_ignore
+from db.write.visibility import LINKS, show
 
 A, REPORT = Agreement.__table__, Report.__table__
-LINKS = (AgreementRegion.__table__, AgreementOrganization.__table__, AgreementCountry.__table__)
 
 # reason code -> what the user pressed (Russian)
 REASONS: dict[str, str] = {
@@ -235,16 +232,11 @@ async def restore(session: AsyncSession, agreement_id: int) -> int | None:
     if not 0 < agreement_id <= MAX_ID:
         return None
     await _begin_write(session)
-    row = (await session.execute(select(A.c.hidden, A.c.sort_key).where(A.c.id == agreement_id))).first()
+    row = (await session.execute(select(A.c.hidden).where(A.c.id == agreement_id))).first()
     if row is None:
         await session.rollback()
         return None
-    if row.hidden == HIDDEN:
-        await session.execute(update(A).where(A.c.id == agreement_id).values(hidden=VISIBLE))
-        for link in LINKS:
-            await session.execute(
-                update(link).where(link.c.agreement_id == agreement_id).values(sort_key=row.sort_key)
-            )
+    if row.hidden == HIDDEN and await show(session, agreement_id, HIDDEN):
         await fulltext.refresh(session, [agreement_id])
     await session.commit()
     cache.invalidate(session.bind)

@@ -19,14 +19,21 @@ def _regional(role: str | None) -> bool:
     return bool(role) and (bool(REGION_ROLE.search(role)) or bool(gz.find_regions(role)))
 
 
-# several regions sign one document now and then; dozens named together are a list, not its parties
+# several regions sign one document now and then (the six of «Золотое кольцо»); more than this many
+# named together are suspected to be a list rather than its parties: the agreement is still reported,
+# and the store keeps it hidden with a report for the admins (db.write.store), who decide
 MAX_REGIONS = 8
 MAX_PARTNERS = 12
 
 
+def suspected_list(a: Agreement) -> bool:
+    """More regions than one signing has: likely a list of participants; held for an admin's review."""
+    return len(a.regions) > MAX_REGIONS
+
+
 def turn_down(a: Agreement, art: Article) -> str | None:
-    """Why `a` is no agreement to report, or None."""
-    if len(a.regions) > MAX_REGIONS or len(a.partners) > MAX_PARTNERS:
+    """Why `a` is no agreement to report, or None (a suspected list of regions is reported: see above)."""
+    if len(a.partners) > MAX_PARTNERS:
         return (f"{len(a.regions)} regions and {len(a.partners)} organizations as the sides of one document: "
                 "a list, not the parties of a signing")
     if not a.regions:

@@ -28,12 +28,13 @@ def fresh_routers() -> list[Router]:
         inline,
         lookup,
         moderation,
+        review,
         stats,
     )
 
     # order matters: moderation's, feeds', follow's and history's buttons before lookup's catch-all callback, the
     # article router's catch-all handlers last
-    modules = (errors, commands, admin, moderation, feeds_admin, follow, history, lookup, stats, export, inline, articles)
+    modules = (errors, commands, admin, moderation, review, feeds_admin, follow, history, lookup, stats, export, inline, articles)
     copies = []
     for module in modules:
         source: Router = module.router

@@ -75,7 +75,10 @@ async def cmd_reload(
         )
 
     started = time.monotonic()
-    report = await reload(sessionmaker, settings.seeds_dir, progress=on_progress, extract_fn=pool.run)
+    report = await reload(
+        sessionmaker, settings.seeds_dir, progress=on_progress, extract_fn=pool.run,
+        hold_below=settings.feed_min_confidence,
+    )
     lines = [
         "<b>База перезагружена</b>",
         f"Загружено статей: {report.loaded}",

@@ -86,7 +86,11 @@ class Reader:
 
     def __post_init__(self) -> None:
         self.ingestor = ArticleIngestor(
-            self.sessionmaker, self.pool, max_extract_chars=self.settings.max_extract_chars, gate=self.gate
+            self.sessionmaker,
+            self.pool,
+            max_extract_chars=self.settings.max_extract_chars,
+            gate=self.gate,
+            feed_min_confidence=self.settings.feed_min_confidence,
         )
 
 

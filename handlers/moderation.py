@@ -11,7 +11,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from db import moderation
-from db.models import DELETED, HIDDEN, VISIBLE
+from db.models import DELETED, HELD, HIDDEN, VISIBLE
 from handlers.admin import IsAdmin
 from handlers.lookup import agreement_number
 from views.cards import full_card, pack, q
@@ -22,7 +22,7 @@ router = Router(name="moderation")
 
 REPORTS_PAGE = 10
 ADMINS_ONLY = "Извините, эта команда доступна только администраторам бота."
-STATE = {VISIBLE: "показывается", HIDDEN: "скрыто", DELETED: "удалено"}
+STATE = {VISIBLE: "показывается", HIDDEN: "скрыто", DELETED: "удалено", HELD: "ждёт проверки в /review"}
 
 
 def _chat_id(callback: CallbackQuery) -> int:
@@ -163,6 +163,8 @@ async def _restore_text(session: Any, number: int) -> str:
         return f"Соглашение №{number} удалено совсем, вернуть его нельзя."
     if before == VISIBLE:
         return f"Соглашение №{number} и так показывается."
+    if before == HELD:
+        return f"Соглашение №{number} ждёт проверки: показать или скрыть его можно в /review."
     return f"Соглашение №{number} снова показывается во всех ответах."
 
 

@@ -66,10 +66,12 @@ class ArticleIngestor:
         *,
         max_extract_chars: int = 30_000,
         gate: FairGate | None = None,
+        feed_min_confidence: float | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.pool = pool
         self.max_extract_chars = max_extract_chars
+        self.feed_min_confidence = feed_min_confidence  # a feed's less sure agreements wait for /review
         self.gate = gate  # the extraction workers, let in by `fair_key` (None: first come, first served)
         # The same text read by several callers at once (a post forwarded by many users, a feed item a
         # user also sent) waits for the first: then it is known, neither extracted nor stored twice.
@@ -97,7 +99,7 @@ class ArticleIngestor:
                 log.exception("extraction failed")
                 failed = True
         async with self.sessionmaker() as session:
-            result = await ingest(session, article, agreements, mentions=mentions)
+            result = await ingest(session, article, agreements, mentions=mentions, hold_below=self.feed_min_confidence)
             await session.commit()
         truncated = known is None and len(text) > self.max_extract_chars
         return ArticleRead(result, known is not None, failed, truncated)

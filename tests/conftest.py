@@ -4,7 +4,7 @@ flushed Redis database (`redis_url`) for the shared state of several instances.
 `db_url` is parametrized over both backends. PostgreSQL (127.0.0.1:5432, user postgres, database test)
 gets a schema of its own per test (`t_<uuid>`, passed as `?search_path=` which `db.engine.make_engine`
 hands to asyncpg), dropped afterwards. When PostgreSQL is unreachable its cases skip, or fail when
-CI=true.
+CI is set (see tests/ci.py).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from tests.ci import skip_or_fail
 
 # the real bot against the fake Bot API: fixtures for tests/handlers, intake, alerts and app
 pytest_plugins = ["tests.botapp"]
@@ -56,9 +58,7 @@ async def _pg_or_skip() -> Any:
         except Exception as exc:  # refused, timed out, auth failed, no such database
             _pg_error.append(f"{type(exc).__name__}: {exc}")
     message = f"PostgreSQL at {PG_HOST}:{PG_PORT}/{PG_DB} is unreachable ({_pg_error[0]})"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    skip_or_fail(message)
 
 
 @contextlib.asynccontextmanager
@@ -102,9 +102,7 @@ async def redis_db_url(db: int = REDIS_DB) -> AsyncIterator[str]:
                 _redis_error.append(f"{type(exc).__name__}: {exc}")
         if _redis_error:
             message = f"Redis at {REDIS_HOST}:{REDIS_PORT} is unreachable ({_redis_error[0]})"
-            if os.environ.get("CI") == "true":
-                pytest.fail(message)
-            pytest.skip(message)
+            skip_or_fail(message)
         yield url
         await client.flushdb()
     finally:

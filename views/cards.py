@@ -22,6 +22,16 @@ MAX_MESSAGE = 4096
 MAX_CAPTION = 1024
 SHORT_CARD_MAX = 1500
 DISAGREE = " (источники расходятся — см. карточку)"
+UNSURE = "возможно, неточно"
+# SHOW_CONFIDENCE (app.settings): cards of agreements extracted with less confidence say UNSURE;
+# set at start by `set_show_confidence`
+_show_confidence = 0.5
+
+
+def set_show_confidence(threshold: float) -> None:
+    """Cards of agreements whose confidence is below `threshold` get the «возможно, неточно» mark."""
+    global _show_confidence
+    _show_confidence = threshold
 
 MONTHS_GEN = (
     "января", "февраля", "марта", "апреля", "мая", "июня",
@@ -115,7 +125,8 @@ def _variant_lines(view: AgreementView, fact: str, scale: float) -> list[str]:
 
 
 def _head(view: AgreementView) -> str:
-    return f"<b>№{view.id}. {q(view.doc_type.capitalize(), 60)}</b> · {hd.quote(fmt_date(view.date))}"
+    head = f"<b>№{view.id}. {q(view.doc_type.capitalize(), 60)}</b> · {hd.quote(fmt_date(view.date))}"
+    return head + f" · <i>{UNSURE}</i>" if view.confidence < _show_confidence else head
 
 
 def _short_card(view: AgreementView, scale: float) -> str:

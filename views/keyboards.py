@@ -62,6 +62,13 @@ class ModCB(CallbackData, prefix="md"):
     id: int
 
 
+class ReviewCB(CallbackData, prefix="rv"):
+    """An admin's verdict on held agreement `id` in /review: a(pprove) or r(eject)."""
+
+    a: str
+    id: int
+
+
 class SuggestCB(CallbackData, prefix="sg"):
     """A suggested name: pressing it runs the lookup of kind `k` for `q`."""
 
@@ -180,6 +187,16 @@ def reasons_keyboard(agreement_id: int, reasons: dict[str, str]) -> InlineKeyboa
     rows = [[_button(text.capitalize(), ReasonCB(id=agreement_id, r=code))] for code, text in reasons.items()]
     rows.append([_button("Отмена", ReasonCB(id=agreement_id, r="cancel"))])
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def review_keyboard(agreement_id: int) -> InlineKeyboardMarkup:
+    """Under a held agreement's card: show it (and alert its followers) or hide it."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[
+            _button(f"Показать №{agreement_id}", ReviewCB(a="a", id=agreement_id)),
+            _button(f"Скрыть №{agreement_id}", ReviewCB(a="r", id=agreement_id)),
+        ]]
+    )  # fmt: skip
 
 
 def moderation_keyboard(agreement_id: int, *, hidden: bool, with_view: bool = True) -> InlineKeyboardMarkup:

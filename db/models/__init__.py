@@ -12,6 +12,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -40,8 +41,9 @@ NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 KIND_TEXT, KIND_PAGE, KIND_FEED, KIND_SEED = "text", "page", "feed", "seed"
 TRUSTED_KINDS = frozenset({KIND_PAGE, KIND_FEED, KIND_SEED})
 
-# agreement.hidden
-VISIBLE, HIDDEN, DELETED = 0, 1, 2
+# agreement.hidden; HELD: from a news feed with a confidence below FEED_MIN_CONFIDENCE, waiting for
+# an admin's /review (approve shows it and alerts followers, reject hides it)
+VISIBLE, HIDDEN, DELETED, HELD = 0, 1, 2, 3
 
 
 def _fk(target: str, *, primary_key: bool = False, index: bool = False) -> Column:
@@ -132,7 +134,8 @@ class Agreement(SQLModel, table=True):
     key: str = Field(unique=True, max_length=64)
     # the parties without the date (db.normalize.party_key): finds an edited copy's agreement
     party_key: str | None = Field(default=None, sa_column=Column(String(64), index=True))
-    # VISIBLE, HIDDEN (by an admin or as a suspected list; restorable) or DELETED (a tombstone that
+    # VISIBLE, HELD (a feed's unsure agreement awaiting /review), HIDDEN (by an admin or as a
+    # suspected list; restorable) or DELETED (a tombstone that
     # keeps its key so that re-reading the article does not bring it back). Hidden and deleted
     # agreements' link rows carry sort_key -1, so that lookups skip them inside their index range.
     hidden: int = Field(
@@ -151,6 +154,11 @@ class Agreement(SQLModel, table=True):
     evidence: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     # casefolded text of parties, signatories, event and evidence (SQLite lower() leaves Cyrillic alone)
     search: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # extraction's calibrated confidence that the agreement is real and right: the highest any of
+    # its sources gave (one confident source is enough; a later, less sure one takes nothing away)
+    confidence: float = Field(
+        default=1.0, sa_column=Column(Float, nullable=False, default=1.0, server_default=text("1"))
+    )
     # The whole AgreementView as JSON (db.read.cards), rebuilt after every write that touches the agreement:
     # a lookup then reads one row per agreement instead of joining six tables.
     card: str | None = Field(default=None, sa_column=Column(Text))

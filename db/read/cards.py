@@ -85,6 +85,7 @@ def to_card(view: AgreementView) -> str:
         "e": view.event,
         "a": [view.amount.value, view.amount.currency] if view.amount else None,
         "v": view.evidence,
+        "k": round(view.confidence, 3),
         "src": [
             [
                 s.article_id,
@@ -125,6 +126,7 @@ def from_card(agreement_id: int, card: str) -> AgreementView:
         history=[_news(entry) for entry in data.get("h", [])],
         history_total=data.get("hn", 0),
         terminated=data.get("ht", False),
+        confidence=data.get("k", 1.0),  # cards before 0007 have none: their rows say 1
     )
 
 
@@ -195,6 +197,7 @@ async def build_views(session: AsyncSession, ids: Sequence[int]) -> list[Agreeme
                 A.c.amount_value,
                 A.c.amount_currency,
                 A.c.evidence,
+                A.c.confidence,
             ).where(A.c.id.in_(ids))
         )
     ).all()
@@ -266,6 +269,7 @@ async def build_views(session: AsyncSession, ids: Sequence[int]) -> list[Agreeme
             amount=amount,
             evidence=r.evidence,
             sources=sources.get(r.id, []),
+            confidence=r.confidence,
         )
         if (h := news.get(r.id)) is not None:
             views[r.id].history, views[r.id].history_total, views[r.id].terminated = h.items, h.total, h.terminated

@@ -42,6 +42,7 @@ class AgreementView:
     history: list[HistoryItem] = field(default_factory=list)
     history_total: int = 0
     terminated: bool = False
+    confidence: float = 1.0  # extraction's, the highest of its sources (docs/confidence.md)
 
 
 @dataclass(slots=True)

@@ -52,7 +52,8 @@ _RELOAD_LOCK = 0x72656C64
 @dataclass(slots=True)
 class IngestResult:
     """What `ingest` did: the article's id, whether it was known already, its agreements (the
-    ones shown; `hidden` more are hidden by an admin or wait for one as suspected lists), and the
+    ones shown; `hidden` more are hidden by an admin, or wait for one as suspected lists or as a
+    feed's unsure agreements held for /review), and the
     ids of the agreements this article added to the base (`new_ids`, shown or not)."""
 
     article_id: int
@@ -128,12 +129,16 @@ async def ingest(
     agreements: list[Agreement] | None = None,
     extract_fn: ExtractFn = default_extract,
     mentions: list[Mention] | None = None,
+    *,
+    hold_below: float | None = None,
 ) -> IngestResult:
     """Store an article, its agreements and its mentions of earlier agreements in one transaction
     and commit.
 
     `agreements=None` runs extraction here. A text or url already stored is not stored again
-    (`already_known`, with the agreements found the first time).
+    (`already_known`, with the agreements found the first time). A feed article's new agreements
+    less confident than `hold_below` are held for /review (db.write.visibility); a held agreement
+    this article would show is shown, and its followers are told as of a new one.
     """
     kind = article.resolved_kind()
     article = clean_article(article)
@@ -153,8 +158,12 @@ async def ingest(
             return article_id, True, await article_agreement_ids(session, article_id), [], 0
         ids: list[int] = []
         new_ids: list[int] = []
+        released: set[int] = set()
         for agreement in found:
-            agreement_id, is_new = await attach(session, article_id, agreement, article_text=article.text)
+            agreement_id, is_new = await attach(
+                session, article_id, agreement, article_text=article.text, kind=kind, hold_below=hold_below,
+                released=released,
+            )
             if is_new and agreement_id not in new_ids:
                 new_ids.append(agreement_id)
             if agreement_id not in ids:
@@ -165,7 +174,8 @@ async def ingest(
         await fulltext.refresh(session, ids)
         alerts = 0
         if kind != KIND_SEED:  # followers hear of new agreements and news of them, in this same transaction
-            alerts = await outbox.enqueue(session, article_id, new_ids, article.sent_by)
+            told = new_ids + sorted(released - set(new_ids))
+            alerts = await outbox.enqueue(session, article_id, told, article.sent_by)
             alerts += await outbox.enqueue_news(session, news, article.sent_by)
         return article_id, False, ids, new_ids, alerts
 
@@ -190,12 +200,15 @@ async def reload(
     seeds_dir: str | Path,
     progress: ProgressFn | None = None,
     extract_fn: ExtractFn = default_extract,
+    *,
+    hold_below: float | None = None,
 ) -> ReloadReport:
     """Re-read every article of `seeds_dir`, re-extract, and replace what came from it in one transaction.
 
     Extraction runs first, outside the transaction; the swap itself is one short write transaction, so
     readers see the old base or the new one. Bad files are reported in `failed` and skipped. Articles
-    users sent are kept and re-extracted with the current rules.
+    users sent are kept and re-extracted with the current rules (a feed article's new agreements are
+    held below `hold_below`, as by `ingest`; what was held stays held: a reload decides no review).
     """
     folder = Path(seeds_dir)
     if not folder.is_dir():
@@ -205,7 +218,7 @@ async def reload(
     async with sessionmaker() as session:
         users = (
             await session.execute(
-                select(ART.c.id, ART.c.text, ART.c.published)
+                select(ART.c.id, ART.c.text, ART.c.published, ART.c.kind)
                 .where(~ART.c.source.like("seed:%"))
                 .order_by(ART.c.id)
             )
@@ -225,10 +238,10 @@ async def reload(
             failed.append((path.name, f"ошибка извлечения: {type(exc).__name__}"))
         done += 1
         await _notify(progress, done, total, path.name)
-    user_results: list[tuple[int, str, list[Agreement]]] = []
-    for article_id, text, published in users:
+    user_results: list[tuple[int, str, str, list[Agreement]]] = []
+    for article_id, text, published, kind in users:
         try:
-            user_results.append((article_id, text, await run_extract(extract_fn, text, published)))
+            user_results.append((article_id, text, kind, await run_extract(extract_fn, text, published)))
         except Exception as exc:  # keep that article's old agreements
             log.exception("re-extraction failed on article %s", article_id)
             failed.append((f"article {article_id}", f"ошибка извлечения: {type(exc).__name__}"))
@@ -244,7 +257,7 @@ async def reload(
             if is_postgres(session):
                 await session.execute(select(func.pg_advisory_xact_lock(_RELOAD_LOCK)))
             old = select(ART.c.id).where(ART.c.source == tag).scalar_subquery()
-            user_ids = [article_id for article_id, _, _ in user_results]
+            user_ids = [article_id for article_id, *_ in user_results]
             replaced = SRC.c.article_id.in_(old)
             if user_ids:
                 replaced = replaced | SRC.c.article_id.in_(user_ids)
@@ -261,9 +274,11 @@ async def reload(
                 if not known:
                     for agreement in agreements:
                         await attach(session, article_id, agreement, refreshed, article_text=text)
-            for article_id, text, agreements in user_results:
+            for article_id, text, kind, agreements in user_results:
                 for agreement in agreements:
-                    await attach(session, article_id, agreement, refreshed, article_text=text)
+                    await attach(
+                        session, article_id, agreement, refreshed, article_text=text, kind=kind, hold_below=hold_below
+                    )
             await remove_orphans(session)
             await link_waiting(session, sorted(refreshed))  # news waiting for these agreements
             await settle(session, touched | refreshed)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
     DELETED,
+    HELD,
     HIDDEN,
     KIND_PAGE,
     KIND_SEED,
@@ -28,7 +29,6 @@ from db.models import (
     OrganizationAlias,
     Person,
     Region,
-    Report,
 )
 from db.models import (
     Agreement as AgreementRow,
@@ -45,16 +45,12 @@ from db.normalize import (
     unique,
 )
 from db.write.upsert import ensure_ids, insert_ignore
+from db.write.visibility import initial_state, link_sort_key, raise_confidence, report_suspected_list, show
 from extraction.models import Agreement
 from extraction.text import clean_optional, clean_text
 
 A = AgreementRow.__table__
-ART, SRC, KEYS, REPORT = (
-    Article.__table__,
-    AgreementSource.__table__,
-    AgreementKey.__table__,
-    Report.__table__,
-)
+ART, SRC, KEYS = Article.__table__, AgreementSource.__table__, AgreementKey.__table__
 AR, AO, AC, AS = (
     AgreementRegion.__table__,
     AgreementOrganization.__table__,
@@ -69,9 +65,6 @@ REG, CTRY, ORG, ALIAS, PER = (
     Person.__table__,
 )
 _NAME_MAX = 500
-# A sentence naming this many regions as parties is a list (of participants, of winners), not a
-# signing: such an agreement is stored hidden and reported to the admins, who can restore it.
-MAX_LISTED_REGIONS = 20
 # An article this similar to one already reporting an agreement with the same parties is an
 # edited copy of it: its other date is kept as that source's fact, not made a new agreement.
 # Short texts are alike by chance, so both must be long enough to tell.
@@ -172,11 +165,6 @@ def clean_agreement(agreement: Agreement) -> Agreement:
     )
 
 
-def link_sort_key(sk: int, hidden: int) -> int:
-    """The sort key link rows carry: -1 for a hidden agreement, so that lookups skip it in the index."""
-    return sk if hidden == VISIBLE else -1
-
-
 async def attach(
     session: AsyncSession,
     article_id: int,
@@ -184,6 +172,9 @@ async def attach(
     refreshed: set[int] | None = None,
     *,
     article_text: str | None = None,
+    kind: str | None = None,
+    hold_below: float | None = None,
+    released: set[int] | None = None,
 ) -> tuple[int, bool]:
     """Store `agreement` as reported by the article; return (agreement id, created).
 
@@ -191,7 +182,10 @@ async def attach(
     one whose source article this article is an edited copy of (`article_text` given), with the
     other date kept as this source's fact. With `refreshed` (a reload), an existing agreement's
     fields are first rewritten from this extraction. The sum and date each source states are kept
-    with the source; `db.write.facts.settle` then picks what the agreement shows.
+    with the source; `db.write.facts.settle` then picks what the agreement shows. Whether a new
+    agreement is shown, held or hidden is `visibility.initial_state` of the article's `kind` and
+    `hold_below` (FEED_MIN_CONFIDENCE); with `released` (an ingest, not a reload), a held one this
+    source would show is shown and its id added to `released` (its followers are told then).
     """
     agreement = clean_agreement(agreement)
     regions = unique(agreement.regions)
@@ -241,7 +235,7 @@ async def attach(
         if agreement_id is not None:
             await session.execute(insert_ignore(session, KEYS).values(key=key, agreement_id=agreement_id))
     created = False
-    hidden = HIDDEN if len(regions) > MAX_LISTED_REGIONS else VISIBLE
+    hidden = initial_state(agreement, kind, hold_below)
     if agreement_id is None:
         stmt = (
             insert_ignore(session, A)
@@ -253,6 +247,7 @@ async def attach(
                 month=d.month if d else None,
                 day=d.day if d else None,
                 sort_key=sk,
+                confidence=agreement.confidence,
                 created_at=datetime.now(UTC),
                 **fields,
             )
@@ -281,22 +276,18 @@ async def attach(
             countries,
             country_ids,
         )
-        if hidden:
-            await session.execute(
-                insert_ignore(session, REPORT).values(
-                    agreement_id=agreement_id,
-                    user_id=None,
-                    reason="too_many_parties",
-                    status="open",
-                    snapshot="",
-                    created_at=datetime.now(UTC),
-                )
-            )
+        if hidden == HIDDEN:
+            await report_suspected_list(session, agreement_id)
     elif refreshed is not None and agreement_id not in refreshed:
-        await session.execute(update(A).where(A.c.id == agreement_id).values(**fields))
+        await session.execute(
+            update(A).where(A.c.id == agreement_id).values(**fields, confidence=agreement.confidence)
+        )
         await session.execute(delete(AS).where(AS.c.agreement_id == agreement_id))
     else:
         await _merge(session, agreement_id, fields)
+        await raise_confidence(session, agreement_id, agreement.confidence)
+    if released is not None and not created and hidden == VISIBLE and await show(session, agreement_id, HELD):
+        released.add(agreement_id)
     if signatory_rows:
         await session.execute(
             insert_ignore(session, AS), [{"agreement_id": agreement_id, **r} for r in signatory_rows]

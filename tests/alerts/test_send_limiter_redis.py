@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from alerts.limiter import RedisSendLimiter
+from tests.ci import skip_or_fail
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/12")
 
@@ -25,9 +26,7 @@ async def redis_url() -> AsyncIterator[str]:
     except Exception as exc:
         await client.aclose()
         message = f"Redis at {REDIS_URL} is unreachable ({type(exc).__name__}: {exc})"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail(message)
     await client.flushdb()
     try:
         yield REDIS_URL

@@ -150,13 +150,13 @@ def test_the_sides_sign_again_with_the_same_people_on_the_same_day() -> None:
 
 
 def test_an_agreement_recalled_with_its_year_is_reported_with_that_year() -> None:
-    text = ("Губернатор Тульской области Дмитрий Миляев и генеральный директор госкорпорации «Росатом» Алексей "
-            "Лихачев подписали соглашение о развитии атомной науки. Напомним, в 2018 году Тульская область и "
-            "компания «Ростех» подписали соглашение о производстве беспилотников.")
+    text = ("Губернатор Калужской области Владислав Шапша и генеральный директор госкорпорации «Роскосмос» Юрий "
+            "Борисов подписали соглашение о подготовке инженеров. Напомним, в 2019 году Калужская область и "
+            "компания «Ростех» подписали соглашение о выпуске медицинской техники.")
     now, then = run(text)
     assert now.date == PartialDate(2024, 3, 14)
     assert [p.name for p in then.partners] == ["Ростех"]
-    assert then.date == PartialDate(2018, None, None)
+    assert then.date == PartialDate(2019, None, None)
 
 
 def test_a_recalled_tally_or_undated_signing_is_no_agreement() -> None:

@@ -14,7 +14,7 @@ from extraction.cleaning import clean, normalize
 from extraction.models import Amount, PartialDate
 from extraction.people import normalize_name
 from extraction.pipeline import explain
-from extraction.signing import judge
+from extraction.signing import Signing, judge
 
 PUB = date(2024, 3, 14)  # a Thursday
 
@@ -72,7 +72,8 @@ def test_a_deal_with_no_russian_region_is_no_agreement(text: str) -> None:
     "Итогом визита стала договоренность о подписании соглашения.",
 ])
 def test_an_agreement_to_sign_later_is_no_signing(sentence: str) -> None:
-    assert not judge(sentence, 1, follows_signing=True) or isinstance(judge(sentence, 1), str)
+    assert not isinstance(judge(sentence, 1, follows_signing=True), Signing)
+    assert not isinstance(judge(sentence, 1), Signing)
 
 
 def test_explain_says_why_a_planned_signing_is_turned_down() -> None:
@@ -153,8 +154,9 @@ def test_one_of_them_and_then_are_other_documents() -> None:
 
 
 def test_a_ceremony_that_names_its_own_sides_is_an_agreement_of_its_own() -> None:
-    text = ("Состоялась церемония подписания соглашения между правительством Москвы и администрацией Тверской "
-            "области. Затем было подписано соглашение между мэрией Твери и префектурой Северного округа Москвы.")
+    text = ("Прошла церемония подписания соглашения между правительством Санкт-Петербурга и администрацией "
+            "Псковской области. После этого было подписано соглашение между администрацией Пскова и администрацией "
+            "Адмиралтейского района Петербурга.")
     assert len(run(text)) == 2
 
 
@@ -231,10 +233,10 @@ def test_the_document_s_sum_over_the_plant_s_total_cost() -> None:
 
 
 def test_the_sum_told_before_an_about_that_signing() -> None:
-    (a,) = run("В строительство 50 магазинов в Курской области ПАО «Магнит» вложит 1,5 млрд рублей. Соглашение "
-               "об этом подписано на инвестиционном форуме. Ранее по прежнему соглашению компания вложила 3 млрд "
+    (a,) = run("Сеть ООО «Агроторг» вложит 800 млн рублей в открытие 30 магазинов в Орловской области. Соглашение об "
+               "этом стороны подписали на экономическом форуме. По предыдущему соглашению сеть уже вложила 2 млрд "
                "рублей.")
-    assert a.amount == Amount(1.5e9, "RUB")
+    assert a.amount == Amount(8e8, "RUB")
 
 
 def test_a_headline_s_investment_is_the_single_agreement_s_sum() -> None:
@@ -246,13 +248,14 @@ def test_a_headline_s_investment_is_the_single_agreement_s_sum() -> None:
 # organizations -------------------------------------------------------------------------------------
 
 def test_nested_quotes_name_one_organization() -> None:
-    (a,) = run("Правительство Томской области подписало соглашение о сотрудничестве с ОАО «Нефтяная компания «Лукойл».")
-    assert [p.name for p in a.partners] == ["Лукойл"]
+    (a,) = run("Администрация Ненецкого автономного округа заключила соглашение о партнёрстве с ПАО «Нефтяная компания "
+               "«Роснефть».")
+    assert [p.name for p in a.partners] == ["Роснефть"]
 
 
 @pytest.mark.parametrize(("text", "partners"), [
-    ("Губернатор Тверской области и глава Ростеха подписали соглашение о сотрудничестве между Правительством "
-     "Тверской области и Государственной корпорацией «Ростех».", {"Ростех"}),
+    ("Глава Чувашии и руководитель Росатома заключили соглашение о взаимодействии между Правительством "
+     "Чувашской Республики и Государственной корпорацией «Росатом».", {"Росатом"}),
     ("Соглашение подписали губернатор Курской области и директор Блока по развитию АО «Росатом» Иван Петров.",
      {"Росатом"}),
     ("АО «Русгидро Инжиниринг» (входит в группу «Русгидро») сообщает о том, что правительство Бурятии и АО "
@@ -291,10 +294,10 @@ def test_a_title_with_no_name_is_the_person_the_article_names_so() -> None:
 
 
 def test_a_head_by_a_bare_title_is_named_after_the_signing_too() -> None:
-    text = ("Губернатор Тамбовской области подписал ряд соглашений. Одно из них с ПАО «Ростелеком». "
-            "По мнению губернатора региона Максима Егорова, это поможет развитию связи.")
+    text = ("Губернатор Липецкой области подписал сразу несколько соглашений. Одно из них с ПАО «Сбербанк». "
+            "По оценке губернатора региона Игоря Артамонова, это поддержит малый бизнес.")
     (a,) = run(text)
-    assert names(a) == {"Максим Егоров"}
+    assert names(a) == {"Игорь Артамонов"}
 
 
 def test_a_bare_title_s_region_is_taken_from_the_full_title_elsewhere() -> None:
@@ -305,15 +308,16 @@ def test_a_bare_title_s_region_is_taken_from_the_full_title_elsewhere() -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "Закрепили соглашение подписями губернатор Мурманской области Андрей Чибис и президент ПАО «Норникель» "
-    "Владимир Потанин.",
-    "Соглашение подписали Андрей Чибис (губернатор Мурманской области) и Владимир Потанин (президент ПАО "
-    "«Норникель»).",
+    "Скрепили меморандум подписями губернатор Красноярского края Михаил Котюков и президент ПАО «Полюс» "
+    "Алексей Вострокнутов.",
+    "Меморандум подписали Михаил Котюков (губернатор Красноярского края) и Алексей Вострокнутов (президент ПАО "
+    "«Полюс»).",
 ])
 def test_signers_after_the_verb_and_roles_in_brackets(text: str) -> None:
     (a,) = run(text)
-    assert names(a) == {"Андрей Чибис", "Владимир Потанин"}
-    assert {s.role for s in a.signatories} >= {"губернатор Мурманской области"} or "(" in text
+    assert names(a) == {"Михаил Котюков", "Алексей Вострокнутов"}
+    assert {(s.name, s.role) for s in a.signatories} == {
+        ("Михаил Котюков", "губернатор Красноярского края"), ("Алексей Вострокнутов", "президент ПАО «Полюс»")}
 
 
 def test_a_surname_in_a_in_the_instrumental() -> None:
@@ -326,8 +330,8 @@ def test_a_surname_in_a_in_the_instrumental() -> None:
 
 @pytest.mark.parametrize(("text", "doc_type"), [
     ("Власти Ямала подписали концессию о модернизации аэропорта Салехарда.", "концессионное соглашение"),
-    ("Губернатор ЯНАО и председатель правления ПАО «Новатэк» подписали приложение на 2010 год к Соглашению о "
-     "сотрудничестве.", "другое"),
+    ("Глава Якутии Айсен Николаев и генеральный директор АО «Алроса» подписали приложение на 2016 год к "
+     "соглашению о партнёрстве.", "другое"),
 ])
 def test_concessions_and_annexes(text: str, doc_type: str) -> None:
     (a,) = run(text)
@@ -346,8 +350,8 @@ def test_vague_recent_days_give_what_they_can(phrase: str, published: date, expe
 
 
 def test_a_short_numeric_dateline_gives_day_and_month() -> None:
-    c = clean("17.10, 17:14\nОбластное правительство и «Норникель» заключили соглашение о сотрудничестве.")
-    assert c.published == PartialDate(None, 10, 17)
+    c = clean("03.11, 09:42\nПравительство края и «Уралкалий» подписали меморандум.")
+    assert c.published == PartialDate(None, 11, 3)
 
 
 def test_a_headline_sum_with_the_roubles_left_out() -> None:
@@ -370,7 +374,7 @@ def test_a_passage_on_one_of_a_hub_s_documents_completes_it() -> None:
 # near-misses ---------------------------------------------------------------------------------------
 
 def test_a_treaty_between_states_is_no_region_s_agreement() -> None:
-    text = "Договор был подписан в январе во время визита президента Ирана Масуда Пезешкиана в Москву."
+    text = "Договор подписан осенью в ходе визита президента Египта Абдель Фаттаха ас-Сиси в Москву."
     assert run(text) == ()
     assert any("between states" in r.reason for r in explain(text, PUB).rejected)
 
@@ -381,13 +385,17 @@ def test_a_signing_recalled_in_a_clause_is_background() -> None:
     assert run(text) == ()
 
 
-def test_dozens_of_regions_in_one_sentence_are_a_list_not_parties() -> None:
+def test_dozens_of_regions_in_one_sentence_are_a_suspected_list() -> None:
+    """Reported, and marked as a suspected list (the store hides it with a report for the admins)."""
     from extraction import gazetteer as gz
+    from extraction.checks import suspected_list
 
     listed = ", ".join(r.name for r in gz.REGIONS[:30])
-    assert run(f"Соглашение с ПАО «Ростелеком» подписали {listed}.") == ()
+    (a,) = run(f"Соглашение с ПАО «Ростелеком» подписали {listed}.")
+    assert len(a.regions) == 30 and suspected_list(a)
     two = run("Калужская и Тульская области подписали соглашение о сотрудничестве.")
     assert [set(a.regions) for a in two] == [{"Калужская область", "Тульская область"}]
+    assert not suspected_list(two[0])
 
 
 @pytest.mark.parametrize("n", [50, 200])
@@ -512,7 +520,7 @@ def test_a_dateline_in_brackets() -> None:
     "Встреча ознаменовалась подписанием меморандума между Амурской областью и провинцией Хэйлунцзян.",
 ])
 def test_a_signing_that_opened_or_marked_an_event_is_signed(sentence: str) -> None:
-    assert isinstance(judge(sentence, 0), type(judge("Соглашение подписано.", 0)))
+    assert isinstance(judge(sentence, 0), Signing)
 
 
 def test_a_legislature_is_no_law() -> None:

@@ -23,6 +23,7 @@ from fetching import (
     fetch_article,
     make_session,
 )
+from tests.ci import skip_or_fail
 
 from .conftest import ARTICLE_MARKER, ARTICLE_PARAGRAPHS, LOCAL, StubResolver, html_page, raw_response
 
@@ -245,13 +246,13 @@ async def test_non_text_content_is_refused(serve, content_type: str, body: bytes
 
 @pytest.mark.parametrize(
     ("body", "word"),
-    [(b"%PDF-1.4 no header at all", "PDF"), (b"GIF89a\x01\x00", "картинка"), (b"ab\x00cd", "неизвестного")],
+    [(b"%PDF-1.4 no header at all", "PDF"), (b"GIF89a\x01\x00", "картинка"), (b"ab\x00cd", "application/octet-stream")],
 )
 async def test_missing_content_type_is_sniffed_and_binary_refused(serve_raw, body: bytes, word: str) -> None:
     base = await serve_raw(raw_response(body))
     with pytest.raises(NotTextError) as info:
         await fetch_article(base + "/f", limits=LOCAL)
-    assert word in info.value.message_ru or "octet-stream" in info.value.message_ru
+    assert word in info.value.message_ru
 
 
 async def test_text_plain_is_accepted_as_is(serve) -> None:
@@ -324,7 +325,7 @@ async def test_https_with_untrusted_certificate_is_a_clear_error(tmp_path) -> No
     import subprocess
 
     if shutil.which("openssl") is None:
-        pytest.skip("openssl command not available to make a test certificate")
+        skip_or_fail("openssl command not available to make a test certificate")
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",

@@ -274,7 +274,7 @@ async def test_error_handler_logs_and_apologizes(
     await app.fake.send_command(uid, "/stats")
     [reply] = await app.fake.wait_for(uid)
     assert "Извините, что-то пошло не так" in reply.text
-    assert any("the base is on fire" in r.getMessage() or r.exc_info for r in caplog.records)
+    assert any("the base is on fire" in r.getMessage() and r.exc_info for r in caplog.records)
 
     await app.fake.send_command(uid, "/region Калужская")
     [found] = await app.fake.wait_for(uid)

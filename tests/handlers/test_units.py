@@ -98,9 +98,9 @@ async def test_callback_data_stays_under_64_bytes_for_long_queries() -> None:
     assert await decode_query(store, short.q) == "Калужская"  # short queries travel inline
     sugg = await suggestions_keyboard(REGION, [long_query, "Тульская область"], store)
     assert sugg is not None
-    for row in sugg.inline_keyboard:
-        cb = SuggestCB.unpack(row[0].callback_data or "")
-        assert await decode_query(store, cb.q) in (long_query, "Тульская область")
+    assert [len(row) for row in sugg.inline_keyboard] == [1, 1]  # one button a row, one row a name
+    decoded = [await decode_query(store, SuggestCB.unpack(row[0].callback_data or "").q) for row in sugg.inline_keyboard]
+    assert decoded == [long_query, "Тульская область"]
 
 
 def test_console_renders_html_as_plain_text() -> None:
@@ -137,3 +137,25 @@ def test_start_up_settings_from_env(monkeypatch, tmp_path) -> None:  # type: ign
     monkeypatch.setenv("CONSOLE_LOG_FILE", str(tmp_path / "bot.log"))
     s = Settings.from_env(env_file="/nonexistent/.env")
     assert s.models_notice_after == 0.0 and s.console_log_file == tmp_path / "bot.log"
+
+
+def test_cards_of_unsure_agreements_say_so_below_show_confidence(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    import views.cards
+
+    monkeypatch.setattr(views.cards, "_show_confidence", 0.5)
+    for render in (short_card, full_card):
+        assert views.cards.UNSURE in render(replace(view(), confidence=0.49))
+        assert views.cards.UNSURE not in render(replace(view(), confidence=0.5))
+        assert views.cards.UNSURE not in render(view())  # 1.0 until extraction says otherwise
+    views.cards.set_show_confidence(0.8)
+    assert views.cards.UNSURE in short_card(replace(view(), confidence=0.5))
+
+
+def test_confidence_thresholds_from_env(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    assert (Settings().show_confidence, Settings().feed_min_confidence) == (0.5, 0.6)
+    monkeypatch.setenv("SHOW_CONFIDENCE", "0.3")
+    monkeypatch.setenv("FEED_MIN_CONFIDENCE", "0.75")
+    s = Settings.from_env(env_file="/nonexistent/.env")
+    assert (s.show_confidence, s.feed_min_confidence) == (0.3, 0.75)

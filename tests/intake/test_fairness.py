@@ -3,6 +3,7 @@ with long documents neither starves others nor gets more than their share of the
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -73,7 +74,8 @@ async def test_a_forward_of_eight_posts_loses_none_and_gets_one_summary(app: App
     assert summary.text.count("соглашений: 1") == 8  # a line per post
     sent = app.fake.calls_for(uid, "sendMessage")
     assert THROTTLED_TEXT not in [c.text for c in sent]  # flood control never touched the articles
-    assert "Принял 2 статьи" in (sent[0].text or "") or "Принял" in (sent[0].text or "")
+    # the first message is the progress message (how many it counts depends on when the burst opened)
+    assert re.match(r"Принял \d+ стат\w+\. Читаю по очереди", sent[0].text or ""), sent[0].text
     assert len(sent) <= 3  # the progress message and the summary, not one message per post
     [progress] = [m for m in app.fake.messages(uid) if m["message_id"] == sent[0].result["message_id"]]
     assert "Прочитал все статьи (8)" in progress["text"]
