@@ -28,6 +28,7 @@ from views.keyboards import (
     decode_query,
     full_card_keyboard,
     page_keyboard,
+    readings_keyboard,
     suggestions_keyboard,
 )
 
@@ -147,7 +148,12 @@ async def _nothing_found(
     elif seeding:
         text += note
     else:
-        text += "\nПроверьте написание или посмотрите /stats — там список регионов и партнёров."
+        whom = "регионов" if kind == REGION else "партнёров"
+        text += (
+            f"\nСреди {whom} в базе нет ничего похожего. Можно поискать эти слова во всём тексте "
+            "соглашений (кнопка ниже) или посмотреть /stats — там список регионов и партнёров."
+        )
+        markup = await readings_keyboard([(f"Искать «{query[:40]}» по тексту", SEARCH, query)], qstore)
     await bot.send_message(chat_id, text, reply_markup=markup)
 
 
@@ -253,7 +259,7 @@ async def on_page(callback: CallbackQuery, callback_data: PageCB, bot: Bot, **da
 async def on_suggestion(callback: CallbackQuery, callback_data: SuggestCB, bot: Bot, **data: Any) -> None:
     qstore, last_results = _deps(data)
     query = await decode_query(qstore, callback_data.q)
-    if callback_data.k not in (REGION, PARTNER) or query is None:
+    if callback_data.k not in (REGION, PARTNER, SEARCH) or query is None:
         await callback.answer("Эта подсказка устарела, повторите запрос.", show_alert=True)
         return
     await callback.answer()
