@@ -27,12 +27,15 @@ def fresh_routers() -> list[Router]:
         inline,
         lookup,
         moderation,
+        questions,
         stats,
     )
 
-    # order matters: moderation's, feeds' and follow's buttons before lookup's catch-all callback, the
-    # article router's catch-all handlers last
-    modules = (errors, commands, admin, moderation, feeds_admin, follow, lookup, stats, export, inline, articles)
+    # order matters: moderation's, feeds' and follow's buttons before lookup's catch-all callback,
+    # plain questions before articles, the article router's catch-all handlers last
+    modules = (
+        errors, commands, admin, moderation, feeds_admin, follow, lookup, stats, export, inline, questions, articles
+    )  # fmt: skip
     copies = []
     for module in modules:
         source: Router = module.router

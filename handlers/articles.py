@@ -26,9 +26,10 @@ from app.startup import ModelsNotice
 from db.models import KIND_PAGE, KIND_TEXT
 from db.write.ingest import ArticleIn
 from extraction.text import clean_optional, clean_text
-from fetching import FetchError, collect_urls, read_document
+from fetching import FetchError, collect_urls, read_document_article
 from intake.bursts import BurstReplies, Outcome
 from intake.ingestor import ArticleIngestor, ArticleRead, looks_russian
+from intake.plain import headline_of, looks_like_news, not_news_reason
 from intake.pool import ExtractPool
 from intake.queue import ArticleJob, ArticleQueue, FairGate
 from views.cards import q, short_card
@@ -48,6 +49,10 @@ HINT = (
 )
 PHOTO_ONLY = "На фото я текст не читаю. Пришлите статью текстом, подписью к фото, ссылкой или файлом."
 OTHER = "Такие сообщения я не понимаю. " + HINT
+NOT_NEWS_TAIL = (
+    " Я сохраняю только статьи: пришлите текст новости о соглашении, ссылку на неё или файл. "
+    "Вопрос к базе задайте коротко, например «Калуга», «МТС» или <code>/search цифровизация</code>."
+)
 NOT_A_FILE = "Я читаю только файлы .txt и .html. Пришлите статью текстом, ссылкой или таким файлом."
 __all__ = ["ALREADY_KNOWN", "Outcome", "looks_russian", "process_article", "process_job", "router"]
 
@@ -122,11 +127,13 @@ async def process_article(
         return _refused("Слишком короткий текст для статьи. " + HINT, "слишком короткий текст — не сохранил")
     if problem is not None:
         return _refused(problem, "не похоже на текст статьи — не сохранил")
+    if not looks_like_news(text):  # nonsense, a list, a question: never stored as an article
+        return _refused(not_news_reason(text) + NOT_NEWS_TAIL, "не похоже на новость — не сохранил")
     article = ArticleIn(
         text=text,
         url=url,
         published=published,
-        title=clean_optional(title),
+        title=clean_optional(title) or headline_of(text),
         sent_by=user_id,
         source="user",
         kind=kind,
@@ -163,9 +170,10 @@ def _describe(read: ArticleRead, settings: Settings) -> Outcome:
     else:
         head = (
             "В этом тексте не нашлось подписанных соглашений о сотрудничестве "
-            "(планы, встречи и рейтинги не считаются). Статья сохранена в базе."
+            "(планы, встречи и рейтинги не считаются). Текст похож на новость, поэтому статья "
+            "сохранена в базе."
         )
-        line = "соглашений не нашлось, статья сохранена"
+        line = "соглашений не нашлось, похоже на новость — статья сохранена"
     if result.hidden:
         notes.append(
             f"Соглашений из этой статьи скрыто: {result.hidden} — их скрыл или ещё проверит администратор "
@@ -237,14 +245,15 @@ async def process_document(job: ArticleJob, reader: Reader) -> Outcome:
         return _refused(too_big, too_big_line)
     try:
         # trafilatura parses .html documents: keep that off the event loop
-        text = await asyncio.to_thread(read_document, data, name, limits=settings.fetch_limits())
+        document = await asyncio.to_thread(read_document_article, data, name, limits=settings.fetch_limits())
     except FetchError as exc:
         return _refused(q(exc.message_ru, 1000), f"не прочитал: {q(exc.message_ru, 200)}")
     return await process_article(
-        text=text,
+        text=document.text,
         url=None,
-        title=name,
-        published=date.fromisoformat(job.published) if job.published else None,
+        title=document.title or headline_of(document.text) or name,
+        # the date an .html file carries in its metadata, else a forward's
+        published=document.published or (date.fromisoformat(job.published) if job.published else None),
         user_id=job.user_id,
         reader=reader,
     )

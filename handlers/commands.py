@@ -109,8 +109,8 @@ async def help_text(session: Any, *, admin: bool = False, username: str | None =
     )
 
 
-@router.message(CommandStart())
-@router.message(Command("help"))
+@router.message(CommandStart(ignore_case=True))
+@router.message(Command("help", ignore_case=True))
 async def cmd_help(message: Message, session: Any, settings: Settings, bot: Bot) -> None:
     admin = message.from_user is not None and message.from_user.id in settings.admin_ids
     try:

@@ -127,7 +127,7 @@ def _user(message: Message) -> int:
     return message.from_user.id if message.from_user else message.chat.id
 
 
-@router.message(Command("follow"))
+@router.message(Command("follow", ignore_case=True))
 async def cmd_follow(message: Message, command: CommandObject, session: Any, qstore: QueryStore) -> None:
     arg = (command.args or "").strip()
     if not arg:
@@ -137,7 +137,7 @@ async def cmd_follow(message: Message, command: CommandObject, session: Any, qst
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(Command("following"))
+@router.message(Command("following", ignore_case=True))
 async def cmd_following(message: Message, session: Any) -> None:
     user_id = _user(message)
     resumed = await follows.resume(session, user_id)  # they are writing to the bot: reachable again
@@ -146,7 +146,7 @@ async def cmd_following(message: Message, session: Any) -> None:
     await message.answer((RESUMED + "\n\n" if resumed else "") + text, reply_markup=markup)
 
 
-@router.message(Command("unfollow"))
+@router.message(Command("unfollow", ignore_case=True))
 async def cmd_unfollow(message: Message, command: CommandObject, session: Any) -> None:
     user_id = _user(message)
     arg = " ".join((command.args or "").split())[:MAX_QUERY_CHARS]

@@ -70,9 +70,11 @@ async def show(
     qstore: QueryStore,
     last_results: LastResults,
     seeding: bool = False,
+    hint: str | None = None,
 ) -> None:
     """Run one lookup page and send it: header, short cards, card and paging buttons; `seeding`:
-    the seeds are still being loaded (first start), which an empty answer then says."""
+    the seeds are still being loaded (first start), which an empty answer then says; `hint`: what
+    an empty search says instead of the usual advice."""
     offset = max(0, offset)
     query = query.strip()[:MAX_QUERY_CHARS]
     if kind in (REGION, PARTNER):
@@ -95,7 +97,10 @@ async def show(
             text = f"По запросу «{q(query, 100)}» ничего не нашлось."
             if offset:
                 text = "Больше результатов нет."
-            text += f"\n{SEEDING_NOTE}" if seeding and not offset else "\nПопробуйте другие слова или /help."
+            if seeding and not offset:
+                text += f"\n{SEEDING_NOTE}"
+            elif not offset:
+                text += "\n" + (hint or "Попробуйте другие слова или /help.")
             await bot.send_message(chat_id, text)
             return
         found = f"больше {page.total}" if page.more else str(page.total)
@@ -174,22 +179,22 @@ async def _command(message: Message, command: CommandObject, kind: str, bot: Bot
     )  # fmt: skip
 
 
-@router.message(Command("region"))
+@router.message(Command("region", ignore_case=True))
 async def cmd_region(message: Message, command: CommandObject, bot: Bot, **data: Any) -> None:
     await _command(message, command, REGION, bot, **data)
 
 
-@router.message(Command("partner"))
+@router.message(Command("partner", ignore_case=True))
 async def cmd_partner(message: Message, command: CommandObject, bot: Bot, **data: Any) -> None:
     await _command(message, command, PARTNER, bot, **data)
 
 
-@router.message(Command("search"))
+@router.message(Command("search", ignore_case=True))
 async def cmd_search(message: Message, command: CommandObject, bot: Bot, **data: Any) -> None:
     await _command(message, command, SEARCH, bot, **data)
 
 
-@router.message(Command("recent"))
+@router.message(Command("recent", ignore_case=True))
 async def cmd_recent(message: Message, bot: Bot, **data: Any) -> None:
     qstore, last_results = _deps(data)
     user_id = message.from_user.id if message.from_user else message.chat.id
@@ -215,7 +220,7 @@ def agreement_number(args: str | None) -> int | None:
     return int(found.group(1))
 
 
-@router.message(Command("agreement"))
+@router.message(Command("agreement", ignore_case=True))
 async def cmd_agreement(message: Message, command: CommandObject, **data: Any) -> None:
     number = agreement_number(command.args)
     if number is None:

@@ -115,7 +115,9 @@ async def test_a_failing_command_menu_does_not_hold_up_the_bot(tmp_path: Path) -
         settings = make_settings(fake, f"sqlite+aiosqlite:///{tmp_path / 'menu.db'}", admin_ids=frozenset())
         async with app_context(settings) as (bot, dp), run_polling(dp, bot):
             await fake.send_command(ASKER, "/region Калужская")
-            [answer] = await fake.wait_for(ASKER, timeout=60)
+            [answer] = await fake.wait_for(  # after a progress line when the seeds still load
+                ASKER, timeout=60, predicate=lambda c: "Калужская" in (c.text or "")
+            )
             assert "Калужская область" in (answer.text or "")
             for _ in range(200):  # the menu is registered in the background
                 menu = [c for c in fake.calls if c.method.lower() == "setmycommands"]

@@ -1,0 +1,87 @@
+"""What a user's text is: a news article to read, a plain question to the base, or neither.
+
+A short message that is not news ("Калуга", "какие соглашения подписала Калужская область?") is a
+question; only text that reads like news is an article. Nonsense ("фывапролд …") is neither.
+"""
+
+from __future__ import annotations
+
+import re
+
+from db.morph import is_known
+
+WORD = re.compile(r"[A-Za-zА-Яа-яЁё]+(?:-[A-Za-zА-Яа-яЁё]+)*")
+_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+_SENTENCE_END = re.compile(r"[.!?…]+(?:\s+|$)")
+# what the news of a signing says: its verbs and the documents' names
+_SIGNING = re.compile(r"подпис|заключ|соглашени|меморандум|договор|договорил", re.IGNORECASE)
+QUESTION_MAX_CHARS = 300
+QUESTION_MAX_WORDS = 25
+NEWS_MIN_WORDS = 25
+MIN_KNOWN_SHARE = 0.5
+
+
+def known_share(text: str) -> float:
+    """The share of the Russian words of `text` (three letters or more) the dictionary knows."""
+    words = [w.lower().replace("ё", "е") for w in WORD.findall(text) if _CYRILLIC.search(w) and len(w) >= 3]
+    if not words:
+        return 0.0
+    sample = words[:400]
+    return sum(1 for w in sample if all(is_known(part) for part in w.split("-"))) / len(sample)
+
+
+def looks_like_news(text: str) -> bool:
+    """Whether `text` reads as a news item: real Russian words, and either the words of a signing
+    in a sentence of some length, or several sentences of prose. Questions are no news."""
+    words = WORD.findall(text)
+    if len(words) < 6:
+        return False
+    if text.rstrip().endswith("?") and len(words) < NEWS_MIN_WORDS:
+        return False
+    if known_share(text) < MIN_KNOWN_SHARE:
+        return False
+    if _SIGNING.search(text) and len(words) >= 8:
+        return True
+    sentences = [s for s in _SENTENCE_END.split(text) if len(WORD.findall(s)) >= 4]
+    return len(sentences) >= 2 and len(words) >= NEWS_MIN_WORDS
+
+
+def is_question(text: str) -> bool:
+    """A short message in Russian (or a name such as "МТС") that is not news: a question to the base."""
+    stripped = text.strip()
+    if not stripped or stripped.startswith("/") or len(stripped) > QUESTION_MAX_CHARS:
+        return False
+    if len(WORD.findall(stripped)) > QUESTION_MAX_WORDS:
+        return False
+    letters = [c for c in stripped if c.isalpha()]
+    visible = [c for c in stripped if not c.isspace()]
+    if len(letters) < 2 or len(letters) < 0.5 * len(visible):
+        return False  # symbols and numbers: the article path explains
+    cyrillic = sum(1 for c in letters if _CYRILLIC.match(c))
+    if len(letters) >= 20 and cyrillic < 0.5 * len(letters):
+        return False  # a foreign text: the article path says it reads Russian only
+    return not looks_like_news(stripped)
+
+
+HEADLINE_MAX = 120
+
+
+def headline_of(text: str) -> str | None:
+    """A pasted article's headline: its first line when more lines follow and it is short,
+    else its first sentence (cut to HEADLINE_MAX characters)."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    first, _, rest = stripped.partition("\n")
+    first = " ".join(first.split())
+    if rest.strip() and 3 <= len(first) <= 200:
+        return first if len(first) <= HEADLINE_MAX else first[: HEADLINE_MAX - 1].rstrip() + "…"
+    sentence = " ".join(_SENTENCE_END.split(stripped, maxsplit=1)[0].split())
+    return sentence if len(sentence) <= HEADLINE_MAX else sentence[: HEADLINE_MAX - 1].rstrip() + "…"
+
+
+def not_news_reason(text: str) -> str:
+    """Why `text` is not read as an article, in Russian."""
+    if known_share(text) < MIN_KNOWN_SHARE:
+        return "Это не похоже на новость: большинства слов в тексте нет в словаре русского языка."
+    return "Это не похоже на новость: в тексте нет ни подписания, ни нескольких предложений связного рассказа."
