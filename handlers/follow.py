@@ -15,6 +15,7 @@ from app.middlewares import release
 from db import follows
 from db.follows import FollowRow, FollowTarget
 from db.models.follows import FOLLOW_COUNTRY, FOLLOW_PARTNER, FOLLOW_REGION
+from db.normalize import org_key
 from db.read.names import Target
 from views.cards import q
 from views.keyboards import QueryStore, decode_query, encode_query
@@ -23,7 +24,9 @@ router = Router(name="follow")
 
 MAX_QUERY_CHARS = 200
 MAX_CHOICES = 8
-WHAT = {FOLLOW_REGION: "регион", FOLLOW_PARTNER: "партнёра", FOLLOW_COUNTRY: "страну"}
+# the kind word in the case its phrase needs: "подписал вас на партнёра «МТС»", but "• партнёр «МТС»"
+WHAT = {FOLLOW_REGION: "регион", FOLLOW_PARTNER: "партнёра", FOLLOW_COUNTRY: "страну"}  # accusative
+WHAT_NOM = {FOLLOW_REGION: "регион", FOLLOW_PARTNER: "партнёр", FOLLOW_COUNTRY: "страна"}
 USAGE = (
     "Напишите, на что подписаться, например: <code>/follow Калужская</code>, "
     "<code>/follow МТС</code> или <code>/follow Беларусь</code>. Когда у региона, партнёра или страны "
@@ -52,8 +55,8 @@ class UnfollowCB(CallbackData, prefix="uf"):
     id: int
 
 
-def _label(target: FollowTarget | FollowRow) -> str:
-    return f"{WHAT.get(target.kind, '')} «{q(target.name, 200)}»".strip()
+def _label(target: FollowTarget | FollowRow, what: dict[str, str] = WHAT) -> str:
+    return f"{what.get(target.kind, '')} «{q(target.name, 200)}»".strip()
 
 
 def following_text(rows: list[FollowRow]) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -62,7 +65,7 @@ def following_text(rows: list[FollowRow]) -> tuple[str, InlineKeyboardMarkup | N
         return NONE_YET, None
     lines = ["<b>Ваши подписки</b>"]
     for row in rows:
-        lines.append(f"• {_label(row)}" + (" — приостановлена" if row.paused else ""))
+        lines.append(f"• {_label(row, WHAT_NOM)}" + (" — приостановлена" if row.paused else ""))
     lines.append("\nНовые соглашения по ним я пришлю сюда. Подписаться ещё: /follow <i>название</i>.")
     buttons = [
         [
@@ -108,7 +111,10 @@ async def follow_text(
         )
     reply = f"Не нашёл региона, партнёра или страны «{q(text, 100)}»."
     if not resolution.suggestions:
-        return reply + "\nПроверьте написание или посмотрите /stats — там список регионов и партнёров.", None
+        new = new_company(text)
+        if new is None:
+            return reply + "\nПроверьте написание или посмотрите /stats — там список регионов и партнёров.", None
+        return reply[:-1] + " в базе. " + await _subscribe_new(session, user_id, new), None
     probe = FollowNameCB(q="")
     buttons = [
         [
@@ -120,6 +126,37 @@ async def follow_text(
     ]
     return reply + "\nВозможно, вы имели в виду (нажмите, чтобы подписаться):", InlineKeyboardMarkup(
         inline_keyboard=buttons
+    )
+
+
+_REGION_WORDS = ("област", "край", "республик", "округ", "регион")
+MAX_NEW_NAME_WORDS = 6
+
+
+def new_company(text: str) -> FollowTarget | None:
+    """A company the base does not know yet, to follow by its name: its first agreement will alert.
+    None for what cannot be one (no letters, too long, a region's words)."""
+    words = text.split()
+    folded = text.casefold()
+    if not any(c.isalpha() for c in text) or len(words) > MAX_NEW_NAME_WORDS:
+        return None
+    if any(word.startswith(_REGION_WORDS) for word in folded.split()):
+        return None  # a misspelt region is no company
+    key = org_key(text)
+    return FollowTarget(FOLLOW_PARTNER, key, text) if key else None
+
+
+async def _subscribe_new(session: Any, user_id: int, target: FollowTarget) -> str:
+    result = await follows.follow(session, user_id, target)
+    await release(session)
+    if result is None:
+        return f"У вас уже {follows.MAX_FOLLOWS} подписок — это предел. Отпишитесь от лишних: /following."
+    if result is False:
+        return f"Вы уже подписаны на партнёра «{q(target.name, 200)}», которого пока нет в базе."
+    return (
+        f"Подписал вас на партнёра «{q(target.name, 200)}», хотя его пока нет в базе: когда появится "
+        "его первое соглашение, я пришлю его сюда. Подписка сработает, если в новости компания названа "
+        "так же (с «ПАО», «АО» и кавычками или без них). Все подписки: /following."
     )
 
 
@@ -170,7 +207,8 @@ async def cmd_unfollow(message: Message, command: CommandObject, session: Any) -
             removed += [name] if name else []
     await release(session)
     if removed:
-        await message.answer("Отписал вас от: " + ", ".join(f"«{q(n, 200)}»" for n in removed) + ".")
+        names = ", ".join(f"«{q(n, 200)}»" for n in removed)
+        await message.answer(f"Подписка {names} отменена." if len(removed) == 1 else f"Подписки {names} отменены.")
         return
     await message.answer(f"Вы не подписаны на «{q(arg, 100)}». Ваши подписки: /following.")
 
@@ -210,7 +248,7 @@ async def on_unfollow(callback: CallbackQuery, callback_data: UnfollowCB, sessio
     if name is None:
         await callback.answer("Этой подписки уже нет.")
         return
-    await callback.answer(f"Отписал от «{name[:150]}»")
+    await callback.answer(f"Подписка «{name[:150]}» отменена")
     if isinstance(callback.message, Message):
         text, markup = following_text(rows)
         with contextlib.suppress(TelegramBadRequest):  # the message is too old to edit: the answer said it

@@ -118,7 +118,7 @@ async def show(
                 text += f"\n{SEEDING_NOTE}"
             await bot.send_message(chat_id, text)
             return
-        header = f"<b>Последние соглашения</b>\nВсего в базе: {page.total}."
+        header = f"<b>Последние соглашения</b>\nВсего в базе: {page.total}. Сначала новые по дате подписания."
     await release(session)
     header += _range(page.offset, len(page.items), page.total)
     await last_results.set(user_id, LastResult(kind=kind, query=query))

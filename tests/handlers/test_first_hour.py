@@ -140,3 +140,44 @@ async def test_html_document_keeps_its_publication_date(app: App, uid: int) -> N
     [reply] = await app.fake.wait_for(uid, timeout=60)
     assert "21 апреля 2025" in reply.text and "год неизвестен" not in reply.text
     assert "Тамбов и «Зелёный дом»" in reply.text  # its title as the source, not the file's name
+
+
+async def test_follow_a_company_not_in_the_base_yet(app: App, uid: int) -> None:
+    await app.fake.send_command(uid, "/follow Газпром")
+    [reply] = await app.fake.wait_for(uid, timeout=30)
+    assert "Не нашёл региона, партнёра или страны «Газпром» в базе" in reply.text
+    assert "Подписал вас на партнёра «Газпром», хотя его пока нет в базе" in reply.text
+    await app.fake.send_command(uid, "/following")
+    [listing] = await app.fake.wait_for(uid, timeout=30)
+    assert "• партнёр «Газпром»" in listing.text  # the list names it in the nominative
+    async with app.sessionmaker() as session:  # its first agreement arrives (as a feed item would)
+        await ingest(
+            session,
+            ArticleIn(text="Статья о Газпроме. " * 5, url="https://example.org/gazprom"),
+            [Agreement(doc_type="соглашение", regions=["Курганская область"], partners=[Partner("ПАО «Газпром»")])],
+        )
+    app.dp["alert_sender"].wake()
+    [alert] = await app.fake.wait_for(uid, timeout=30, predicate=lambda c: "Курганская область" in (c.text or ""))
+    assert "Газпром" in alert.text
+    await app.fake.send_command(uid, "/follow Калужкий край")  # a misspelt region is no company
+    [region] = await app.fake.wait_for(uid, timeout=30)
+    assert "Подписал" not in region.text and "Проверьте написание" in region.text
+
+
+async def test_unfollow_wording_agrees_in_case(app: App, uid: int) -> None:
+    await app.fake.send_command(uid, "/follow Беларусь")
+    [done] = await app.fake.wait_for(uid, timeout=30)
+    assert "подписал вас на страну «Беларусь»" in done.text
+    await app.fake.send_command(uid, "/unfollow Беларусь")
+    [gone] = await app.fake.wait_for(uid, timeout=30)
+    assert gone.text == "Подписка «Беларусь» отменена."
+
+
+async def test_help_and_recent_agree_on_the_order(app: App, uid: int) -> None:
+    await app.fake.send_command(uid, "/help")
+    [help_] = await app.fake.wait_for(uid, timeout=30)
+    assert "/recent — новые по дате подписания" in help_.text
+    assert "/search <i>слова</i>" not in help_.text  # rendered
+    await app.fake.send_command(uid, "/recent")
+    [recent] = await app.fake.wait_for(uid, timeout=30)
+    assert "Сначала новые по дате подписания" in recent.text
