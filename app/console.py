@@ -180,6 +180,10 @@ class ConsoleSession(BaseSession):
             yield data[i : i + chunk_size]
 
 
+_UPDATE_IDS = itertools.count(1)
+_MESSAGE_IDS = itertools.count(1_000_000)
+
+
 class ConsoleChat:
     """Turns typed lines into Updates for the dispatcher."""
 
@@ -191,8 +195,9 @@ class ConsoleChat:
         self.session = session
         self.user = {"id": user_id, "is_bot": False, "first_name": "Вы", "language_code": "ru"}
         self.chat = {"id": user_id, "type": "private", "first_name": "Вы"}
-        self._update_ids = itertools.count(1)
-        self._message_ids = itertools.count(1_000_000)
+        # ids unique in the process: updates are deduplicated by id, and a chat may start again
+        self._update_ids = _UPDATE_IDS
+        self._message_ids = _MESSAGE_IDS
 
     def _update(self, **payload: Any) -> Update:
         return Update.model_validate(
