@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from db.morph import is_known
+from db.write.files import title_of
 
 WORD = re.compile(r"[A-Za-zА-Яа-яЁё]+(?:-[A-Za-zА-Яа-яЁё]+)*")
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
@@ -67,16 +68,14 @@ HEADLINE_MAX = 120
 
 
 def headline_of(text: str) -> str | None:
-    """A pasted article's headline: its first line when more lines follow and it is short,
-    else its first sentence (cut to HEADLINE_MAX characters)."""
+    """A pasted article's headline: the first line that reads like one when more lines follow
+    (`db.write.files.title_of`), else its first sentence; at most HEADLINE_MAX characters."""
     stripped = text.strip()
-    if not stripped:
-        return None
-    first, _, rest = stripped.partition("\n")
-    first = " ".join(first.split())
-    if rest.strip() and 3 <= len(first) <= 200:
-        return first if len(first) <= HEADLINE_MAX else first[: HEADLINE_MAX - 1].rstrip() + "…"
+    if "\n" in stripped:
+        return title_of(stripped, HEADLINE_MAX)
     sentence = " ".join(_SENTENCE_END.split(stripped, maxsplit=1)[0].split())
+    if not sentence:
+        return None
     return sentence if len(sentence) <= HEADLINE_MAX else sentence[: HEADLINE_MAX - 1].rstrip() + "…"
 
 

@@ -150,7 +150,9 @@ async def ingest(
         ids: list[int] = []
         new_ids: list[int] = []
         for agreement in found:
-            agreement_id, is_new = await attach(session, article_id, agreement, article_text=article.text)
+            agreement_id, is_new = await attach(
+                session, article_id, agreement, article_text=article.text, article_title=article.title
+            )
             if is_new and agreement_id not in new_ids:
                 new_ids.append(agreement_id)
             if agreement_id not in ids:
@@ -253,7 +255,9 @@ async def reload(
                 )
                 if not known:
                     for agreement in agreements:
-                        await attach(session, article_id, agreement, refreshed, article_text=text)
+                        await attach(
+                            session, article_id, agreement, refreshed, article_text=text, article_title=title_of(text)
+                        )
             for article_id, text, agreements in user_results:
                 for agreement in agreements:
                     await attach(session, article_id, agreement, refreshed, article_text=text)

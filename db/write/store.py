@@ -184,6 +184,7 @@ async def attach(
     refreshed: set[int] | None = None,
     *,
     article_text: str | None = None,
+    article_title: str | None = None,
 ) -> tuple[int, bool]:
     """Store `agreement` as reported by the article; return (agreement id, created).
 
@@ -191,7 +192,8 @@ async def attach(
     one whose source article this article is an edited copy of (`article_text` given), with the
     other date kept as this source's fact. With `refreshed` (a reload), an existing agreement's
     fields are first rewritten from this extraction. The sum and date each source states are kept
-    with the source; `db.write.facts.settle` then picks what the agreement shows.
+    with the source; `db.write.facts.settle` then picks what the agreement shows. `article_title`
+    (the headline, which often says what the document is about) is searched with the agreement.
     """
     agreement = clean_agreement(agreement)
     regions = unique(agreement.regions)
@@ -230,7 +232,7 @@ async def attach(
         "amount_value": agreement.amount.value if agreement.amount else None,
         "amount_currency": agreement.amount.currency if agreement.amount else None,
         "evidence": evidence,
-        "search": search_text(agreement),
+        "search": search_text(agreement, subject=article_title),
     }
     d = agreement.date
     key = agreement_key(agreement)

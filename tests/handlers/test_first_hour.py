@@ -181,3 +181,17 @@ async def test_help_and_recent_agree_on_the_order(app: App, uid: int) -> None:
     await app.fake.send_command(uid, "/recent")
     [recent] = await app.fake.wait_for(uid, timeout=30)
     assert "Сначала новые по дате подписания" in recent.text
+
+
+async def test_search_finds_an_agreement_by_its_subject(app: App, uid: int) -> None:
+    article = (
+        "Цифровизация школ: Смоленская область и «Школьный код» договорились\n"
+        "Правительство Смоленской области и ООО «Школьный код» подписали соглашение о сотрудничестве. "
+        "Документ подписали губернатор Смоленской области Василий Анохин и директор компании Анна Белова."
+    )
+    await app.fake.send_text(uid, article)
+    [stored] = await app.fake.wait_for(uid, timeout=60)
+    assert "Нашёл соглашений: 1" in stored.text
+    await app.fake.send_command(uid, "/search цифровизация школ")  # said by the headline only
+    [found] = await app.fake.wait_for(uid, timeout=30)
+    assert "Найдено соглашений: 1" in found.text and "Школьный код" in found.text
