@@ -79,6 +79,18 @@ def headline_of(text: str) -> str | None:
     return sentence if len(sentence) <= HEADLINE_MAX else sentence[: HEADLINE_MAX - 1].rstrip() + "…"
 
 
+_RELATIVE_DATE = re.compile(
+    r"\b(?:позавчера|вчера|сегодня|накануне|на (?:этой|прошлой) неделе|в (?:понедельник|вторник|среду|"
+    r"четверг|пятницу|субботу|воскресенье))\b",
+    re.IGNORECASE,
+)
+
+
+def has_relative_date(text: str) -> bool:
+    """Whether `text` dates something relative to its own day ("вчера", "в среду")."""
+    return _RELATIVE_DATE.search(text) is not None
+
+
 def not_news_reason(text: str) -> str:
     """Why `text` is not read as an article, in Russian."""
     if known_share(text) < MIN_KNOWN_SHARE:

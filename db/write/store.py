@@ -92,6 +92,7 @@ class ArticleIn:
     sent_by: int | None = None
     source: str = "user"
     kind: str | None = None
+    date_basis: str | None = None  # db.models.DATE_SENT: `published` is the day it was sent
 
     def resolved_kind(self) -> str:
         if self.kind:
@@ -125,6 +126,7 @@ async def insert_article(session: AsyncSession, article: ArticleIn) -> tuple[int
             sent_at=datetime.now(UTC),
             source=article.source,
             kind=kind,
+            date_basis=article.date_basis,
         )
         .returning(ART.c.id)
     )

@@ -195,3 +195,29 @@ async def test_search_finds_an_agreement_by_its_subject(app: App, uid: int) -> N
     await app.fake.send_command(uid, "/search цифровизация школ")  # said by the headline only
     [found] = await app.fake.wait_for(uid, timeout=30)
     assert "Найдено соглашений: 1" in found.text and "Школьный код" in found.text
+
+
+async def test_a_dateless_text_reads_yesterday_from_the_sending_day(app: App, uid: int) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from handlers.articles import MSK
+    from views.cards import MONTHS_GEN
+
+    yesterday = datetime.now(UTC).astimezone(MSK).date() - timedelta(days=1)
+    await app.fake.send_text(
+        uid,
+        "Вчера правительство Псковской области и ООО «Псковский лён» подписали соглашение о строительстве "
+        "льнозавода. Документ подписали губернатор Псковской области Михаил Ведерников и директор компании "
+        "Иван Орлов.",
+    )
+    [reply] = await app.fake.wait_for(uid, timeout=60)
+    assert f"{yesterday.day} {MONTHS_GEN[yesterday.month - 1]} {yesterday.year}" in reply.text
+    assert f"«вчера», «сегодня» отсчитаны от дня отправки, {yesterday + timedelta(days=1):%d.%m.%Y}" in reply.text
+    await app.fake.send_text(  # no relative date: the sending day is not taken for a publication date
+        uid,
+        "12 марта правительство Новгородской области и ООО «Ильмень» подписали соглашение о строительстве "
+        "причала. Документ подписали губернатор Новгородской области Александр Дронов и директор компании "
+        "Олег Павлов.",
+    )
+    [plain] = await app.fake.wait_for(uid, timeout=60)
+    assert "12 марта (год неизвестен)" in plain.text and "отсчитаны" not in plain.text
