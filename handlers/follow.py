@@ -78,13 +78,21 @@ def following_text(rows: list[FollowRow]) -> tuple[str, InlineKeyboardMarkup | N
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=buttons)
 
 
-async def _subscribe(session: Any, user_id: int, target: FollowTarget) -> str:
+async def _subscribe(session: Any, user_id: int, target: FollowTarget, *, new: bool = False) -> str:
+    """Follow `target` and say how it went; `new`: a company the base does not know yet."""
     result = await follows.follow(session, user_id, target)
     await release(session)
     if result is None:
         return f"У вас уже {follows.MAX_FOLLOWS} подписок — это предел. Отпишитесь от лишних: /following."
     if result is False:
-        return f"Вы уже подписаны на {_label(target)}. Все подписки: /following."
+        tail = ", которого пока нет в базе." if new else ". Все подписки: /following."
+        return f"Вы уже подписаны на {_label(target)}{tail}"
+    if new:
+        return (
+            f"Подписал вас на {_label(target)}, хотя его пока нет в базе: когда появится его первое "
+            "соглашение, я пришлю его сюда. Подписка сработает, если в новости компания названа так же "
+            "(с «ПАО», «АО» и кавычками или без них). Все подписки: /following."
+        )
     return (
         f"Готово: подписал вас на {_label(target)}. Когда появится новое соглашение, я пришлю его сюда.\n"
         "Все подписки: /following."
@@ -114,7 +122,7 @@ async def follow_text(
         new = new_company(text)
         if new is None:
             return reply + "\nПроверьте написание или посмотрите /stats — там список регионов и партнёров.", None
-        return reply[:-1] + " в базе. " + await _subscribe_new(session, user_id, new), None
+        return reply[:-1] + " в базе. " + await _subscribe(session, user_id, new, new=True), None
     probe = FollowNameCB(q="")
     buttons = [
         [
@@ -144,20 +152,6 @@ def new_company(text: str) -> FollowTarget | None:
         return None  # a misspelt region is no company
     key = org_key(text)
     return FollowTarget(FOLLOW_PARTNER, key, text) if key else None
-
-
-async def _subscribe_new(session: Any, user_id: int, target: FollowTarget) -> str:
-    result = await follows.follow(session, user_id, target)
-    await release(session)
-    if result is None:
-        return f"У вас уже {follows.MAX_FOLLOWS} подписок — это предел. Отпишитесь от лишних: /following."
-    if result is False:
-        return f"Вы уже подписаны на партнёра «{q(target.name, 200)}», которого пока нет в базе."
-    return (
-        f"Подписал вас на партнёра «{q(target.name, 200)}», хотя его пока нет в базе: когда появится "
-        "его первое соглашение, я пришлю его сюда. Подписка сработает, если в новости компания названа "
-        "так же (с «ПАО», «АО» и кавычками или без них). Все подписки: /following."
-    )
 
 
 def _user(message: Message) -> int:
