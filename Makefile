@@ -9,7 +9,7 @@ INSTALL_LOG := $(VENV)/install.log
 # Quiet install: one line before, one after; pip's own output goes to .venv/install.log (shown when it fails).
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
-	@echo "Installing dependencies into $(VENV) (the first time takes about 2 minutes; log: $(INSTALL_LOG))..."
+	@echo "Installing dependencies into $(VENV) (the first time takes 2-3 minutes; log: $(INSTALL_LOG))..."
 	@start=$$(date +%s); \
 	{ $(PY) -m pip install -q --upgrade pip && $(PY) -m pip install -q -e '.[dev]'; } >$(INSTALL_LOG) 2>&1 \
 	  || { tail -n 30 $(INSTALL_LOG); echo "Install failed: see $(INSTALL_LOG)"; exit 1; }; \
