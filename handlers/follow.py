@@ -33,6 +33,10 @@ USAGE = (
     "появится новое соглашение, я пришлю его сюда."
 )
 NONE_YET = "Вы пока ни на что не подписаны. Подписаться: <code>/follow Калужская</code> или <code>/follow МТС</code>."
+CONSOLE_ALERTS = (
+    "В консоли оповещения печатаются прямо здесь, между ответами: о соглашениях из лент новостей "
+    "(FEEDS_FILE) и из чужих статей. О статьях, которые присылаете вы, оповещений нет — их показывает ответ."
+)
 RESUMED = "Подписки снова включены: раньше я не смог доставить вам сообщение и приостановил их."
 
 
@@ -159,12 +163,18 @@ def _user(message: Message) -> int:
 
 
 @router.message(Command("follow", ignore_case=True))
-async def cmd_follow(message: Message, command: CommandObject, session: Any, qstore: QueryStore) -> None:
+async def cmd_follow(
+    message: Message, command: CommandObject, session: Any, qstore: QueryStore, bot: Bot
+) -> None:
+    from app.console import CONSOLE_TOKEN
+
     arg = (command.args or "").strip()
     if not arg:
         await message.answer(USAGE)
         return
     text, markup = await follow_text(session, _user(message), arg, qstore)
+    if bot.token == CONSOLE_TOKEN:
+        text += "\n" + CONSOLE_ALERTS
     await message.answer(text, reply_markup=markup)
 
 

@@ -67,16 +67,21 @@ def is_question(text: str) -> bool:
 HEADLINE_MAX = 120
 
 
+def _cut(text: str) -> str:
+    return text if len(text) <= HEADLINE_MAX else text[: HEADLINE_MAX - 1].rstrip() + "…"
+
+
 def headline_of(text: str) -> str | None:
-    """A pasted article's headline: the first line that reads like one when more lines follow
-    (`db.write.files.title_of`), else its first sentence; at most HEADLINE_MAX characters."""
+    """A pasted article's headline: its first line when more lines follow and it is short (a pasted
+    page with a menu first: the first line that reads like a headline, `db.write.files.title_of`),
+    else its first sentence; at most HEADLINE_MAX characters."""
     stripped = text.strip()
-    if "\n" in stripped:
-        return title_of(stripped, HEADLINE_MAX)
+    first, _, rest = stripped.partition("\n")
+    first = " ".join(first.split())
+    if rest.strip():
+        return _cut(first) if len(WORD.findall(first)) >= 2 and len(first) <= 200 else title_of(stripped, HEADLINE_MAX)
     sentence = " ".join(_SENTENCE_END.split(stripped, maxsplit=1)[0].split())
-    if not sentence:
-        return None
-    return sentence if len(sentence) <= HEADLINE_MAX else sentence[: HEADLINE_MAX - 1].rstrip() + "…"
+    return _cut(sentence) if sentence else None
 
 
 _RELATIVE_DATE = re.compile(

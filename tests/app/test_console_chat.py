@@ -18,6 +18,7 @@ from bot import Settings, app_context
 from db.write.ingest import ArticleIn, ingest
 from extraction.models import Agreement, Partner
 from handlers.commands import CONSOLE_ADMIN
+from handlers.follow import CONSOLE_ALERTS
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,7 +116,8 @@ async def test_piped_lines_stay_a_message_each(console: Console) -> None:
 
 async def test_follow_in_console_shows_alerts(console: Console) -> None:
     await console.chat.feed_line("/follow Курганская")
-    assert "подписал вас на регион «Курганская область»" in console.take()
+    answer = console.take()
+    assert "подписал вас на регион «Курганская область»" in answer and CONSOLE_ALERTS in answer
     async with console.dp["sessionmaker"]() as session:  # a feed item's agreement, say
         await ingest(
             session,
