@@ -1,5 +1,6 @@
 """What a fresh start leaves to the background: loading the seeds into an empty base and the
-extraction models. The bot answers commands meanwhile; these helpers say what is still loading."""
+extraction models. Queries of the first minute wait for the seeds (`SeedsMiddleware`, bounded, with
+a progress line); articles wait for the models; these helpers say what is still loading."""
 
 from __future__ import annotations
 
@@ -91,23 +92,31 @@ def start_seeding(
 
 
 async def wait_for_seeds(
-    seeding: Seeding, bot: Bot | None, chat_id: int | None, *, limit: float, progress_after: float
+    seeding: Seeding,
+    bot: Bot | None,
+    chat_id: int | None,
+    *,
+    limit: float,
+    progress_after: float,
+    told: set[int] | None = None,
 ) -> bool:
     """Wait (at most `limit` seconds) for the first load of the seeds; when it takes longer than
-    `progress_after`, say so to `chat_id` once. True when the seeds are in (or none were loading)."""
+    `progress_after`, say so to `chat_id` (unless it is in `told`, the chats told already). True
+    when the seeds are in (or none were loading)."""
     if not seeding.active:
         return True
-    told: asyncio.Task[Any] | None = None
+    told = told if told is not None else set()
 
     async def tell() -> None:
         await asyncio.sleep(progress_after)
-        if bot is not None and chat_id is not None and seeding.active:
+        if bot is not None and chat_id is not None and chat_id not in told and seeding.active:
+            told.add(chat_id)
             try:
                 await bot.send_message(chat_id, SEEDS_PROGRESS)
             except Exception:  # a courtesy: the answer follows anyway
                 log.warning("could not send the seeding progress line", exc_info=True)
 
-    told = asyncio.create_task(tell())
+    timer = asyncio.create_task(tell())
     try:
         await asyncio.wait_for(seeding.wait(), limit)
     except TimeoutError:
@@ -116,9 +125,9 @@ async def wait_for_seeds(
     except Exception:  # loading failed (logged there): answer from what the base holds
         return True
     finally:
-        told.cancel()
+        timer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await told
+            await timer
     return True
 
 
@@ -140,6 +149,7 @@ class SeedsMiddleware(BaseMiddleware):
     def __init__(self, limit: float = 30.0, progress_after: float = 2.0) -> None:
         self.limit = limit
         self.progress_after = progress_after
+        self.told: set[int] = set()  # chats that had the progress line: once is enough
 
     async def __call__(
         self,
@@ -150,8 +160,9 @@ class SeedsMiddleware(BaseMiddleware):
         seeding = data.get("seeding")
         if isinstance(seeding, Seeding) and seeding.active and isinstance(event, Update):
             await wait_for_seeds(
-                seeding, data.get("bot"), _chat_of(event), limit=self.limit, progress_after=self.progress_after
-            )
+                seeding, data.get("bot"), _chat_of(event),
+                limit=self.limit, progress_after=self.progress_after, told=self.told,
+            )  # fmt: skip
         return await handler(event, data)
 
 

@@ -5,6 +5,7 @@ what the base holds. The extraction models (and with them the seeds) are held ba
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -85,3 +86,26 @@ async def test_a_query_waits_no_longer_than_the_limit(tmp_path: Path, monkeypatc
                 assert "Калужская область" in answer.text and SEEDING_NOTE in answer.text
         finally:
             gate.touch()
+
+
+async def test_the_progress_line_comes_once_per_chat() -> None:
+    """`wait_for_seeds` on its own: a real asyncio task stands for the seeds' load."""
+    from app.startup import Seeding, wait_for_seeds
+
+    release = asyncio.Event()
+    seeding = Seeding(asyncio.create_task(release.wait()))
+    async with FakeTelegram() as fake:
+        bot = fake.make_bot()
+        fake.user(41_020)  # the user has written to the bot before
+        told: set[int] = set()
+        waits = [
+            asyncio.create_task(wait_for_seeds(seeding, bot, 41_020, limit=30, progress_after=0.05, told=told))
+            for _ in range(3)
+        ]
+        [progress] = await fake.wait_for(41_020, timeout=10)
+        assert progress.text == SEEDS_PROGRESS
+        release.set()
+        assert await asyncio.gather(*waits) == [True, True, True]
+        assert len(fake.calls_for(41_020, "sendMessage")) == 1  # three waits, one line
+        assert await wait_for_seeds(seeding, bot, 41_020, limit=0.01, progress_after=0.0) is True  # done
+        await bot.session.close()
