@@ -131,3 +131,4 @@ async def test_follow_in_console_shows_alerts(console: Console) -> None:
         await asyncio.sleep(0.1)
     text = console.take()
     assert "Новое соглашение по вашей подписке" in text and "Зауралье" in text
+
