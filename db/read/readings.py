@@ -4,6 +4,7 @@ left over for a full-text search ("что подписали на ПМЭФ?" -> 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,8 +43,9 @@ class Readings:
     words: list[str] = field(default_factory=list)
 
 
-def _exact(index: NameIndex, gram: str, key_fn: object) -> list[str]:
-    key = key_fn(gram)  # type: ignore[operator]
+def _exact(index: NameIndex, gram: str, key_fn: Callable[[str], str]) -> list[str]:
+    """The names `gram` spells exactly (folded, or in its words' normal forms)."""
+    key = key_fn(gram)
     if not key:
         return []
     forms = dict.fromkeys([key, " ".join(lemma(w) for w in key.split()), cyrillic_lookalikes(key)])
