@@ -172,7 +172,7 @@ async def app_context(
     _mark("wiring starts")
     from alerts.sender import make_sender
     from app.middlewares import DbSessionMiddleware
-    from app.startup import ModelsNotice, Seeding, announce_models, start_seeding
+    from app.startup import ModelsNotice, Seeding, SeedsMiddleware, announce_models, start_seeding
     from db.engine import make_engine, make_sessionmaker
     from db.migrate import upgrade
     from feeds.feeds_file import add_feeds_from_file
@@ -207,6 +207,8 @@ async def app_context(
         dp["pool"] = pool
         dp["fetcher"] = fetcher
         dp["seeding"] = seeding
+        # before the session opens: a query of the first minute waits for the seeds, then reads them
+        dp.update.outer_middleware(SeedsMiddleware(settings.seeds_wait, settings.seeds_progress_after))
         dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))
         _mark("routers built")
         bot = make_bot(settings, session)

@@ -14,6 +14,7 @@ import logging
 import re
 import sys
 import tempfile
+import threading
 from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,12 +44,17 @@ CONSOLE_USER_ID = 1
 CONSOLE_API = TelegramAPIServer(base="console://{token}/{method}", file="{path}")
 BLOCK = '"""'
 
+PASTE_GAP = 0.05  # seconds: lines arriving closer together than this were pasted at once
 INTRO = (
     "Консольный режим: тот же бот, но без Telegram и без сети.\n"
-    "Пишите команды (/help, /region Калужская, /partner МТС) или текст статьи.\n"
-    f"Статью из нескольких строк заключите между строками {BLOCK}; файл отправьте командой /file путь.\n"
-    "Кнопки показаны номерами [1], [2]…: чтобы нажать, введите номер. Выход — Ctrl+D."
+    "Пишите команды (/help, /region Калужская, /partner МТС), вопросы («Калуга», «МТС») или текст статьи.\n"
+    "Вставленная статья из нескольких строк читается как одно сообщение; можно и заключить её между "
+    f"строками {BLOCK}. Файл отправьте командой /file путь.\n"
+    "Кнопки показаны номерами [1], [2]…: чтобы нажать, введите номер. Выход — Ctrl+D.\n"
+    "Здесь вы администратор бота: вам доступны и команды администратора (/reload, /feeds, /reports — см. /help)."
 )
+FILE_USAGE = "Укажите путь к файлу после команды, например: /file статья.txt (файлы .txt и .html)."
+NO_BUTTONS = "Кнопок сейчас нет: номер нажимает кнопку из последнего ответа."
 
 
 def html_to_text(text: str) -> str:
@@ -174,6 +180,10 @@ class ConsoleSession(BaseSession):
             yield data[i : i + chunk_size]
 
 
+_UPDATE_IDS = itertools.count(1)
+_MESSAGE_IDS = itertools.count(1_000_000)
+
+
 class ConsoleChat:
     """Turns typed lines into Updates for the dispatcher."""
 
@@ -185,8 +195,9 @@ class ConsoleChat:
         self.session = session
         self.user = {"id": user_id, "is_bot": False, "first_name": "Вы", "language_code": "ru"}
         self.chat = {"id": user_id, "type": "private", "first_name": "Вы"}
-        self._update_ids = itertools.count(1)
-        self._message_ids = itertools.count(1_000_000)
+        # ids unique in the process: updates are deduplicated by id, and a chat may start again
+        self._update_ids = _UPDATE_IDS
+        self._message_ids = _MESSAGE_IDS
 
     def _update(self, **payload: Any) -> Update:
         return Update.model_validate(
@@ -205,10 +216,14 @@ class ConsoleChat:
     def update_for(self, line: str) -> Update | None:
         """The Update a typed line stands for (None for an unknown choice number, already explained)."""
         stripped = line.strip()
+        if stripped.isdigit() and len(stripped) <= 3 and not self.session.choices:
+            self.session._print(NO_BUTTONS)
+            return None
         if stripped.isdigit() and self.session.choices:
             index = int(stripped) - 1
             if not 0 <= index < len(self.session.choices):
-                self.session._print(f"Нет кнопки с номером {stripped}.")
+                count = len(self.session.choices)
+                self.session._print(f"Нет кнопки с номером {stripped}: есть [1]–[{count}].")
                 return None
             _, data, message_id = self.session.choices[index]
             message = self.session.messages.get(
@@ -223,7 +238,10 @@ class ConsoleChat:
                     "message": message,
                 }
             )
-        if stripped.startswith("/file"):
+        if stripped == "/file" or stripped.startswith("/file "):
+            if not stripped[5:].strip():
+                self.session._print(FILE_USAGE)
+                return None
             path = Path(stripped[5:].strip()).expanduser()
             if not path.is_file():
                 self.session._print(f"Файл не найден: {path}")
@@ -239,9 +257,9 @@ class ConsoleChat:
 
     async def feed_line(self, line: str) -> None:
         update = self.update_for(line)
-        self.session.choices.clear()
-        if update is None:
+        if update is None:  # explained already; the buttons on screen still work
             return
+        self.session.choices.clear()
         try:
             await self.dp.feed_update(self.bot, update)
         except Exception:  # the error handler already answered; keep the chat going
@@ -251,38 +269,85 @@ class ConsoleChat:
             await replies.idle(self.chat["id"])
 
 
-async def _read_line(stream: TextIO) -> str:
-    return await asyncio.to_thread(stream.readline)
+def _pump_lines(stream: TextIO, loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[str]) -> None:
+    """Read `stream` in a thread, line by line, into `lines`; "" at the end."""
+    while True:
+        raw = stream.readline()
+        loop.call_soon_threadsafe(lines.put_nowait, raw)
+        if raw == "":
+            return
+
+
+async def _next_message(lines: asyncio.Queue[str], join_pastes: bool) -> list[str]:
+    """The next line, with the lines that came right behind it when pastes are joined (a paste
+    arrives at once; typed lines do not). [""] at the end of input."""
+    first = await lines.get()
+    batch = [first]
+    while join_pastes and first != "":
+        try:
+            more = await asyncio.wait_for(lines.get(), PASTE_GAP)
+        except TimeoutError:
+            break
+        if more == "":
+            lines.put_nowait("")  # the end comes after this message
+            break
+        batch.append(more)
+    return batch
 
 
 async def run_console(
-    dp: Dispatcher, bot: Bot, session: ConsoleSession, stdin: TextIO | None = None, log_file: Path | None = None
+    dp: Dispatcher,
+    bot: Bot,
+    session: ConsoleSession,
+    stdin: TextIO | None = None,
+    log_file: Path | None = None,
+    *,
+    join_pastes: bool | None = None,
 ) -> None:
-    """Read stdin until EOF; each line (or a block between lines of three quotes) is one message."""
+    """Read stdin until EOF; each line (or a block between lines of three quotes) is one message.
+    `join_pastes` (by default when stdin is a terminal): lines that arrive together, as a pasted
+    article does, are one message; piped input stays a line a message."""
     stdin = stdin or sys.stdin
+    interactive = stdin.isatty()
+    join = interactive if join_pastes is None else join_pastes
     chat = ConsoleChat(dp, bot, session)
     session._print(INTRO + (f"\nЖурнал работы бота пишется в файл {log_file}." if log_file else ""))
     await dp.emit_startup(bot=bot, **dp.workflow_data)
+    lines: asyncio.Queue[str] = asyncio.Queue()
+    threading.Thread(
+        target=_pump_lines, args=(stdin, asyncio.get_running_loop(), lines), daemon=True, name="console-stdin"
+    ).start()
     try:
         block: list[str] | None = None
         while True:
-            if stdin.isatty():
+            if interactive:
                 session.out.write("> " if block is None else "… ")
                 session.out.flush()
-            raw = await _read_line(stdin)
-            if raw == "":
+            batch = await _next_message(lines, join and block is None)
+            if batch == [""]:
                 break
-            line = raw.rstrip("\n")
-            if line.strip() == BLOCK:
-                if block is None:
-                    block = []
-                    continue
-                line, block = "\n".join(block), None
-            elif block is not None:
-                block.append(line)
+            pasted = [raw.rstrip("\n") for raw in batch]
+            if len(pasted) > 1 and not any(p.strip() == BLOCK for p in pasted):
+                text = "\n".join(pasted).strip()
+                if text:
+                    await chat.feed_line(text)
                 continue
-            if not line.strip():
-                continue
-            await chat.feed_line(line)
+            for raw in batch:
+                block = await _take_line(chat, raw.rstrip("\n"), block)
     finally:
         await dp.emit_shutdown(bot=bot, **dp.workflow_data)
+
+
+async def _take_line(chat: ConsoleChat, line: str, block: list[str] | None) -> list[str] | None:
+    """One typed line: opens or closes a block between lines of three quotes, joins one, or is a
+    message of its own. Returns the block being collected (None: none)."""
+    if line.strip() == BLOCK:
+        if block is None:
+            return []
+        line, block = "\n".join(block), None
+    elif block is not None:
+        block.append(line)
+        return block
+    if line.strip():
+        await chat.feed_line(line)
+    return block

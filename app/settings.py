@@ -89,6 +89,10 @@ class Settings:
     console_log_file: Path = ROOT / "data" / "console.log"
     progress_interval: float = 1.0  # seconds between edits of the /reload progress message
     seeds_dir: Path = ROOT / "seeds"
+    # the first start of an empty base: queries wait this long for the seeds, with a progress line
+    # after `seeds_progress_after` seconds (app.startup.SeedsMiddleware)
+    seeds_wait: float = 30.0
+    seeds_progress_after: float = 2.0
     # news feeds (feeds.poller)
     feed_poll_seconds: float = 900.0  # every feed is read this often (with jitter)
     feed_max_items: int = 100  # new items read from one feed per poll
@@ -142,6 +146,8 @@ class Settings:
             console_log_file=Path(_str("CONSOLE_LOG_FILE") or ROOT / "data" / "console.log"),
             progress_interval=_float("PROGRESS_INTERVAL", 1.0),
             seeds_dir=Path(_str("SEEDS_DIR") or ROOT / "seeds"),
+            seeds_wait=max(0.0, _float("SEEDS_WAIT", 30.0)),
+            seeds_progress_after=max(0.0, _float("SEEDS_PROGRESS_AFTER", 2.0)),
             feed_poll_seconds=max(1.0, _float("FEED_POLL_SECONDS", 900.0)),
             feed_max_items=max(1, _int("FEED_MAX_ITEMS", 100)),
             feed_max_bytes=max(1024, _int("FEED_MAX_BYTES", 5 * 1024 * 1024)),

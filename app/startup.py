@@ -1,5 +1,6 @@
 """What a fresh start leaves to the background: loading the seeds into an empty base and the
-extraction models. The bot answers commands meanwhile; these helpers say what is still loading."""
+extraction models. Queries of the first minute wait for the seeds (`SeedsMiddleware`, bounded, with
+a progress line); articles wait for the models; these helpers say what is still loading."""
 
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, Update
+
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from aiogram import Bot
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -23,6 +29,10 @@ log = logging.getLogger(__name__)
 SEEDING_NOTE = (
     "База ещё заполняется начальными статьями после первого запуска — "
     "повторите запрос через минуту, ответ может быть полнее."
+)
+SEEDS_PROGRESS = (
+    "Это первый запуск: загружаю в базу начальные статьи и модели для их чтения. "
+    "Отвечу, как только они загрузятся (обычно несколько секунд)…"
 )
 MODELS_NOTICE = (
     "Бот только что запустился и ещё загружает модели для чтения статей. "
@@ -79,6 +89,81 @@ def start_seeding(
             )  # fmt: skip
 
     return Seeding(asyncio.create_task(seed(), name="seeding"))
+
+
+async def wait_for_seeds(
+    seeding: Seeding,
+    bot: Bot | None,
+    chat_id: int | None,
+    *,
+    limit: float,
+    progress_after: float,
+    told: set[int] | None = None,
+) -> bool:
+    """Wait (at most `limit` seconds) for the first load of the seeds; when it takes longer than
+    `progress_after`, say so to `chat_id` (unless it is in `told`, the chats told already). True
+    when the seeds are in (or none were loading)."""
+    if not seeding.active:
+        return True
+    told = told if told is not None else set()
+
+    async def tell() -> None:
+        await asyncio.sleep(progress_after)
+        if bot is not None and chat_id is not None and chat_id not in told and seeding.active:
+            told.add(chat_id)
+            try:
+                await bot.send_message(chat_id, SEEDS_PROGRESS)
+            except Exception:  # a courtesy: the answer follows anyway
+                log.warning("could not send the seeding progress line", exc_info=True)
+
+    timer = asyncio.create_task(tell())
+    try:
+        await asyncio.wait_for(seeding.wait(), limit)
+    except TimeoutError:
+        log.info("a query gave up waiting for the seeds after %.0f s", limit)
+        return False
+    except Exception:  # loading failed (logged there): answer from what the base holds
+        return True
+    finally:
+        timer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await timer
+    return True
+
+
+def _chat_of(update: Update) -> int | None:
+    if update.message is not None:
+        return update.message.chat.id
+    if update.callback_query is not None:
+        message = update.callback_query.message
+        return message.chat.id if message is not None else update.callback_query.from_user.id
+    return None  # inline queries and the rest: nowhere to write a progress line
+
+
+class SeedsMiddleware(BaseMiddleware):
+    """While the first start loads the seeds into an empty base, an update waits for them (bounded,
+    with a progress line when it takes long), so that the first /region or /start of a fresh clone
+    answers from the seeded base rather than from a half-empty one. Runs before the update's
+    session is opened: its reads then see the seeds."""
+
+    def __init__(self, limit: float = 30.0, progress_after: float = 2.0) -> None:
+        self.limit = limit
+        self.progress_after = progress_after
+        self.told: set[int] = set()  # chats that had the progress line: once is enough
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        seeding = data.get("seeding")
+        if isinstance(seeding, Seeding) and seeding.active and isinstance(event, Update):
+            await wait_for_seeds(
+                seeding, data.get("bot"), _chat_of(event),
+                limit=self.limit, progress_after=self.progress_after, told=self.told,
+            )  # fmt: skip
+        return await handler(event, data)
 
 
 def is_seeding(data: dict[str, Any]) -> bool:

@@ -52,3 +52,10 @@ def save_lemmas() -> bool:
 def lemma_text(text: str) -> str:
     """Each word of `text` folded and in its normal form."""
     return " ".join(lemma(w) for w in words(text))
+
+
+@lru_cache(maxsize=100_000)
+def is_known(word: str) -> bool:
+    """Whether the dictionary knows the folded Russian `word` (not just guesses its form):
+    "соглашение" and "Калуга" are known, "фывапролд" is not."""
+    return bool(_analyzer().word_is_known(word))

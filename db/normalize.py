@@ -129,8 +129,9 @@ def party_key(agreement: Agreement) -> str | None:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def search_text(agreement: Agreement) -> str:
-    """The folded text `search()` looks in."""
+def search_text(agreement: Agreement, subject: str | None = None) -> str:
+    """The folded text `search()` looks in: parties, signatories, event, the evidence (the signing
+    sentence, which says what the document is about) and `subject` (its article's headline)."""
     bits: list[str] = [agreement.doc_type, *agreement.regions, *agreement.countries]
     for p in agreement.partners:
         bits.append(p.name)
@@ -142,6 +143,8 @@ def search_text(agreement: Agreement) -> str:
     if agreement.event:
         bits.append(agreement.event)
     bits.extend(agreement.evidence)
+    if subject:
+        bits.append(subject)
     return fold(" | ".join(bits))
 
 

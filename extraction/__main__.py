@@ -73,13 +73,29 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not a.file:
         ap.error("give a FILE or --jsonl")
-    text = Path(a.file).read_text(encoding="utf-8", errors="replace")
+    text, published = _read(a.file)
+    published = _published(a.published) or published
     if a.explain:
-        print(render(explain(text, _published(a.published))))
-        print("\n" + render_mentions(find_mentions(text, _published(a.published))))
+        print(render(explain(text, published)))
+        print("\n" + render_mentions(find_mentions(text, published)))
     else:
-        print(render_agreements(extract(text, _published(a.published))))
+        print(render_agreements(extract(text, published)))
     return 0
+
+
+def _read(path: str) -> tuple[str, date | None]:
+    """A file's article text (and an .html page's own date), read as the bot reads a document:
+    HTML through trafilatura (`fetching.read_document_article`), not as raw markup."""
+    if Path(path).suffix.lower() not in (".html", ".htm", ".xhtml"):
+        return Path(path).read_text(encoding="utf-8", errors="replace"), None
+    from fetching import FetchError, FetchLimits, read_document_article
+
+    data = Path(path).read_bytes()
+    try:
+        article = read_document_article(data, path, limits=FetchLimits(max_document_bytes=max(1, len(data))))
+    except FetchError as exc:
+        raise SystemExit(f"{path}: {exc.message_ru}") from exc
+    return article.text, article.published
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 from .article import FetchedArticle, extract_article, publication_date
 from .decode import decode_bytes
-from .documents import read_document
+from .documents import read_document, read_document_article
 from .errors import (
     AddressNotAllowedError,
     BadStatusError,
@@ -54,6 +54,7 @@ __all__ = [
     "normalize_url",
     "publication_date",
     "read_document",
+    "read_document_article",
     "urls_from_entities",
     "validate_url",
 ]

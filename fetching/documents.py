@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from .article import extract_article, plain_text_article
+from .article import FetchedArticle, extract_article, plain_text_article
 from .decode import decode_bytes
 from .errors import NoArticleError, TooLargeError, UnsupportedDocumentError
 from .limits import FetchLimits
@@ -20,6 +20,13 @@ def read_document(data: bytes, filename: str, *, limits: FetchLimits | None = No
     Raises TooLargeError, UnsupportedDocumentError (other extensions, binary content)
     or NoArticleError (empty file, HTML without an article), each with ``message_ru``.
     """
+    return read_document_article(data, filename, limits=limits).text
+
+
+def read_document_article(data: bytes, filename: str, *, limits: FetchLimits | None = None) -> FetchedArticle:
+    """The article of a document with what it says of itself: an .html file's title and
+    publication date (its metadata, as for a fetched page); a .txt file has neither. Raises as
+    `read_document` does."""
     limits = limits or FetchLimits.from_env()
     if len(data) > limits.max_document_bytes:
         raise TooLargeError(limits.max_document_bytes, len(data), document=True)
@@ -36,12 +43,11 @@ def read_document(data: bytes, filename: str, *, limits: FetchLimits | None = No
         raise NoArticleError("Файл пустой: в нём нет текста.")
     if is_html:
         try:
-            article = extract_article(
+            return extract_article(
                 text, None, min_text_chars=limits.min_text_chars, max_elements=limits.max_elements
             )
-            return article.text
         except NoArticleError:
             raise
         except Exception as exc:  # a parser crash on hostile markup must still end in a clear answer
             raise NoArticleError("В этом HTML-файле не нашлось текста статьи.") from exc
-    return plain_text_article(text, "").text
+    return plain_text_article(text, "")

@@ -28,13 +28,17 @@ def fresh_routers() -> list[Router]:
         inline,
         lookup,
         moderation,
+        questions,
         review,
         stats,
     )
 
     # order matters: moderation's, feeds', follow's and history's buttons before lookup's catch-all callback, the
-    # article router's catch-all handlers last
-    modules = (errors, commands, admin, moderation, review, feeds_admin, follow, history, lookup, stats, export, inline, articles)
+    # plain questions before articles, the article router's catch-all handlers last
+    modules = (
+        errors, commands, admin, moderation, review, feeds_admin, follow, history, lookup, stats, export, inline,
+        questions, articles,
+    )  # fmt: skip
     copies = []
     for module in modules:
         source: Router = module.router

@@ -62,7 +62,7 @@ def _bar(done: int, total: int, width: int = 10) -> str:
     return "▓" * filled + "░" * (width - filled)
 
 
-@router.message(Command("reload"), IsAdmin())
+@router.message(Command("reload", ignore_case=True), IsAdmin())
 async def cmd_reload(
     message: Message, bot: Bot, settings: Settings, pool: ExtractPool, sessionmaker: Any
 ) -> None:
@@ -94,6 +94,6 @@ async def cmd_reload(
     await progress.update("\n".join(lines), force=True)
 
 
-@router.message(Command("reload"))
+@router.message(Command("reload", ignore_case=True))
 async def cmd_reload_refused(message: Message) -> None:
     await message.answer("Извините, эта команда доступна только администраторам бота.")

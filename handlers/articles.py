@@ -23,12 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.settings import Settings
 from app.startup import ModelsNotice
-from db.models import KIND_PAGE, KIND_TEXT
+from db.models import DATE_SENT, KIND_PAGE, KIND_TEXT
 from db.write.ingest import ArticleIn
 from extraction.text import clean_optional, clean_text
-from fetching import FetchError, collect_urls, read_document
+from fetching import FetchError, collect_urls, read_document_article
 from intake.bursts import BurstReplies, Outcome
 from intake.ingestor import ArticleIngestor, ArticleRead, looks_russian
+from intake.plain import has_relative_date, headline_of, looks_like_news, not_news_reason
 from intake.pool import ExtractPool
 from intake.queue import ArticleJob, ArticleQueue, FairGate
 from views.cards import q, short_card
@@ -48,6 +49,10 @@ HINT = (
 )
 PHOTO_ONLY = "На фото я текст не читаю. Пришлите статью текстом, подписью к фото, ссылкой или файлом."
 OTHER = "Такие сообщения я не понимаю. " + HINT
+NOT_NEWS_TAIL = (
+    " Я сохраняю только статьи: пришлите текст новости о соглашении, ссылку на неё или файл. "
+    "Вопрос к базе задайте коротко, например «Калуга», «МТС» или <code>/search цифровизация</code>."
+)
 NOT_A_FILE = "Я читаю только файлы .txt и .html. Пришлите статью текстом, ссылкой или таким файлом."
 __all__ = ["ALREADY_KNOWN", "Outcome", "looks_russian", "process_article", "process_job", "router"]
 
@@ -107,8 +112,10 @@ async def process_article(
     user_id: int | None,
     reader: Reader,
     kind: str = KIND_TEXT,
+    sent: date | None = None,
 ) -> Outcome:
-    """Check the text, extract off the event loop, store, and describe the result."""
+    """Check the text, extract off the event loop, store, and describe the result. `sent`: the day
+    the user sent a text; with no date of its own, it reads the text's relative dates ("вчера")."""
     settings = reader.settings
     text = clean_text(text).strip()  # NUL bytes, invisible characters, look-alike letters
     if not text:
@@ -126,11 +133,17 @@ async def process_article(
         return _refused("Слишком короткий текст для статьи. " + HINT, "слишком короткий текст — не сохранил")
     if problem is not None:
         return _refused(problem, "не похоже на текст статьи — не сохранил")
+    if not looks_like_news(text):  # nonsense, a list, a question: never stored as an article
+        return _refused(not_news_reason(text) + NOT_NEWS_TAIL, "не похоже на новость — не сохранил")
+    basis = None
+    if published is None and sent is not None and has_relative_date(text):
+        published, basis = sent, DATE_SENT  # the card says the date was counted from the sending day
     article = ArticleIn(
         text=text,
         url=url,
         published=published,
-        title=clean_optional(title),
+        date_basis=basis,
+        title=clean_optional(title) or headline_of(text),
         sent_by=user_id,
         source="user",
         kind=kind,
@@ -167,9 +180,10 @@ def _describe(read: ArticleRead, settings: Settings) -> Outcome:
     else:
         head = (
             "В этом тексте не нашлось подписанных соглашений о сотрудничестве "
-            "(планы, встречи и рейтинги не считаются). Статья сохранена в базе."
+            "(планы, встречи и рейтинги не считаются). Текст похож на новость, поэтому статья "
+            "сохранена в базе."
         )
-        line = "соглашений не нашлось, статья сохранена"
+        line = "соглашений не нашлось, похоже на новость — статья сохранена"
     if result.hidden:
         notes.append(
             f"Соглашений из этой статьи скрыто: {result.hidden} — их скрыл или ещё проверит администратор "
@@ -241,14 +255,16 @@ async def process_document(job: ArticleJob, reader: Reader) -> Outcome:
         return _refused(too_big, too_big_line)
     try:
         # trafilatura parses .html documents: keep that off the event loop
-        text = await asyncio.to_thread(read_document, data, name, limits=settings.fetch_limits())
+        document = await asyncio.to_thread(read_document_article, data, name, limits=settings.fetch_limits())
     except FetchError as exc:
         return _refused(q(exc.message_ru, 1000), f"не прочитал: {q(exc.message_ru, 200)}")
     return await process_article(
-        text=text,
+        text=document.text,
         url=None,
-        title=name,
-        published=date.fromisoformat(job.published) if job.published else None,
+        title=document.title or headline_of(document.text) or name,
+        # the date an .html file carries in its metadata, else a forward's
+        published=document.published or (date.fromisoformat(job.published) if job.published else None),
+        sent=date.fromisoformat(job.sent) if job.sent else None,
         user_id=job.user_id,
         reader=reader,
     )
@@ -274,6 +290,7 @@ async def process_job(job: ArticleJob, reader: Reader) -> Outcome:
             published=date.fromisoformat(job.published) if job.published else None,
             user_id=job.user_id,
             reader=reader,
+            sent=date.fromisoformat(job.sent) if job.sent else None,
         )
 
 
@@ -289,12 +306,14 @@ async def _typing(bot: Bot, chat_id: int) -> None:
 
 def _job(message: Message, kind: str, **fields: Any) -> ArticleJob:
     published = published_of(message)
+    sent = message.date.replace(tzinfo=message.date.tzinfo or UTC).astimezone(MSK).date()
     return ArticleJob(
         user_id=message.from_user.id if message.from_user else message.chat.id,
         chat_id=message.chat.id,
         message_id=message.message_id,
         kind=kind,
         published=published.isoformat() if published else None,
+        sent=sent.isoformat(),
         **fields,
     )
 

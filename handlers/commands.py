@@ -22,7 +22,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("region", "Соглашения региона: /region Калужская"),
     ("partner", "Соглашения партнёра: /partner МТС"),
     ("search", "Поиск по тексту: /search цифровая экономика"),
-    ("recent", "Последние добавленные соглашения"),
+    ("recent", "Новые по дате подписания"),
     ("agreement", "Карточка соглашения по номеру: /agreement 1"),
     ("follow", "Подписаться на регион или партнёра: /follow Калужская"),
     ("following", "Мои подписки (и отписаться)"),
@@ -69,7 +69,14 @@ ADMIN_HELP = [
 ]
 
 
-async def help_text(session: Any, *, admin: bool = False, username: str | None = None) -> str:
+CONSOLE_ADMIN = "В консольном режиме вы администратор бота: команды ниже доступны вам."
+
+
+async def help_text(
+    session: Any, *, admin: bool = False, username: str | None = None, console: bool = False
+) -> str:
+    """/start and /help: what the base holds, what to ask; `console`: the terminal chat, which has
+    no inline mode and whose user is an admin."""
     stats = await queries.stats(session)
     top = ", ".join(q(name, 60) for name, _ in stats.regions[:3])
     agreements = plural(stats.agreements, ("соглашение", "соглашения", "соглашений"))
@@ -87,8 +94,8 @@ async def help_text(session: Any, *, admin: bool = False, username: str | None =
             "/region <i>регион</i> — соглашения региона, например <code>/region Калужская</code>, "
             "<code>/region Оренбуржье</code>",
             "/partner <i>партнёр</i> — соглашения партнёра, например <code>/partner МТС</code>",
-            "/search <i>слова</i> — поиск по сторонам, подписантам, событиям",
-            "/recent — последние добавленные",
+            "/search <i>слова</i> — поиск по сторонам, подписантам, событиям и предмету соглашения",
+            "/recent — новые по дате подписания (без даты — в конце)",
             "/agreement <i>номер</i> — полная карточка соглашения (кнопка «Неверно?» под ней — "
             "сообщить об ошибке)",
             "/stats — статистика с диаграммой",
@@ -99,24 +106,34 @@ async def help_text(session: Any, *, admin: bool = False, username: str | None =
             "<code>/follow Калужская</code>, <code>/follow МТС</code>",
             "/following — ваши подписки, с кнопкой «Отписаться» у каждой",
             "/unfollow <i>название</i> — отписаться",
-            f"В любом чате наберите <code>@{q(username or 'имя_бота', 64)} Калуга</code> и выберите "
-            "соглашение — его карточка уйдёт прямо в разговор.",
+            *(
+                []
+                if console
+                else [
+                    f"В любом чате наберите <code>@{q(username or 'имя_бота', 64)} Калуга</code> и выберите "
+                    "соглашение — его карточка уйдёт прямо в разговор."
+                ]
+            ),
             "",
             "<b>Как пополнить базу</b>",
             "Перешлите мне новостной пост, вставьте текст статьи, пришлите ссылку "
             "или файл .txt/.html — я найду в нём соглашения, покажу и сохраню. "
             "Можно переслать сразу много постов: я прочитаю все по очереди и отвечу одной сводкой.",
             *(ADMIN_HELP if admin else []),
+            *([CONSOLE_ADMIN] if admin and console else []),
         ]
     )
 
 
-@router.message(CommandStart())
-@router.message(Command("help"))
+@router.message(CommandStart(ignore_case=True))
+@router.message(Command("help", ignore_case=True))
 async def cmd_help(message: Message, session: Any, settings: Settings, bot: Bot) -> None:
     admin = message.from_user is not None and message.from_user.id in settings.admin_ids
     try:
         username = (await bot.me()).username  # asked once, then cached by aiogram
     except Exception:  # the help is still useful without the name
         username = None
-    await message.answer(await help_text(session, admin=admin, username=username))
+    from app.console import CONSOLE_TOKEN
+
+    console = bot.token == CONSOLE_TOKEN
+    await message.answer(await help_text(session, admin=admin, username=username, console=console))

@@ -69,7 +69,7 @@ def to_csv(views: list[AgreementView]) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
-@router.message(Command("export"))
+@router.message(Command("export", ignore_case=True))
 async def cmd_export(message: Message, session: Any, last_results: LastResults) -> None:
     user_id = message.from_user.id if message.from_user else message.chat.id
     last = await last_results.get(user_id)

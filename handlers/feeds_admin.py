@@ -106,7 +106,7 @@ def feeds_messages(feeds: list[store.FeedStatus], now: datetime) -> list[tuple[s
     return out
 
 
-@router.message(Command("feed_add"), IsAdmin())
+@router.message(Command("feed_add", ignore_case=True), IsAdmin())
 async def cmd_feed_add(
     message: Message, command: CommandObject, session: Any, fetcher: Any, settings: Settings, **data: Any
 ) -> None:
@@ -143,7 +143,7 @@ async def cmd_feed_add(
     )
 
 
-@router.message(Command("feeds"), IsAdmin())
+@router.message(Command("feeds", ignore_case=True), IsAdmin())
 async def cmd_feeds(message: Message, session: Any) -> None:
     feeds = await store.list_feeds(session)
     if not feeds:
@@ -163,7 +163,7 @@ async def _remove(session: Any, number: int) -> str:
     )
 
 
-@router.message(Command("feed_remove"), IsAdmin())
+@router.message(Command("feed_remove", ignore_case=True), IsAdmin())
 async def cmd_feed_remove(message: Message, command: CommandObject, session: Any) -> None:
     number = agreement_number(command.args)
     if number is None:
@@ -189,7 +189,7 @@ async def on_feed_button(callback: CallbackQuery, callback_data: FeedCB, bot: Bo
     await bot.send_message(callback.from_user.id, text)
 
 
-@router.message(Command("feed_add", "feeds", "feed_remove"))
+@router.message(Command("feed_add", "feeds", "feed_remove", ignore_case=True))
 async def cmd_feeds_refused(message: Message) -> None:
     await message.answer(ADMINS_ONLY)
 

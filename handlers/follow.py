@@ -15,6 +15,7 @@ from app.middlewares import release
 from db import follows
 from db.follows import FollowRow, FollowTarget
 from db.models.follows import FOLLOW_COUNTRY, FOLLOW_PARTNER, FOLLOW_REGION
+from db.normalize import org_key
 from db.read.names import Target
 from views.cards import q
 from views.keyboards import QueryStore, decode_query, encode_query
@@ -23,13 +24,19 @@ router = Router(name="follow")
 
 MAX_QUERY_CHARS = 200
 MAX_CHOICES = 8
-WHAT = {FOLLOW_REGION: "регион", FOLLOW_PARTNER: "партнёра", FOLLOW_COUNTRY: "страну"}
+# the kind word in the case its phrase needs: "подписал вас на партнёра «МТС»", but "• партнёр «МТС»"
+WHAT = {FOLLOW_REGION: "регион", FOLLOW_PARTNER: "партнёра", FOLLOW_COUNTRY: "страну"}  # accusative
+WHAT_NOM = {FOLLOW_REGION: "регион", FOLLOW_PARTNER: "партнёр", FOLLOW_COUNTRY: "страна"}
 USAGE = (
     "Напишите, на что подписаться, например: <code>/follow Калужская</code>, "
     "<code>/follow МТС</code> или <code>/follow Беларусь</code>. Когда у региона, партнёра или страны "
     "появится новое соглашение, я пришлю его сюда."
 )
 NONE_YET = "Вы пока ни на что не подписаны. Подписаться: <code>/follow Калужская</code> или <code>/follow МТС</code>."
+CONSOLE_ALERTS = (
+    "В консоли оповещения печатаются прямо здесь, между ответами: о соглашениях из лент новостей "
+    "(FEEDS_FILE) и из чужих статей. О статьях, которые присылаете вы, оповещений нет — их показывает ответ."
+)
 RESUMED = "Подписки снова включены: раньше я не смог доставить вам сообщение и приостановил их."
 
 
@@ -52,8 +59,8 @@ class UnfollowCB(CallbackData, prefix="uf"):
     id: int
 
 
-def _label(target: FollowTarget | FollowRow) -> str:
-    return f"{WHAT.get(target.kind, '')} «{q(target.name, 200)}»".strip()
+def _label(target: FollowTarget | FollowRow, what: dict[str, str] = WHAT) -> str:
+    return f"{what.get(target.kind, '')} «{q(target.name, 200)}»".strip()
 
 
 def following_text(rows: list[FollowRow]) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -62,7 +69,7 @@ def following_text(rows: list[FollowRow]) -> tuple[str, InlineKeyboardMarkup | N
         return NONE_YET, None
     lines = ["<b>Ваши подписки</b>"]
     for row in rows:
-        lines.append(f"• {_label(row)}" + (" — приостановлена" if row.paused else ""))
+        lines.append(f"• {_label(row, WHAT_NOM)}" + (" — приостановлена" if row.paused else ""))
     lines.append("\nНовые соглашения по ним я пришлю сюда. Подписаться ещё: /follow <i>название</i>.")
     buttons = [
         [
@@ -75,13 +82,21 @@ def following_text(rows: list[FollowRow]) -> tuple[str, InlineKeyboardMarkup | N
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=buttons)
 
 
-async def _subscribe(session: Any, user_id: int, target: FollowTarget) -> str:
+async def _subscribe(session: Any, user_id: int, target: FollowTarget, *, new: bool = False) -> str:
+    """Follow `target` and say how it went; `new`: a company the base does not know yet."""
     result = await follows.follow(session, user_id, target)
     await release(session)
     if result is None:
         return f"У вас уже {follows.MAX_FOLLOWS} подписок — это предел. Отпишитесь от лишних: /following."
     if result is False:
-        return f"Вы уже подписаны на {_label(target)}. Все подписки: /following."
+        tail = ", которого пока нет в базе." if new else ". Все подписки: /following."
+        return f"Вы уже подписаны на {_label(target)}{tail}"
+    if new:
+        return (
+            f"Подписал вас на {_label(target)}, хотя его пока нет в базе: когда появится его первое "
+            "соглашение, я пришлю его сюда. Подписка сработает, если в новости компания названа так же "
+            "(с «ПАО», «АО» и кавычками или без них). Все подписки: /following."
+        )
     return (
         f"Готово: подписал вас на {_label(target)}. Когда появится новое соглашение, я пришлю его сюда.\n"
         "Все подписки: /following."
@@ -108,7 +123,10 @@ async def follow_text(
         )
     reply = f"Не нашёл региона, партнёра или страны «{q(text, 100)}»."
     if not resolution.suggestions:
-        return reply + "\nПроверьте написание или посмотрите /stats — там список регионов и партнёров.", None
+        new = new_company(text)
+        if new is None:
+            return reply + "\nПроверьте написание или посмотрите /stats — там список регионов и партнёров.", None
+        return reply[:-1] + " в базе. " + await _subscribe(session, user_id, new, new=True), None
     probe = FollowNameCB(q="")
     buttons = [
         [
@@ -123,21 +141,44 @@ async def follow_text(
     )
 
 
+_REGION_WORDS = ("област", "край", "республик", "округ", "регион")
+MAX_NEW_NAME_WORDS = 6
+
+
+def new_company(text: str) -> FollowTarget | None:
+    """A company the base does not know yet, to follow by its name: its first agreement will alert.
+    None for what cannot be one (no letters, too long, a region's words)."""
+    words = text.split()
+    folded = text.casefold()
+    if not any(c.isalpha() for c in text) or len(words) > MAX_NEW_NAME_WORDS:
+        return None
+    if any(word.startswith(_REGION_WORDS) for word in folded.split()):
+        return None  # a misspelt region is no company
+    key = org_key(text)
+    return FollowTarget(FOLLOW_PARTNER, key, text) if key else None
+
+
 def _user(message: Message) -> int:
     return message.from_user.id if message.from_user else message.chat.id
 
 
-@router.message(Command("follow"))
-async def cmd_follow(message: Message, command: CommandObject, session: Any, qstore: QueryStore) -> None:
+@router.message(Command("follow", ignore_case=True))
+async def cmd_follow(
+    message: Message, command: CommandObject, session: Any, qstore: QueryStore, bot: Bot
+) -> None:
+    from app.console import CONSOLE_TOKEN
+
     arg = (command.args or "").strip()
     if not arg:
         await message.answer(USAGE)
         return
     text, markup = await follow_text(session, _user(message), arg, qstore)
+    if bot.token == CONSOLE_TOKEN:
+        text += "\n" + CONSOLE_ALERTS
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(Command("following"))
+@router.message(Command("following", ignore_case=True))
 async def cmd_following(message: Message, session: Any) -> None:
     user_id = _user(message)
     resumed = await follows.resume(session, user_id)  # they are writing to the bot: reachable again
@@ -146,7 +187,7 @@ async def cmd_following(message: Message, session: Any) -> None:
     await message.answer((RESUMED + "\n\n" if resumed else "") + text, reply_markup=markup)
 
 
-@router.message(Command("unfollow"))
+@router.message(Command("unfollow", ignore_case=True))
 async def cmd_unfollow(message: Message, command: CommandObject, session: Any) -> None:
     user_id = _user(message)
     arg = " ".join((command.args or "").split())[:MAX_QUERY_CHARS]
@@ -170,7 +211,8 @@ async def cmd_unfollow(message: Message, command: CommandObject, session: Any) -
             removed += [name] if name else []
     await release(session)
     if removed:
-        await message.answer("Отписал вас от: " + ", ".join(f"«{q(n, 200)}»" for n in removed) + ".")
+        names = ", ".join(f"«{q(n, 200)}»" for n in removed)
+        await message.answer(f"Подписка {names} отменена." if len(removed) == 1 else f"Подписки {names} отменены.")
         return
     await message.answer(f"Вы не подписаны на «{q(arg, 100)}». Ваши подписки: /following.")
 
@@ -210,7 +252,7 @@ async def on_unfollow(callback: CallbackQuery, callback_data: UnfollowCB, sessio
     if name is None:
         await callback.answer("Этой подписки уже нет.")
         return
-    await callback.answer(f"Отписал от «{name[:150]}»")
+    await callback.answer(f"Подписка «{name[:150]}» отменена")
     if isinstance(callback.message, Message):
         text, markup = following_text(rows)
         with contextlib.suppress(TelegramBadRequest):  # the message is too old to edit: the answer said it

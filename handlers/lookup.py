@@ -28,6 +28,7 @@ from views.keyboards import (
     decode_query,
     full_card_keyboard,
     page_keyboard,
+    readings_keyboard,
     suggestions_keyboard,
 )
 
@@ -69,9 +70,11 @@ async def show(
     qstore: QueryStore,
     last_results: LastResults,
     seeding: bool = False,
+    hint: str | None = None,
 ) -> None:
     """Run one lookup page and send it: header, short cards, card and paging buttons; `seeding`:
-    the seeds are still being loaded (first start), which an empty answer then says."""
+    the seeds are still being loaded (first start), which an empty answer then says; `hint`: what
+    an empty search says instead of the usual advice."""
     offset = max(0, offset)
     query = query.strip()[:MAX_QUERY_CHARS]
     if kind in (REGION, PARTNER):
@@ -94,7 +97,10 @@ async def show(
             text = f"По запросу «{q(query, 100)}» ничего не нашлось."
             if offset:
                 text = "Больше результатов нет."
-            text += f"\n{SEEDING_NOTE}" if seeding and not offset else "\nПопробуйте другие слова или /help."
+            if seeding and not offset:
+                text += f"\n{SEEDING_NOTE}"
+            elif not offset:
+                text += "\n" + (hint or "Попробуйте другие слова или /help.")
             await bot.send_message(chat_id, text)
             return
         found = f"больше {page.total}" if page.more else str(page.total)
@@ -112,7 +118,7 @@ async def show(
                 text += f"\n{SEEDING_NOTE}"
             await bot.send_message(chat_id, text)
             return
-        header = f"<b>Последние соглашения</b>\nВсего в базе: {page.total}."
+        header = f"<b>Последние соглашения</b>\nВсего в базе: {page.total}. Сначала новые по дате подписания."
     await release(session)
     header += _range(page.offset, len(page.items), page.total)
     await last_results.set(user_id, LastResult(kind=kind, query=query))
@@ -147,7 +153,12 @@ async def _nothing_found(
     elif seeding:
         text += note
     else:
-        text += "\nПроверьте написание или посмотрите /stats — там список регионов и партнёров."
+        whom = "регионов" if kind == REGION else "партнёров"
+        text += (
+            f"\nСреди {whom} в базе нет ничего похожего. Можно поискать эти слова во всём тексте "
+            "соглашений (кнопка ниже) или посмотреть /stats — там список регионов и партнёров."
+        )
+        markup = await readings_keyboard([(f"Искать «{query[:40]}» по тексту", SEARCH, query)], qstore)
     await bot.send_message(chat_id, text, reply_markup=markup)
 
 
@@ -168,22 +179,22 @@ async def _command(message: Message, command: CommandObject, kind: str, bot: Bot
     )  # fmt: skip
 
 
-@router.message(Command("region"))
+@router.message(Command("region", ignore_case=True))
 async def cmd_region(message: Message, command: CommandObject, bot: Bot, **data: Any) -> None:
     await _command(message, command, REGION, bot, **data)
 
 
-@router.message(Command("partner"))
+@router.message(Command("partner", ignore_case=True))
 async def cmd_partner(message: Message, command: CommandObject, bot: Bot, **data: Any) -> None:
     await _command(message, command, PARTNER, bot, **data)
 
 
-@router.message(Command("search"))
+@router.message(Command("search", ignore_case=True))
 async def cmd_search(message: Message, command: CommandObject, bot: Bot, **data: Any) -> None:
     await _command(message, command, SEARCH, bot, **data)
 
 
-@router.message(Command("recent"))
+@router.message(Command("recent", ignore_case=True))
 async def cmd_recent(message: Message, bot: Bot, **data: Any) -> None:
     qstore, last_results = _deps(data)
     user_id = message.from_user.id if message.from_user else message.chat.id
@@ -209,7 +220,7 @@ def agreement_number(args: str | None) -> int | None:
     return int(found.group(1))
 
 
-@router.message(Command("agreement"))
+@router.message(Command("agreement", ignore_case=True))
 async def cmd_agreement(message: Message, command: CommandObject, **data: Any) -> None:
     number = agreement_number(command.args)
     if number is None:
@@ -253,7 +264,7 @@ async def on_page(callback: CallbackQuery, callback_data: PageCB, bot: Bot, **da
 async def on_suggestion(callback: CallbackQuery, callback_data: SuggestCB, bot: Bot, **data: Any) -> None:
     qstore, last_results = _deps(data)
     query = await decode_query(qstore, callback_data.q)
-    if callback_data.k not in (REGION, PARTNER) or query is None:
+    if callback_data.k not in (REGION, PARTNER, SEARCH) or query is None:
         await callback.answer("Эта подсказка устарела, повторите запрос.", show_alert=True)
         return
     await callback.answer()

@@ -119,14 +119,14 @@ def _reports_page(groups: list[moderation.ReportGroup], total: int, offset: int)
     return text, InlineKeyboardMarkup(inline_keyboard=rows[:100]) if rows else None
 
 
-@router.message(Command("reports"), IsAdmin())
+@router.message(Command("reports", ignore_case=True), IsAdmin())
 async def cmd_reports(message: Message, session: Any) -> None:
     groups, total = await moderation.open_reports(session, 0, REPORTS_PAGE)
     text, markup = _reports_page(groups, total, 0)
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(Command("delete"), IsAdmin())
+@router.message(Command("delete", ignore_case=True), IsAdmin())
 async def cmd_delete(message: Message, command: CommandObject, session: Any) -> None:
     number = agreement_number(command.args)
     if number is None:
@@ -146,7 +146,7 @@ async def cmd_delete(message: Message, command: CommandObject, session: Any) -> 
     )
 
 
-@router.message(Command("restore"), IsAdmin())
+@router.message(Command("restore", ignore_case=True), IsAdmin())
 async def cmd_restore(message: Message, command: CommandObject, session: Any) -> None:
     number = agreement_number(command.args)
     if number is None:
@@ -168,7 +168,7 @@ async def _restore_text(session: Any, number: int) -> str:
     return f"Соглашение №{number} снова показывается во всех ответах."
 
 
-@router.message(Command("reports", "delete", "restore"))
+@router.message(Command("reports", "delete", "restore", ignore_case=True))
 async def cmd_moderation_refused(message: Message) -> None:
     await message.answer(ADMINS_ONLY)
 

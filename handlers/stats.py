@@ -76,7 +76,7 @@ def stats_text(stats: Stats) -> list[str]:
     return pack(parts)
 
 
-@router.message(Command("stats"))
+@router.message(Command("stats", ignore_case=True))
 async def cmd_stats(message: Message, session: Any) -> None:
     stats = await queries.stats(session)
     for chunk in stats_text(stats):

@@ -43,6 +43,7 @@ class ArticleJob:
     file_name: str | None = None
     file_size: int | None = None
     published: str | None = None  # ISO date of a forward's original post
+    sent: str | None = None  # ISO date (Moscow) the user sent the message: reads "вчера" in a dateless text
     job_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     accepted_at: float = field(default_factory=time.time)
 

@@ -81,11 +81,26 @@ def _join(items: Iterable[str], limit: int = 600) -> str:
     return q("; ".join(items), limit)
 
 
+DATE_SENT = "sent"  # db.models.DATE_SENT
+
+
+def _published(src: SourceView) -> str:
+    """A source's date; a text that gave none says its relative dates were read from the day it was sent."""
+    if not src.published:
+        return ""
+    if src.date_basis == DATE_SENT:
+        return (
+            f" (в тексте нет даты публикации: «вчера», «сегодня» отсчитаны от дня отправки, "
+            f"{src.published:%d.%m.%Y})"
+        )
+    return f" ({src.published:%d.%m.%Y})"
+
+
 def _source_lines(view: AgreementView, limit: int) -> list[str]:
     lines = []
     for src in view.sources[:limit]:
         label = q(src.title or f"статья №{src.article_id}", 120)
-        when = f" ({src.published:%d.%m.%Y})" if src.published else ""
+        when = _published(src)
         lines.append(_link(src.url, label) + when)
     return lines
 

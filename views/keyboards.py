@@ -166,6 +166,19 @@ async def suggestions_keyboard(
     return InlineKeyboardMarkup(inline_keyboard=_rows(buttons, 1))
 
 
+async def readings_keyboard(readings: list[tuple[str, str, str]], store: QueryStore) -> InlineKeyboardMarkup | None:
+    """One button a row per (label, kind, query): other ways to read a question, or a full-text
+    search for a name nothing resembles; pressing one runs that lookup."""
+    if not readings:
+        return None
+    probe = SuggestCB(k=SEARCH, q="")
+    buttons = [
+        _button(label[:60], SuggestCB(k=kind, q=await encode_query(store, query, probe)))
+        for label, kind, query in readings[:8]
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=_rows(buttons, 1))
+
+
 def full_card_keyboard(agreement_id: int, news: int = 0, shown: int = 0) -> InlineKeyboardMarkup:
     """Under a full card: «Неверно?» to report the agreement; «Что было дальше» for the news the card
     has no room for (`news` in all, `shown` on the card)."""

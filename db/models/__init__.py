@@ -39,6 +39,9 @@ NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 # Article kinds: how the text reached the bot. Facts from a publisher (a fetched page, a feed, the
 # seeds an admin curates) outrank a text a user pasted or forwarded.
 KIND_TEXT, KIND_PAGE, KIND_FEED, KIND_SEED = "text", "page", "feed", "seed"
+# article.date_basis: `published` is the day the user sent a text that gave no date of its own,
+# taken only to read its relative dates ("вчера"); NULL: the article's own date (or none)
+DATE_SENT = "sent"
 TRUSTED_KINDS = frozenset({KIND_PAGE, KIND_FEED, KIND_SEED})
 
 # agreement.hidden; HELD: from a news feed with a confidence below FEED_MIN_CONFIDENCE, waiting for
@@ -123,6 +126,7 @@ class Article(SQLModel, table=True):
         default=KIND_TEXT,
         sa_column=Column(String(16), nullable=False, default=KIND_TEXT, server_default=KIND_TEXT),
     )
+    date_basis: str | None = Field(default=None, sa_column=Column(String(8)))  # DATE_SENT or NULL
 
 
 class Agreement(SQLModel, table=True):

@@ -95,6 +95,7 @@ def to_card(view: AgreementView) -> str:
                 s.kind,
                 [s.amount.value, s.amount.currency] if s.amount else None,
                 [s.date.year, s.date.month, s.date.day] if s.date else None,
+                s.date_basis,
             ]
             for s in view.sources
         ],
@@ -140,7 +141,7 @@ def _news(entry: list[Any]) -> HistoryItem:
 
 def _source(entry: list[Any]) -> SourceView:
     article_id, url, title, published, *facts = entry  # cards before 0003 hold four fields
-    kind, amount, when = (facts + [None, None, None])[:3]
+    kind, amount, when, basis = (facts + [None, None, None, None])[:4]
     return SourceView(
         article_id,
         url,
@@ -149,6 +150,7 @@ def _source(entry: list[Any]) -> SourceView:
         kind,
         Amount(*amount) if amount else None,
         PartialDate(*when) if when else None,
+        basis,
     )
 
 
@@ -233,6 +235,7 @@ async def build_views(session: AsyncSession, ids: Sequence[int]) -> list[Agreeme
             ART.c.title,
             ART.c.published,
             ART.c.kind,
+            ART.c.date_basis,
             SRC.c.amount_value,
             SRC.c.amount_currency,
             SRC.c.year,
@@ -243,10 +246,10 @@ async def build_views(session: AsyncSession, ids: Sequence[int]) -> list[Agreeme
         .where(SRC.c.agreement_id.in_(ids))
         .order_by(ART.c.id)
     )
-    for agreement_id, article_id, url, title, published, kind, value, currency, y, m, d in source_rows.all():
+    for agreement_id, article_id, url, title, published, kind, basis, value, currency, y, m, d in source_rows.all():
         amount = Amount(value, currency or "RUB") if value is not None else None
         when = PartialDate(y, m, d) if (y or m or d) else None
-        sources[agreement_id].append(SourceView(article_id, url, title, published, kind, amount, when))
+        sources[agreement_id].append(SourceView(article_id, url, title, published, kind, amount, when, basis))
 
     news = await histories(session, ids)
 

@@ -24,6 +24,8 @@ from extraction.text import cyrillic_lookalikes
 
 Target = tuple[str, int]  # ("r" | "o" | "c", row id)
 FUZZY_CUTOFF = 86.0
+# a suggestion must be this close (rapidfuzz, 0-100): "Газпром" is not near "Гана", "123" is near nothing
+SUGGEST_CUTOFF = 78.0
 MAX_PREFIX_TARGETS = 8
 _DIGITS = re.compile(r"\d+")
 _SHORT_WORDS = {"обл": "область", "респ": "республика", "ао": "автономный округ"}
@@ -156,13 +158,15 @@ def _typos(index: NameIndex, forms: list[str], key: str) -> set[Target]:
     return {t for t, score in scored.items() if score >= best - 1.0}
 
 
-def suggest(index: NameIndex, forms: list[str], limit: int) -> list[str]:
-    """The nearest names: edit distance over all names, plus partial matches among same-letter names."""
+def suggest(index: NameIndex, forms: list[str], limit: int, cutoff: float = SUGGEST_CUTOFF) -> list[str]:
+    """The nearest names: edit distance over all names, plus partial matches among same-letter
+    names; only those scoring `cutoff` or more (none when nothing is really close)."""
     scored: dict[str, float] = {}
     for form in forms:
         bucket = {i: index.strings[i] for i in index.buckets.get(form[0], [])}
         for scorer, choices in ((fuzz.ratio, index.strings), (fuzz.WRatio, bucket)):
-            for _, score, i in process.extract(form, choices, scorer=scorer, limit=limit * 2):
+            found = process.extract(form, choices, scorer=scorer, limit=limit * 2, score_cutoff=cutoff)
+            for _, score, i in found:
                 for t in index.targets[i]:
                     name = index.display.get(t)
                     if name:

@@ -20,6 +20,7 @@ class SourceView:
     kind: str | None = None
     amount: Amount | None = None
     date: PartialDate | None = None
+    date_basis: str | None = None  # db.models.DATE_SENT: `published` is the day the text was sent
 
 
 @dataclass(slots=True)

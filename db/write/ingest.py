@@ -162,7 +162,7 @@ async def ingest(
         for agreement in found:
             agreement_id, is_new = await attach(
                 session, article_id, agreement, article_text=article.text, kind=kind, hold_below=hold_below,
-                released=released,
+                released=released, article_title=article.title,
             )
             if is_new and agreement_id not in new_ids:
                 new_ids.append(agreement_id)
@@ -273,7 +273,9 @@ async def reload(
                 )
                 if not known:
                     for agreement in agreements:
-                        await attach(session, article_id, agreement, refreshed, article_text=text)
+                        await attach(
+                            session, article_id, agreement, refreshed, article_text=text, article_title=title_of(text)
+                        )
             for article_id, text, kind, agreements in user_results:
                 for agreement in agreements:
                     await attach(

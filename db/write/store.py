@@ -85,6 +85,7 @@ class ArticleIn:
     sent_by: int | None = None
     source: str = "user"
     kind: str | None = None
+    date_basis: str | None = None  # db.models.DATE_SENT: `published` is the day it was sent
 
     def resolved_kind(self) -> str:
         if self.kind:
@@ -118,6 +119,7 @@ async def insert_article(session: AsyncSession, article: ArticleIn) -> tuple[int
             sent_at=datetime.now(UTC),
             source=article.source,
             kind=kind,
+            date_basis=article.date_basis,
         )
         .returning(ART.c.id)
     )
@@ -175,6 +177,7 @@ async def attach(
     kind: str | None = None,
     hold_below: float | None = None,
     released: set[int] | None = None,
+    article_title: str | None = None,
 ) -> tuple[int, bool]:
     """Store `agreement` as reported by the article; return (agreement id, created).
 
@@ -185,7 +188,8 @@ async def attach(
     with the source; `db.write.facts.settle` then picks what the agreement shows. Whether a new
     agreement is shown, held or hidden is `visibility.initial_state` of the article's `kind` and
     `hold_below` (FEED_MIN_CONFIDENCE); with `released` (an ingest, not a reload), a held one this
-    source would show is shown and its id added to `released` (its followers are told then).
+    source would show is shown and its id added to `released` (its followers are told then). `article_title`
+    (the headline, which often says what the document is about) is searched with the agreement.
     """
     agreement = clean_agreement(agreement)
     regions = unique(agreement.regions)
@@ -224,7 +228,7 @@ async def attach(
         "amount_value": agreement.amount.value if agreement.amount else None,
         "amount_currency": agreement.amount.currency if agreement.amount else None,
         "evidence": evidence,
-        "search": search_text(agreement),
+        "search": search_text(agreement, subject=article_title),
     }
     d = agreement.date
     key = agreement_key(agreement)

@@ -54,6 +54,7 @@ async def test_commands_are_answered_before_the_models_load_and_an_early_article
             "EXTRACT_WORKERS": "1",
             "LOG_LEVEL": "INFO",
             "MODELS_NOTICE_AFTER": "0.5",
+            "SEEDS_WAIT": "1",  # a query waits this long for the seeds, which wait for the gated models
             GATE_ENV: str(gate),
             "PYTHONIOENCODING": "utf-8",
         }
@@ -62,8 +63,10 @@ async def test_commands_are_answered_before_the_models_load_and_an_early_article
                 [sys.executable, "bot.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err
             )
         try:
-            [answer] = await fake.wait_for(ASKER, timeout=START_TIMEOUT)
-            # answered from an empty base whose seeds wait for the models, and says so
+            [answer] = await fake.wait_for(
+                ASKER, timeout=START_TIMEOUT, predicate=lambda c: "Калужская" in (c.text or "")
+            )
+            # answered (after SEEDS_WAIT) from an empty base whose seeds wait for the models, and says so
             assert "Калужская область" in (answer.text or "")
             assert SEEDING_NOTE in (answer.text or "")
             [notice] = await fake.wait_for(SENDER, timeout=60, predicate=lambda c: MODELS_NOTICE in (c.text or ""))
@@ -112,7 +115,9 @@ async def test_a_failing_command_menu_does_not_hold_up_the_bot(tmp_path: Path) -
         settings = make_settings(fake, f"sqlite+aiosqlite:///{tmp_path / 'menu.db'}", admin_ids=frozenset())
         async with app_context(settings) as (bot, dp), run_polling(dp, bot):
             await fake.send_command(ASKER, "/region Калужская")
-            [answer] = await fake.wait_for(ASKER, timeout=60)
+            [answer] = await fake.wait_for(  # after a progress line when the seeds still load
+                ASKER, timeout=60, predicate=lambda c: "Калужская" in (c.text or "")
+            )
             assert "Калужская область" in (answer.text or "")
             for _ in range(200):  # the menu is registered in the background
                 menu = [c for c in fake.calls if c.method.lower() == "setmycommands"]

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from fetching import FetchLimits, NoArticleError, TooLargeError, UnsupportedDocumentError, read_document
+from fetching import (
+    FetchLimits,
+    NoArticleError,
+    TooLargeError,
+    UnsupportedDocumentError,
+    read_document,
+    read_document_article,
+)
 
 from .conftest import ARTICLE_MARKER, ARTICLE_PARAGRAPHS, html_page
 
@@ -82,3 +91,14 @@ def test_busy_html_document_is_refused() -> None:
     data = ("<html><body>" + "<div>x</div>" * 30_000 + "</body></html>").encode()
     with pytest.raises(NoArticleError):
         read_document(data, "busy.html")
+
+
+def test_html_document_keeps_its_title_and_publication_date() -> None:
+    head = '<meta property="article:published_time" content="2025-04-22T10:00:00+03:00">'
+    data = html_page("<article>" + ARTICLE_PARAGRAPHS + "</article>", head=head, title="Ветропарк в Тверской").encode()
+    article = read_document_article(data, "page.html")
+    assert article.published == date(2025, 4, 22)
+    assert article.title == "Ветропарк в Тверской"
+    assert ARTICLE_MARKER in article.text
+    plain = read_document_article(TEXT.encode(), "novost.txt")
+    assert plain.published is None and plain.text == TEXT

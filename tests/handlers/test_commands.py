@@ -109,9 +109,9 @@ async def test_unknown_region_with_html_is_escaped(app: App, uid: int) -> None:
 
 
 async def test_suggestion_button_runs_the_lookup(app: App, uid: int) -> None:
-    await app.fake.send_command(uid, "/region Атлантида")
+    await app.fake.send_command(uid, "/region Тверской край")
     [reply] = await app.fake.wait_for(uid)
-    assert "Не нашёл регион «Атлантида»" in reply.text and "Возможно, вы имели в виду" in reply.text
+    assert "Не нашёл регион «Тверской край»" in reply.text and "Возможно, вы имели в виду" in reply.text
     suggestions = [(t, d) for t, d in reply.buttons if d.startswith("sg:")]
     assert suggestions and all(len(d.encode()) <= 64 for _, d in suggestions)
     label, data = suggestions[0]
@@ -126,6 +126,19 @@ async def test_nothing_close_gets_a_clear_answer(app: App, uid: int) -> None:
     await app.fake.send_command(uid, "/partner Ъъъъъъ")
     [reply] = await app.fake.wait_for(uid)
     assert "Не нашёл партнёра" in reply.text
+
+
+@pytest.mark.parametrize(("command", "far"), [("/partner Газпром", "Гана"), ("/region 123", "Алтайский край")])
+async def test_nothing_close_says_so_and_offers_search(app: App, uid: int, command: str, far: str) -> None:
+    await app.fake.send_command(uid, command)
+    [reply] = await app.fake.wait_for(uid)
+    assert "нет ничего похожего" in reply.text and "Возможно" not in reply.text
+    assert far not in reply.text and all(far not in label for label, _ in reply.buttons)
+    [(label, data)] = reply.buttons
+    assert "по тексту" in label
+    await app.fake.press_button(uid, reply, data)
+    [found] = await app.fake.wait_for(uid)
+    assert "По запросу" in found.text and "ничего не нашлось" in found.text  # /search ran
 
 
 async def test_paging_and_full_card(app: App, tula: list[int], uid: int) -> None:

@@ -107,14 +107,14 @@ async def test_following_lists_and_unfollows_with_a_button(app: App, uid: int) -
     await _command(app, uid, "/follow Тверская")
     await _command(app, uid, "/follow Беларусь")
     listing = await _command(app, uid, "/following")
-    assert "регион «Тверская область»" in listing.text and "страну «Беларусь»" in listing.text
+    assert "регион «Тверская область»" in listing.text and "страна «Беларусь»" in listing.text
     labels = [text for text, _ in listing.buttons]
     assert labels == ["Отписаться: Тверская область", "Отписаться: Беларусь"]
     await app.fake.press_button(uid, listing, text="Отписаться: Тверская область")
     [edited] = await app.fake.wait_for(uid, "editMessageText")
     assert "Тверская" not in edited.text and "Беларусь" in edited.text
     reply = await _command(app, uid, "/unfollow Беларусь")
-    assert "Отписал вас от: «Беларусь»" in reply.text
+    assert "Подписка «Беларусь» отменена." in reply.text
     reply = await _command(app, uid, "/unfollow Беларусь")
     assert "не подписаны" in reply.text
     async with app.sessionmaker() as session:
