@@ -45,6 +45,7 @@ def build_dispatcher(settings: Settings, shared: SharedState | None = None) -> D
     several instances share (FSM, stored queries, last results, flood control); in-process without it."""
     from aiogram import Dispatcher
 
+    from app.answers import AnsweredQueries
     from app.middlewares import DuplicateUpdateMiddleware, ThrottlingMiddleware
     from handlers import commands, fresh_routers
     from intake.bursts import BurstReplies
@@ -63,6 +64,7 @@ def build_dispatcher(settings: Settings, shared: SharedState | None = None) -> D
     dp["replies"] = BurstReplies(
         dp["last_results"], window=settings.burst_window, progress_interval=settings.burst_progress_interval
     )
+    dp.update.outer_middleware(AnsweredQueries())  # the error handler answers what a failure left
     dp.update.outer_middleware(DuplicateUpdateMiddleware(shared.kv("update", capacity=100_000)))
     if settings.throttle_burst > 0:  # 0 turns throttling off (console mode: one local user)
         buckets = shared.buckets(settings.throttle_burst, settings.throttle_rate)
@@ -101,6 +103,7 @@ def make_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     from aiogram.client.telegram import TelegramAPIServer
     from aiogram.enums import ParseMode
 
+    from app.answers import AnswerTracker
     from app.middlewares import RetryAfterMiddleware
     from app.response_models import pin_response_models
 
@@ -109,6 +112,7 @@ def make_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
         api = TelegramAPIServer.from_base(settings.bot_api_url) if settings.bot_api_url else None
         session = AiohttpSession(api=api) if api else AiohttpSession()
     session.middleware(RetryAfterMiddleware())
+    session.middleware(AnswerTracker())
     token = settings.bot_token
     if token is None:
         from app.console import CONSOLE_TOKEN

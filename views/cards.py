@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from extraction.models import Amount, PartialDate, Signatory
+from extraction.text import clean_text
 
 if TYPE_CHECKING:
     from db.read.views import AgreementView, SourceView
@@ -29,6 +30,13 @@ MONTHS_NOM = (
     "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
 )  # fmt: skip
 CURRENCIES = {"RUB": "руб.", "USD": "долл. США", "EUR": "евро", "CNY": "юаней", "BYN": "бел. руб."}
+
+
+def user_query(text: str, limit: int) -> str:
+    """A query as the user typed it, cleaned like every stored text (`clean_text`: no control,
+    invisible or bidi characters, which would turn an echo of it around), spaces collapsed, at most
+    `limit` characters."""
+    return " ".join(clean_text(text).split())[:limit]
 
 
 def q(text: object, limit: int = 300) -> str:
