@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from aiogram import Bot, Dispatcher
     from aiogram.client.session.base import BaseSession
     from aiohttp import web
-    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
     from alerts.sender import AlertSender
     from feeds.poller import FeedPoller
@@ -141,6 +141,22 @@ async def warm_up_lookups(sessionmaker: async_sessionmaker[AsyncSession]) -> Non
     save_lemmas()  # the next start builds the indexes from the memo
 
 
+async def migrate(engine: AsyncEngine, url: str | None) -> None:
+    """Migrate the base; on PostgreSQL without the per-call timeout (an index on a big table may take
+    longer than a user should ever wait), on an engine of its own."""
+    from db.engine import is_postgres, make_engine
+    from db.migrate import upgrade
+
+    if not is_postgres(engine):
+        await upgrade(engine)
+        return
+    unlimited = make_engine(url, timeout=None)
+    try:
+        await upgrade(unlimited)
+    finally:
+        await unlimited.dispose()
+
+
 def _mark(step: str) -> None:
     log.debug(
         "start-up: %s after %.2f s (%.2f s of CPU)", step, time.monotonic() - STARTED, time.process_time()
@@ -178,7 +194,6 @@ async def app_context(
     from app.middlewares import DbSessionMiddleware
     from app.startup import ModelsNotice, Seeding, announce_models, start_seeding
     from db.engine import make_engine, make_sessionmaker
-    from db.migrate import upgrade
     from feeds.feeds_file import add_feeds_from_file
     from feeds.lock import make_poller_lock
     from feeds.poller import FAIR_KEY, FeedPoller
@@ -188,8 +203,8 @@ async def app_context(
     from intake.worker import ArticleWorkers
     from shared_state import open_shared_state
 
-    engine = make_engine(settings.database_url)
-    shared = open_shared_state(settings.redis_url, settings.redis_prefix)
+    engine = make_engine(settings.database_url, timeout=settings.database_timeout)
+    shared = open_shared_state(settings.redis_url, settings.redis_prefix, settings.redis_limits())
     fetcher = Fetcher(settings.fetch_limits(), shared=shared.fetches)
     bot: Bot | None = None
     workers: ArticleWorkers | None = None
@@ -200,7 +215,7 @@ async def app_context(
     models = asyncio.create_task(announce_models(pool, STARTED))
     _mark("modules imported")
     try:
-        await upgrade(engine)
+        await migrate(engine, settings.database_url)
         _mark("base migrated")
         sessionmaker = make_sessionmaker(engine)
         await shared.sync_names(engine)  # before seeding: other instances hear of the seeds too

@@ -23,7 +23,12 @@ WRITE = {"sqlite_immediate": True}
 # Execution option for single-statement lookups: no BEGIN at all on SQLite (one statement is its own
 # snapshot), which saves driver round trips on the hot path.
 READ = {"sqlite_no_begin": True}
-BUSY_TIMEOUT_MS = 30_000
+BUSY_TIMEOUT_MS = 10_000  # SQLite: wait this long for another writer (writes are short)
+# PostgreSQL: a server that accepts connections and never answers costs at most this many seconds a
+# call (asyncpg's command_timeout; the server's own statement_timeout too), so that the user gets
+# the "base unavailable" answer within seconds; connecting has CONNECT_TIMEOUT. None: no limit.
+DEFAULT_TIMEOUT = 2.5
+CONNECT_TIMEOUT = 1.5
 
 
 def normalize_url(url: str | None = None) -> URL:
@@ -38,24 +43,58 @@ def normalize_url(url: str | None = None) -> URL:
     return parsed
 
 
-def make_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
+def make_engine(url: str | None = None, *, timeout: float | None = DEFAULT_TIMEOUT, **kwargs: Any) -> AsyncEngine:
     """Create the async engine.
 
     A PostgreSQL URL may carry `?search_path=schema` (used by tests for an isolated schema); it is
-    passed to asyncpg as a server setting.
+    passed to asyncpg as a server setting. `timeout`: seconds a PostgreSQL call may take (None: no
+    limit, for migrations and bulk work).
     """
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, **kwargs)
     connect_args: dict[str, Any] = dict(kwargs.pop("connect_args", {}))
+    settings = dict(connect_args.get("server_settings", {}))
     search_path = parsed.query.get("search_path")
     if search_path:
         parsed = parsed.difference_update_query(["search_path"])
-        settings = dict(connect_args.get("server_settings", {}))
         settings["search_path"] = str(search_path)
+    connect_args.setdefault("timeout", CONNECT_TIMEOUT)
+    if timeout is not None:
+        connect_args.setdefault("command_timeout", timeout)
+        settings.setdefault("statement_timeout", str(int(timeout * 1000)))
+    if settings:
         connect_args["server_settings"] = settings
     kwargs.setdefault("pool_pre_ping", True)
     return create_async_engine(parsed, connect_args=connect_args, **kwargs)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) is the base not answering: down, refused, hung past its
+    timeout, the connection cut, SQLite locked by another writer too long."""
+    from sqlalchemy import exc as sa
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, TimeoutError | ConnectionError | sa.TimeoutError):
+            return True
+        if isinstance(current, sa.DBAPIError) and current.connection_invalidated:
+            return True
+        sqlstate = str(getattr(current, "sqlstate", "") or getattr(current, "pgcode", "") or "")
+        if sqlstate[:2] in ("08", "53", "57"):  # connection, resources, cancelled or shut down
+            return True
+        name = type(current).__name__
+        message = str(current).lower()
+        if name in ("ConnectionDoesNotExistError", "ConnectionFailureError", "InterfaceError") and (
+            "connection" in message or "closed" in message
+        ):
+            return True
+        if name == "OperationalError" and ("locked" in message or "busy" in message or "disk i/o" in message):
+            return True
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    return False
 
 
 def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
