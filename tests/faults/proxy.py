@@ -127,8 +127,8 @@ class FaultProxy:
             if not data:
                 break
             await self._thawed.wait()  # a frozen server: the bytes wait (and the connection is cut)
-            if sink not in self._writers:
-                break
+            if sink not in self._writers or (self._mode == CUT and not from_client):
+                break  # cut: the server's answer never reaches the client
             sink.write(data)
             await sink.drain()
             if self._mode == CUT and from_client:  # the server got the query; its answer is lost
