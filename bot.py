@@ -103,7 +103,7 @@ def make_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     from aiogram.client.telegram import TelegramAPIServer
     from aiogram.enums import ParseMode
 
-    from app.answers import AnswerTracker
+    from app.answers import track_answers
     from app.middlewares import RetryAfterMiddleware
     from app.response_models import pin_response_models
 
@@ -112,7 +112,7 @@ def make_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
         api = TelegramAPIServer.from_base(settings.bot_api_url) if settings.bot_api_url else None
         session = AiohttpSession(api=api) if api else AiohttpSession()
     session.middleware(RetryAfterMiddleware())
-    session.middleware(AnswerTracker())
+    session.middleware(track_answers)
     token = settings.bot_token
     if token is None:
         from app.console import CONSOLE_TOKEN

@@ -8,8 +8,8 @@ from contextvars import ContextVar
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
-from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.methods import AnswerCallbackQuery, AnswerInlineQuery, Response, TelegramMethod
+from aiogram.client.session.middlewares.base import NextRequestMiddlewareType
+from aiogram.methods import AnswerCallbackQuery, AnswerInlineQuery
 from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject
 
@@ -36,20 +36,13 @@ class AnsweredQueries(BaseMiddleware):
             _ANSWERED.reset(token)
 
 
-class AnswerTracker(BaseRequestMiddleware):
+async def track_answers(make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: Any) -> Any:
     """Request middleware: notes each callback or inline query answered within an update."""
-
-    async def __call__(
-        self,
-        make_request: NextRequestMiddlewareType[TelegramType],
-        bot: Bot,
-        method: TelegramMethod[TelegramType],
-    ) -> Response[TelegramType]:
-        response = await make_request(bot, method)
-        answered = _ANSWERED.get()
-        if answered is not None:
-            if isinstance(method, AnswerCallbackQuery):
-                answered.add(method.callback_query_id)
-            elif isinstance(method, AnswerInlineQuery):
-                answered.add(method.inline_query_id)
-        return response
+    response = await make_request(bot, method)
+    answered = _ANSWERED.get()
+    if answered is not None:
+        if isinstance(method, AnswerCallbackQuery):
+            answered.add(method.callback_query_id)
+        elif isinstance(method, AnswerInlineQuery):
+            answered.add(method.inline_query_id)
+    return response

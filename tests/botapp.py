@@ -59,6 +59,22 @@ async def start_app(database_url: str, **overrides: Any) -> AsyncIterator[App]:
             yield App(fake, bot, dp, settings)
 
 
+async def start_app_on(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, name: str, **overrides: Any
+) -> AsyncIterator[App]:
+    """`start_app` on a fresh SQLite file or a fresh PostgreSQL schema (`backend`, a db_url param)."""
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp(name) / 'agreements.db'}"
+        async for running in start_app(url, **overrides):
+            yield running
+        return
+    from tests.conftest import pg_schema_url
+
+    async with pg_schema_url(f"t_{name}") as url:
+        async for running in start_app(url, **overrides):
+            yield running
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def app(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[App]:
     """The bot on a fresh SQLite file with the seeds loaded; private addresses refused."""

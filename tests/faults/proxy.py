@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import socket
 import struct
+from collections.abc import Iterator
 
 PASS, REFUSE, HANG, CUT = "pass", "refuse", "hang", "cut"
 
@@ -52,6 +53,15 @@ class FaultProxy:
             self._thawed.set()
         if mode == REFUSE or leaving_hang:
             self.cut_all()
+
+    @contextlib.contextmanager
+    def fault(self, mode: str) -> Iterator[None]:
+        """`mode` inside the block, PASS again after it (whatever happens in it)."""
+        self.mode = mode
+        try:
+            yield
+        finally:
+            self.mode = PASS
 
     def cut_all(self) -> None:
         """Reset every open connection (both sides)."""

@@ -18,8 +18,7 @@ from sqlalchemy import func, select
 from db.models import Agreement, Article, Report
 from handlers.articles import ALREADY_KNOWN
 from handlers.errors import APOLOGY
-from tests.botapp import ADMIN_ID, ROOT, App, start_app
-from tests.conftest import pg_schema_url
+from tests.botapp import ADMIN_ID, ROOT, App, start_app_on
 from tests.handlers.test_articles import page
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -78,14 +77,8 @@ async def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         shutil.copy(ROOT / "seeds" / name, seeds / name)
     # no throttling: one user here asks many questions in a row (throttling is tested elsewhere)
     options = {"seeds_dir": seeds, "allow_private_urls": True, "throttle_burst": 0}
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('hostile') / 'agreements.db'}"
-        async for running in start_app(url, **options):
-            yield running
-        return
-    async with pg_schema_url("t_hostile") as url:
-        async for running in start_app(url, **options):
-            yield running
+    async for running in start_app_on(request.param, tmp_path_factory, "hostile", **options):
+        yield running
 
 
 async def _count(app: App, model: type, *where: object) -> int:

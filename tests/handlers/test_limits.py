@@ -12,8 +12,7 @@ import pytest
 import pytest_asyncio
 
 from handlers.errors import APOLOGY, SHORT_APOLOGY, SHORT_OUTAGE
-from tests.botapp import ADMIN_ID, ROOT, App, start_app
-from tests.conftest import pg_schema_url
+from tests.botapp import ADMIN_ID, ROOT, App, start_app_on
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -30,14 +29,8 @@ async def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     for name in SEEDS:
         shutil.copy(ROOT / "seeds" / name, seeds / name)
     options = {"seeds_dir": seeds, "throttle_burst": 0, "admin_ids": frozenset({ADMIN_ID, SECOND_ADMIN})}
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('limits') / 'agreements.db'}"
-        async for running in start_app(url, **options):
-            yield running
-        return
-    async with pg_schema_url("t_limits") as url:
-        async for running in start_app(url, **options):
-            yield running
+    async for running in start_app_on(request.param, tmp_path_factory, "limits", **options):
+        yield running
 
 
 def _no_apology(app: App, uid: int) -> None:

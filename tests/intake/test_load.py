@@ -12,8 +12,7 @@ import pytest_asyncio
 
 from db.read import queries
 from handlers.articles import ALREADY_KNOWN
-from tests.botapp import App, start_app
-from tests.conftest import pg_schema_url
+from tests.botapp import App, start_app_on
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -40,14 +39,8 @@ def article(n: int) -> tuple[str, str]:
 async def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[App]:
     # no seeds here: only what the test sends is counted, and startup stays quick
     options = {"seeds_dir": tmp_path_factory.mktemp("no-seeds")}
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('load') / 'agreements.db'}"
-        async for running in start_app(url, **options):
-            yield running
-        return
-    async with pg_schema_url("t_bot") as url:
-        async for running in start_app(url, **options):
-            yield running
+    async for running in start_app_on(request.param, tmp_path_factory, "load", **options):
+        yield running
 
 
 async def _counts(app: App) -> tuple[int, int]:
