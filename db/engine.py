@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from db.breaker import Breaker
+
 DEFAULT_URL = "sqlite+aiosqlite:///data/agreements.db"
 # Execution option asking SQLite for BEGIN IMMEDIATE: a writer takes the write lock up front and waits
 # (busy_timeout) instead of failing with "database is locked" when upgrading a read lock later.
@@ -66,7 +68,49 @@ def make_engine(url: str | None = None, *, timeout: float | None = DEFAULT_TIMEO
     if settings:
         connect_args["server_settings"] = settings
     kwargs.setdefault("pool_pre_ping", True)
-    return create_async_engine(parsed, connect_args=connect_args, **kwargs)
+    engine = create_async_engine(parsed, connect_args=connect_args, **kwargs)
+    if timeout is not None:
+        guard(engine, Breaker("PostgreSQL", pause=max(1.0, timeout)))
+    return engine
+
+
+def guard(engine: AsyncEngine, breaker: Breaker) -> None:
+    """Put `breaker` in front of `engine`'s connections: a call that finds the base not answering
+    (timeout, refused, cut) trips it; while it is open, the pool's pre-ping and new connections fail
+    at once (`Unavailable`) instead of each waiting out its own timeout."""
+    sync = engine.sync_engine
+    dialect = sync.dialect
+    ping = dialect.do_ping
+
+    def _do_ping(dbapi_connection: Any) -> bool:
+        breaker.check()
+        try:
+            alive = ping(dbapi_connection)
+        except Exception as exc:
+            if is_unavailable(exc):
+                breaker.trip(exc)
+            raise
+        breaker.close()
+        return alive
+
+    dialect.do_ping = _do_ping  # type: ignore[method-assign]
+
+    @event.listens_for(sync, "do_connect")
+    def _connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        breaker.check()
+        try:
+            connection = dialect.connect(*cargs, **cparams)
+        except Exception as exc:
+            if is_unavailable(exc):
+                breaker.trip(exc)
+            raise
+        breaker.close()
+        return connection
+
+    @event.listens_for(sync, "handle_error")
+    def _failed(context: Any) -> None:
+        if context.is_disconnect or is_unavailable(context.original_exception):
+            breaker.trip(context.original_exception)
 
 
 def is_unavailable(exc: BaseException) -> bool:

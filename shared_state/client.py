@@ -2,16 +2,14 @@
 timeouts on every call, and a breaker that makes calls fail at once while Redis does not answer.
 
 A hung Redis (it accepts connections and never answers) would otherwise cost every update a
-timeout per call, several calls an update; with the breaker only the first call of a few seconds
-waits, the others fail at once (updates go on without the shared state where they can, and the
+timeout per call, several calls an update; with the breaker (db.breaker) only one call every few
+seconds waits, the others fail at once (updates go on without the shared state where they can, and the
 errors handler answers in Russian where they cannot), and one call after the pause tries Redis
 again: recovery needs no restart.
 """
 
 from __future__ import annotations
 
-import logging
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +19,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-log = logging.getLogger(__name__)
+from db.breaker import Breaker
 
 NO_FREE_CONNECTION = "No connection available."  # BlockingConnectionPool's: load, not an outage
 
@@ -37,39 +35,22 @@ class RedisLimits:
     pause: float = 3.0  # after a failure, calls fail at once this long, then Redis is tried again
 
 
-class Breaker:
-    """Open for `pause` seconds after a timeout or a refused connection."""
-
-    def __init__(self, pause: float) -> None:
-        self.pause = pause
-        self.open_until = 0.0
-
-    def check(self) -> None:
-        if time.monotonic() < self.open_until:
-            raise RedisConnectionError("Redis did not answer a moment ago; not trying again yet")
-
-    def trip(self, exc: BaseException) -> None:
-        if time.monotonic() >= self.open_until:
-            log.warning("Redis does not answer (%r): calls fail at once for %.1f s", exc, self.pause)
-        self.open_until = time.monotonic() + self.pause
-
-    def close(self) -> None:
-        self.open_until = 0.0
-
-
 class GuardedRedis(Redis):
     """A Redis client whose commands go through a `Breaker`."""
 
     breaker: Breaker
 
     async def execute_command(self, *args: Any, **options: Any) -> Any:
-        self.breaker.check()
+        if not self.breaker.allow():
+            raise RedisConnectionError("Redis did not answer a moment ago; trying again shortly")
         try:
-            return await super().execute_command(*args, **options)
+            result = await super().execute_command(*args, **options)
         except (RedisConnectionError, RedisTimeoutError) as exc:
             if str(exc) != NO_FREE_CONNECTION:
                 self.breaker.trip(exc)
             raise
+        self.breaker.close()
+        return result
 
 
 def open_redis(url: str, limits: RedisLimits | None = None) -> GuardedRedis:
@@ -86,5 +67,5 @@ def open_redis(url: str, limits: RedisLimits | None = None) -> GuardedRedis:
         retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
     )
     client = GuardedRedis(connection_pool=pool)
-    client.breaker = Breaker(limits.pause)
+    client.breaker = Breaker("Redis", limits.pause)
     return client

@@ -100,6 +100,20 @@ async def test_postgres_fault_ends_in_an_answer_within_seconds_then_recovers(pg:
     await _until_answers(pg.app, "/region Оренбургская", "Оренбургская область")
 
 
+async def test_many_users_at_once_while_postgres_hangs_all_hear_within_seconds(pg: Faulty) -> None:
+    users = [next(_users) for _ in range(40)]
+    with pg.proxy.fault(HANG):
+        started = time.monotonic()
+        for uid in users:
+            await pg.app.fake.send_command(uid, "/region Оренбургская")
+        for uid in users:
+            [reply] = await pg.app.fake.wait_for(uid, timeout=BOUND + 10)
+            assert reply.text == OUTAGE
+        took = time.monotonic() - started
+        assert took < BOUND, took
+    await _until_answers(pg.app, "/region Оренбургская", "Оренбургская область")
+
+
 async def test_a_button_pressed_while_postgres_hangs_stops_spinning(pg: Faulty) -> None:
     uid = next(_users)
     await pg.app.fake.send_command(uid, "/region Калужская")
