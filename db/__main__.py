@@ -30,7 +30,7 @@ async def _reload(url: str | None, folder: Path) -> int:
     from db.migrate import upgrade
     from db.write.ingest import reload
 
-    engine = make_engine(url, timeout=None)  # bulk work: no per-call limit
+    engine = make_engine(url)
     try:
         await upgrade(engine)
         with tqdm(total=0, unit="article", desc="reload") as bar:
@@ -59,7 +59,7 @@ async def _upgrade(url: str | None) -> int:
     from db.engine import make_engine
     from db.migrate import current, upgrade
 
-    engine = make_engine(url, timeout=None)  # bulk work: no per-call limit
+    engine = make_engine(url)
     try:
         await upgrade(engine)
         print(f"database at revision {await current(engine)}")
@@ -73,7 +73,7 @@ async def _stats(url: str | None) -> int:
     from db.migrate import upgrade
     from db.read.queries import stats
 
-    engine = make_engine(url, timeout=None)  # bulk work: no per-call limit
+    engine = make_engine(url)
     try:
         await upgrade(engine)
         async with make_sessionmaker(engine)() as session:
@@ -97,7 +97,7 @@ async def _check(url: str | None) -> int:
     from db.check import check
     from db.engine import make_engine
 
-    engine = make_engine(url, timeout=None)  # bulk work: no per-call limit
+    engine = make_engine(url)
     try:
         report = await check(engine)
     finally:

@@ -26,10 +26,9 @@ WRITE = {"sqlite_immediate": True}
 # snapshot), which saves driver round trips on the hot path.
 READ = {"sqlite_no_begin": True}
 BUSY_TIMEOUT_MS = 10_000  # SQLite: wait this long for another writer (writes are short)
-# PostgreSQL: a server that accepts connections and never answers costs at most this many seconds a
-# call (asyncpg's command_timeout; the server's own statement_timeout too), so that the user gets
-# the "base unavailable" answer within seconds; connecting has CONNECT_TIMEOUT. None: no limit.
-DEFAULT_TIMEOUT = 2.5
+# PostgreSQL: connecting may take this long; a call, the `timeout` given to make_engine (the bot's
+# DATABASE_TIMEOUT), so that a server that accepts connections and never answers ends in an answer
+# within seconds.
 CONNECT_TIMEOUT = 1.5
 
 
@@ -45,12 +44,13 @@ def normalize_url(url: str | None = None) -> URL:
     return parsed
 
 
-def make_engine(url: str | None = None, *, timeout: float | None = DEFAULT_TIMEOUT, **kwargs: Any) -> AsyncEngine:
+def make_engine(url: str | None = None, *, timeout: float | None = None, **kwargs: Any) -> AsyncEngine:
     """Create the async engine.
 
     A PostgreSQL URL may carry `?search_path=schema` (used by tests for an isolated schema); it is
-    passed to asyncpg as a server setting. `timeout`: seconds a PostgreSQL call may take (None: no
-    limit, for migrations and bulk work).
+    passed to asyncpg as a server setting. `timeout`: seconds a PostgreSQL call may take, with a
+    breaker in front of the base (the bot passes DATABASE_TIMEOUT); None: no limit, for migrations,
+    tools and bulk work.
     """
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":

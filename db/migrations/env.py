@@ -27,7 +27,7 @@ def _run(connection: Connection) -> None:
 async def _run_async(url: str | None) -> None:
     from db.engine import make_engine
 
-    engine = make_engine(url, timeout=None)  # migrations may take long
+    engine = make_engine(url)
     try:
         async with engine.begin() as conn:
             await conn.run_sync(_run)
