@@ -19,7 +19,8 @@ from tests.conftest import REDIS_HOST, REDIS_PORT, redis_db_url
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 REDIS_DB = 11  # these tests' own (flushed)
-POOL = 10  # connections: far fewer than the updates handled at once below
+POOL = 20  # connections: far fewer than the updates handled at once below
+WAIT = 15.0  # seconds a call may wait for one (a busy test machine is slow to give them back)
 SEED = "001_29f0e2c51dd71da6.txt"  # Калуга
 
 
@@ -29,7 +30,7 @@ async def app(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[App]:
     shutil.copy(ROOT / "seeds" / SEED, seeds / SEED)
     path = tmp_path_factory.mktemp("load") / "agreements.db"
     async with redis_db_url(REDIS_DB) as url:
-        options = {"seeds_dir": seeds, "redis_url": url, "redis_max_connections": POOL}
+        options = {"seeds_dir": seeds, "redis_url": url, "redis_max_connections": POOL, "redis_pool_timeout": WAIT}
         async for running in start_app(f"sqlite+aiosqlite:///{path}", **options):
             yield running
 
@@ -42,7 +43,15 @@ async def _update_keys() -> int:
         await client.aclose()
 
 
-async def test_150_users_export_at_once_and_every_one_gets_the_file(app: App) -> None:
+def _shared_state_failures(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Warnings of a shared-state call that failed and was let pass (or lost a last result)."""
+    signs = ("update ids unavailable", "could not remember the last result", "flood control unavailable")
+    return [r.getMessage() for r in caplog.records if any(s in r.getMessage() for s in signs)]
+
+
+async def test_150_users_export_at_once_and_every_one_gets_the_file(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
     users = list(range(70_000, 70_150))
     for uid in users:
         await app.fake.send_command(uid, "/region Калужская")
@@ -54,9 +63,12 @@ async def test_150_users_export_at_once_and_every_one_gets_the_file(app: App) ->
         [reply] = await app.fake.wait_for(uid, ("sendDocument", "sendMessage"), timeout=60)
         assert reply.method == "sendDocument", (uid, reply.text)
     assert not [c for u in users for c in app.fake.calls_for(u, "sendMessage") if c.text == OUTAGE]
+    assert not _shared_state_failures(caplog)
 
 
-async def test_a_burst_of_200_messages_all_pass_the_duplicate_check(app: App) -> None:
+async def test_a_burst_of_200_messages_all_pass_the_duplicate_check(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
     before = await _update_keys()
     uid = 71_000
     for n in range(200):
@@ -64,4 +76,5 @@ async def test_a_burst_of_200_messages_all_pass_the_duplicate_check(app: App) ->
     deadline = time.monotonic() + 60
     while await _update_keys() - before < 200 and time.monotonic() < deadline:
         await asyncio.sleep(0.5)
-    assert await _update_keys() - before == 200  # each update id was recorded: none skipped the check
+    assert await _update_keys() - before >= 200  # each update id was recorded
+    assert not _shared_state_failures(caplog)  # none skipped the check
