@@ -82,30 +82,22 @@ def guard(engine: AsyncEngine, breaker: Breaker) -> None:
     dialect = sync.dialect
     ping = dialect.do_ping
 
-    def _do_ping(dbapi_connection: Any) -> bool:
+    def through(call: Any, *args: Any, **kwargs: Any) -> Any:
         breaker.check()
         try:
-            alive = ping(dbapi_connection)
+            result = call(*args, **kwargs)
         except Exception as exc:
             if is_unavailable(exc):
                 breaker.trip(exc)
             raise
         breaker.close()
-        return alive
+        return result
 
-    dialect.do_ping = _do_ping  # type: ignore[method-assign]
+    dialect.do_ping = lambda dbapi_connection: through(ping, dbapi_connection)  # type: ignore[method-assign]
 
     @event.listens_for(sync, "do_connect")
     def _connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
-        breaker.check()
-        try:
-            connection = dialect.connect(*cargs, **cparams)
-        except Exception as exc:
-            if is_unavailable(exc):
-                breaker.trip(exc)
-            raise
-        breaker.close()
-        return connection
+        return through(dialect.connect, *cargs, **cparams)
 
     @event.listens_for(sync, "handle_error")
     def _failed(context: Any) -> None:
