@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from aiogram import Bot, Dispatcher
     from aiogram.client.session.base import BaseSession
     from aiohttp import web
-    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
     from alerts.sender import AlertSender
     from feeds.poller import FeedPoller
@@ -45,6 +45,7 @@ def build_dispatcher(settings: Settings, shared: SharedState | None = None) -> D
     several instances share (FSM, stored queries, last results, flood control); in-process without it."""
     from aiogram import Dispatcher
 
+    from app.answers import AnsweredQueries
     from app.middlewares import DuplicateUpdateMiddleware, ThrottlingMiddleware
     from handlers import commands, fresh_routers
     from intake.bursts import BurstReplies
@@ -63,6 +64,7 @@ def build_dispatcher(settings: Settings, shared: SharedState | None = None) -> D
     dp["replies"] = BurstReplies(
         dp["last_results"], window=settings.burst_window, progress_interval=settings.burst_progress_interval
     )
+    dp.update.outer_middleware(AnsweredQueries())  # the error handler answers what a failure left
     dp.update.outer_middleware(DuplicateUpdateMiddleware(shared.kv("update", capacity=100_000)))
     if settings.throttle_burst > 0:  # 0 turns throttling off (console mode: one local user)
         buckets = shared.buckets(settings.throttle_burst, settings.throttle_rate)
@@ -101,6 +103,7 @@ def make_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     from aiogram.client.telegram import TelegramAPIServer
     from aiogram.enums import ParseMode
 
+    from app.answers import track_answers
     from app.middlewares import RetryAfterMiddleware
     from app.response_models import pin_response_models
 
@@ -109,6 +112,7 @@ def make_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
         api = TelegramAPIServer.from_base(settings.bot_api_url) if settings.bot_api_url else None
         session = AiohttpSession(api=api) if api else AiohttpSession()
     session.middleware(RetryAfterMiddleware())
+    session.middleware(track_answers)
     token = settings.bot_token
     if token is None:
         from app.console import CONSOLE_TOKEN
@@ -135,6 +139,22 @@ async def warm_up_lookups(sessionmaker: async_sessionmaker[AsyncSession]) -> Non
     except Exception:  # a cold cache is slower, not broken: start anyway
         log.warning("lookup warm-up failed", exc_info=True)
     save_lemmas()  # the next start builds the indexes from the memo
+
+
+async def migrate(engine: AsyncEngine, url: str | None) -> None:
+    """Migrate the base; on PostgreSQL without the per-call timeout (an index on a big table may take
+    longer than a user should ever wait), on an engine of its own."""
+    from db.engine import is_postgres, make_engine
+    from db.migrate import upgrade
+
+    if not is_postgres(engine):
+        await upgrade(engine)
+        return
+    unlimited = make_engine(url, timeout=None)
+    try:
+        await upgrade(unlimited)
+    finally:
+        await unlimited.dispose()
 
 
 def _mark(step: str) -> None:
@@ -174,7 +194,6 @@ async def app_context(
     from app.middlewares import DbSessionMiddleware
     from app.startup import ModelsNotice, Seeding, SeedsMiddleware, announce_models, start_seeding
     from db.engine import make_engine, make_sessionmaker
-    from db.migrate import upgrade
     from feeds.feeds_file import add_feeds_from_file
     from feeds.lock import make_poller_lock
     from feeds.poller import FAIR_KEY, FeedPoller
@@ -186,8 +205,8 @@ async def app_context(
     from views.cards import set_show_confidence
 
     set_show_confidence(settings.show_confidence)
-    engine = make_engine(settings.database_url)
-    shared = open_shared_state(settings.redis_url, settings.redis_prefix)
+    engine = make_engine(settings.database_url, timeout=settings.database_timeout)
+    shared = open_shared_state(settings.redis_url, settings.redis_prefix, settings.redis_limits())
     fetcher = Fetcher(settings.fetch_limits(), shared=shared.fetches)
     bot: Bot | None = None
     workers: ArticleWorkers | None = None
@@ -198,7 +217,7 @@ async def app_context(
     models = asyncio.create_task(announce_models(pool, STARTED))
     _mark("modules imported")
     try:
-        await upgrade(engine)
+        await migrate(engine, settings.database_url)
         _mark("base migrated")
         sessionmaker = make_sessionmaker(engine)
         await shared.sync_names(engine)  # before seeding: other instances hear of the seeds too

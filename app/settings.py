@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from feeds.poller import PollerSettings
     from fetching.limits import FetchLimits
     from intake.queue import QueueLimits
+    from shared_state.client import RedisLimits
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,6 +58,11 @@ class Settings:
     # several instances: shared state in Redis (None = this process only)
     redis_url: str | None = field(default=None, repr=False)  # may hold a password
     redis_prefix: str = "agreements:"  # keys and channels; lets deployments share one Redis
+    # limits that end a wait on a base or Redis that does not answer (docs/reliability.md)
+    database_timeout: float | None = 2.5  # seconds a PostgreSQL call may take (0 in the env: none)
+    redis_timeout: float = 1.0  # seconds a Redis command (and connecting) may take
+    redis_max_connections: int = 256  # the Redis client's pool
+    redis_pool_timeout: float = 2.0  # seconds to wait for a free pooled connection before failing
     # per-user throttling (token bucket)
     throttle_burst: int = 5
     throttle_rate: float = 1.0  # tokens per second
@@ -120,6 +126,10 @@ class Settings:
             webhook_url=_str("WEBHOOK_URL"),
             redis_url=_str("REDIS_URL"),
             redis_prefix=_str("REDIS_PREFIX") or "agreements:",
+            database_timeout=_float("DATABASE_TIMEOUT", 2.5) or None,
+            redis_timeout=max(0.05, _float("REDIS_TIMEOUT", 1.0)),
+            redis_max_connections=max(2, _int("REDIS_MAX_CONNECTIONS", 256)),
+            redis_pool_timeout=max(0.0, _float("REDIS_POOL_TIMEOUT", 2.0)),
             throttle_burst=_int("THROTTLE_BURST", 5),
             throttle_rate=_float("THROTTLE_RATE", 1.0),
             max_links=_int("FETCH_MAX_LINKS", 3),
@@ -154,6 +164,17 @@ class Settings:
             feeds_file=Path(feeds_file) if (feeds_file := _str("FEEDS_FILE")) else None,
             show_confidence=_float("SHOW_CONFIDENCE", 0.5),
             feed_min_confidence=_float("FEED_MIN_CONFIDENCE", 0.6),
+        )
+
+    def redis_limits(self) -> RedisLimits:
+        """The Redis client's timeouts and pool (REDIS_* variables)."""
+        from shared_state.client import RedisLimits
+
+        return RedisLimits(
+            timeout=self.redis_timeout,
+            connect_timeout=self.redis_timeout,
+            max_connections=self.redis_max_connections,
+            pool_timeout=self.redis_pool_timeout,
         )
 
     def queue_limits(self) -> QueueLimits:

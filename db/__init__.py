@@ -1,6 +1,7 @@
 """Agreement store: SQLModel tables, async engine, Alembic migrations, ingest and queries.
 
-- `db.engine.make_engine(url=None)`, `db.engine.make_sessionmaker(engine)`: SQLite (WAL) or PostgreSQL.
+- `db.engine.make_engine(url=None)`, `db.engine.make_sessionmaker(engine)`: SQLite (WAL) or PostgreSQL
+  (short per-call timeouts and a `db.breaker.Breaker`; `db.engine.is_unavailable(exc)`: the base not answering).
 - `await db.migrate.upgrade(engine)`: Alembic upgrade head (db/migrations) + reference data.
 - `db.write.ingest`: `ingest(session, ArticleIn, agreements)`, `reload(sessionmaker, dir)`, `ensure_seeded`.
 - `db.read.queries`: `by_region`, `by_partner`, `search`, `recent`, `get`, `stats` -> dataclasses of `db.read.views`.

@@ -6,23 +6,35 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from rapidfuzz import fuzz
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import places
-from db.engine import read_connection, write_connection
+from db.engine import is_postgres, read_connection, write_connection
 from db.models import Country, Organization, Region
 from db.models.follows import FOLLOW_COUNTRY, FOLLOW_PARTNER, FOLLOW_REGION, Follow
 from db.normalize import org_key
 from db.read.names import Target, match, partner_index, region_index, region_query_key
 from db.write.upsert import insert_ignore
 
+# the first half of the two-key advisory lock a user's subscription changes take on PostgreSQL
+# (feeds.lock uses another)
+_PG_LOCK_NAMESPACE = 0x466F6C6C  # "Foll"
 
-async def _begin_write(session: AsyncSession) -> None:
-    """Start a write transaction (BEGIN IMMEDIATE on SQLite), ending a read one first."""
+
+async def _begin_write(session: AsyncSession, user_id: int) -> None:
+    """Start a write transaction that no other change to `user_id`'s subscriptions runs beside: BEGIN
+    IMMEDIATE on SQLite (one writer at a time), a transaction-level advisory lock per user on
+    PostgreSQL. So the count under the limit cannot race, and two changes of one user never lock
+    rows in opposite orders (a deadlock)."""
     if session.in_transaction():
         await session.commit()
     await write_connection(session)
+    if is_postgres(session):
+        key = (user_id % 2**32) - 2**31  # a signed 32-bit int, as pg_advisory_xact_lock(int, int) takes
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(:ns, :k)"), {"ns": _PG_LOCK_NAMESPACE, "k": key}
+        )
 
 
 F = Follow.__table__
@@ -105,7 +117,7 @@ async def resolve(session: AsyncSession, text: str) -> tuple[Resolution, list[Ta
 async def follow(session: AsyncSession, user_id: int, target: FollowTarget) -> bool | None:
     """Subscribe and commit; True when new, False when already followed (it is resumed if paused),
     None when the user follows too many things already."""
-    await _begin_write(session)
+    await _begin_write(session, user_id)
     existing = (
         await session.execute(
             select(F.c.id).where(F.c.user_id == user_id, F.c.kind == target.kind, F.c.key == target.key)
@@ -146,7 +158,7 @@ async def following(session: AsyncSession, user_id: int) -> list[FollowRow]:
 
 async def unfollow(session: AsyncSession, user_id: int, targets: list[FollowTarget]) -> list[str]:
     """Drop the user's subscriptions to `targets` and commit; the names of those that were there."""
-    await _begin_write(session)
+    await _begin_write(session, user_id)
     removed: list[str] = []
     for target in targets:
         result = await session.execute(
@@ -161,7 +173,7 @@ async def unfollow(session: AsyncSession, user_id: int, targets: list[FollowTarg
 
 async def unfollow_id(session: AsyncSession, user_id: int, follow_id: int) -> str | None:
     """Drop one subscription by id (the user's own only) and commit; its name, None when not there."""
-    await _begin_write(session)
+    await _begin_write(session, user_id)
     result = await session.execute(
         delete(F).where(F.c.id == follow_id, F.c.user_id == user_id).returning(F.c.name)
     )
@@ -173,7 +185,7 @@ async def unfollow_id(session: AsyncSession, user_id: int, follow_id: int) -> st
 async def resume(session: AsyncSession, user_id: int) -> bool:
     """Resume a user's paused subscriptions (they are talking to the bot again) and commit;
     True when something was paused."""
-    await _begin_write(session)
+    await _begin_write(session, user_id)
     result = await session.execute(
         update(F).where(F.c.user_id == user_id, F.c.paused.is_(True)).values(paused=False)
     )

@@ -203,12 +203,16 @@ async def hide(
     if not 0 < agreement_id <= MAX_ID:
         return None
     await _begin_write(session)
-    before = (await session.execute(select(A.c.hidden).where(A.c.id == agreement_id))).scalar()
+    # the row stays locked (PostgreSQL; SQLite has one writer) until the commit: another admin's action
+    # on it waits, then sees this one's result as its `before`
+    before = (
+        await session.execute(select(A.c.hidden).where(A.c.id == agreement_id).with_for_update())
+    ).scalar()
     if before is None:
         await session.rollback()
         return None
-    target = DELETED if delete_it else HIDDEN
-    if before != DELETED:
+    target = DELETED if delete_it or before == DELETED else HIDDEN
+    if before != DELETED and before != target:
         await session.execute(update(A).where(A.c.id == agreement_id).values(hidden=target))
         for link in LINKS:
             if delete_it:
@@ -232,7 +236,7 @@ async def restore(session: AsyncSession, agreement_id: int) -> int | None:
     if not 0 < agreement_id <= MAX_ID:
         return None
     await _begin_write(session)
-    row = (await session.execute(select(A.c.hidden).where(A.c.id == agreement_id))).first()
+    row = (await session.execute(select(A.c.hidden).where(A.c.id == agreement_id).with_for_update())).first()
     if row is None:
         await session.rollback()
         return None

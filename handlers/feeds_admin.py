@@ -20,6 +20,7 @@ from fetching import FetchError
 from handlers.admin import IsAdmin
 from handlers.lookup import agreement_number
 from views.cards import MAX_MESSAGE, plural, q
+from views.keyboards import RowId
 
 log = logging.getLogger(__name__)
 router = Router(name="feeds_admin")
@@ -38,7 +39,7 @@ class FeedCB(CallbackData, prefix="fd"):
     """An admin's button under /feeds: r(emove) feed `id`."""
 
     a: str
-    id: int
+    id: RowId
 
 
 def _moment(moment: datetime | None) -> str:

@@ -17,8 +17,8 @@ from db.follows import FollowRow, FollowTarget
 from db.models.follows import FOLLOW_COUNTRY, FOLLOW_PARTNER, FOLLOW_REGION
 from db.normalize import org_key
 from db.read.names import Target
-from views.cards import q
-from views.keyboards import QueryStore, decode_query, encode_query
+from views.cards import q, user_query
+from views.keyboards import QueryStore, RowId, decode_query, encode_query
 
 router = Router(name="follow")
 
@@ -44,7 +44,7 @@ class FollowCB(CallbackData, prefix="fw"):
     """Follow the name-index target (`k` r/o/c, row `id`) offered among several."""
 
     k: str
-    id: int
+    id: RowId
 
 
 class FollowNameCB(CallbackData, prefix="fn"):
@@ -56,7 +56,7 @@ class FollowNameCB(CallbackData, prefix="fn"):
 class UnfollowCB(CallbackData, prefix="uf"):
     """Drop the subscription `id` (a /following list button)."""
 
-    id: int
+    id: RowId
 
 
 def _label(target: FollowTarget | FollowRow, what: dict[str, str] = WHAT) -> str:
@@ -107,7 +107,7 @@ async def follow_text(
     session: Any, user_id: int, text: str, qstore: QueryStore
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """Resolve `text` and subscribe to it; or offer choices or near names as buttons."""
-    text = " ".join(text.split())[:MAX_QUERY_CHARS]
+    text = user_query(text, MAX_QUERY_CHARS)
     resolution, found = await follows.resolve(session, text)
     if len(resolution.targets) == 1:
         return await _subscribe(session, user_id, resolution.targets[0]), None
@@ -190,7 +190,7 @@ async def cmd_following(message: Message, session: Any) -> None:
 @router.message(Command("unfollow", ignore_case=True))
 async def cmd_unfollow(message: Message, command: CommandObject, session: Any) -> None:
     user_id = _user(message)
-    arg = " ".join((command.args or "").split())[:MAX_QUERY_CHARS]
+    arg = user_query(command.args or "", MAX_QUERY_CHARS)
     if not arg:
         text, markup = following_text(await follows.following(session, user_id))
         await release(session)

@@ -12,7 +12,8 @@ from aiogram.types import InlineQuery, InlineQueryResultArticle, InputTextMessag
 from app.middlewares import release
 from db.read import queries
 from db.read.views import AgreementView, Lookup, Page
-from views.cards import fmt_date, full_card, q
+from views.cards import fmt_date, full_card, q, user_query
+from views.keyboards import parse_offset
 
 router = Router(name="inline")
 
@@ -71,9 +72,8 @@ async def _lookup(session: Any, text: str, offset: int) -> tuple[Lookup, str]:
 
 @router.inline_query()
 async def on_inline_query(inline_query: InlineQuery, bot: Bot, session: Any) -> None:
-    text = " ".join(inline_query.query.split())[:MAX_QUERY_CHARS]
-    offset = int(inline_query.offset) if inline_query.offset.isdigit() else 0
-    offset = min(offset, MAX_OFFSET)
+    text = user_query(inline_query.query, MAX_QUERY_CHARS)
+    offset = parse_offset(inline_query.offset, MAX_OFFSET)
     username = (await bot.me()).username
     results: list[InlineQueryResultArticle] = []
     page: Page | None = None

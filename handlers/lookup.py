@@ -15,7 +15,7 @@ from app.startup import SEEDING_NOTE, is_seeding
 from db.read import queries
 from db.read.fulltext import RANK_LIMIT
 from shared_state.last_results import LastResult, LastResults
-from views.cards import full_card, pack, q, short_card
+from views.cards import full_card, pack, q, short_card, user_query
 from views.keyboards import (
     PARTNER,
     RECENT,
@@ -76,7 +76,7 @@ async def show(
     the seeds are still being loaded (first start), which an empty answer then says; `hint`: what
     an empty search says instead of the usual advice."""
     offset = max(0, offset)
-    query = query.strip()[:MAX_QUERY_CHARS]
+    query = user_query(query, MAX_QUERY_CHARS)
     if kind in (REGION, PARTNER):
         finder = queries.by_region if kind == REGION else queries.by_partner
         lookup = await finder(session, query, offset=offset, limit=PAGE_SIZE)

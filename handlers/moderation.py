@@ -173,6 +173,18 @@ async def cmd_moderation_refused(message: Message) -> None:
     await message.answer(ADMINS_ONLY)
 
 
+def _hidden_text(number: int, before: int, *, deleted: bool) -> str:
+    """What hiding or deleting did, told from the state the agreement had: another admin may have
+    acted on it first."""
+    if before == DELETED:
+        return f"Уже удалено: соглашение №{number} удалили раньше (другой администратор?), вернуть его нельзя."
+    if deleted:
+        return f"Соглашение №{number} удалено: его нет ни в одном ответе, и оно не вернётся при перезагрузке."
+    if before == HIDDEN:
+        return f"Уже скрыто: соглашение №{number} скрыли раньше. Вернуть: /restore {number}"
+    return f"Соглашение №{number} скрыто из всех ответов. Вернуть: /restore {number}"
+
+
 @router.callback_query(ModCB.filter(), IsAdmin())
 async def on_moderation(callback: CallbackQuery, callback_data: ModCB, bot: Bot, session: Any) -> None:
     action, number = callback_data.a, callback_data.id
@@ -197,11 +209,8 @@ async def on_moderation(callback: CallbackQuery, callback_data: ModCB, bot: Bot,
         if before is None:
             await callback.answer("Соглашение не найдено.", show_alert=True)
             return
-        await callback.answer("Готово")
-        if action == "d":
-            text = f"Соглашение №{number} удалено: его нет ни в одном ответе, и оно не вернётся при перезагрузке."
-        else:
-            text = f"Соглашение №{number} скрыто из всех ответов. Вернуть: /restore {number}"
+        text = _hidden_text(number, before, deleted=action == "d")
+        await callback.answer("Уже сделано" if text.startswith("Уже") else "Готово")
         await bot.send_message(_chat_id(callback), text)
         return
     if action == "r":

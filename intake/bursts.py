@@ -296,6 +296,11 @@ class BurstReplies:
             async with self._lock(chat):
                 await self._send(chat, [refusal_text(items)], None)
 
+    async def notice(self, chat: int, text: str) -> None:
+        """A message of its own to `chat`, between the burst's answers (best effort)."""
+        async with self._lock(chat):
+            await self._send(chat, [text], None)
+
     async def _send(self, chat: int, parts: list[str], markup: InlineKeyboardMarkup | None) -> None:
         if self.bot is None:
             return

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from redis.asyncio import Redis
 
     from fetching.fetcher import SharedFetches
+    from shared_state.client import RedisLimits
     from shared_state.names import NameIndexSync
 
 __all__ = [
@@ -124,24 +125,23 @@ class SharedState:
                 log.warning("could not close the Redis client", exc_info=True)
 
 
-def open_shared_state(redis_url: str | None, prefix: str = DEFAULT_PREFIX) -> SharedState:
-    """The in-process state without `redis_url`, else a Redis client (it connects on first use)."""
+def open_shared_state(
+    redis_url: str | None, prefix: str = DEFAULT_PREFIX, limits: RedisLimits | None = None
+) -> SharedState:
+    """The in-process state without `redis_url`, else a Redis client (it connects on first use) with
+    short timeouts and a pool sized by `limits` (`shared_state.client`)."""
     if not redis_url:
         return SharedState(None, prefix)
-    from redis.asyncio import Redis
+    from shared_state.client import open_redis
 
-    client = Redis.from_url(
-        redis_url, socket_connect_timeout=5.0, socket_timeout=5.0, health_check_interval=30
-    )
-    return SharedState(client, prefix)
+    return SharedState(open_redis(redis_url, limits), prefix)
 
 
 def is_outage(exc: BaseException) -> bool:
-    """Whether `exc` is the shared store failing (Redis down, unreachable or too slow)."""
-    try:
-        from redis.exceptions import ConnectionError as RedisConnectionError
-        from redis.exceptions import RedisError
-        from redis.exceptions import TimeoutError as RedisTimeoutError
-    except ImportError:  # pragma: no cover - redis is a dependency
-        return False
-    return isinstance(exc, RedisConnectionError | RedisTimeoutError | RedisError)
+    """Whether `exc` is the shared store or the base failing (down, unreachable, hung or too slow),
+    not a bug: the user is told to try again in a minute."""
+    from redis.exceptions import RedisError
+
+    from db.engine import is_unavailable
+
+    return isinstance(exc, RedisError) or is_unavailable(exc)

@@ -62,11 +62,10 @@ async def start_app(database_url: str, **overrides: Any) -> AsyncIterator[App]:
 async def start_app_on(
     backend: str, tmp_path_factory: pytest.TempPathFactory, name: str, **overrides: Any
 ) -> AsyncIterator[App]:
-    """The bot on a fresh SQLite file ("sqlite") or a PostgreSQL schema of its own ("postgresql",
-    `t_<name>_…`; skips or fails as tests.conftest.pg_schema_url)."""
+    """`start_app` on a fresh SQLite file or a fresh PostgreSQL schema (`backend`, a db_url param)."""
     if backend == "sqlite":
-        async for running in start_app(f"sqlite+aiosqlite:///{tmp_path_factory.mktemp(name) / 'agreements.db'}",
-                                       **overrides):  # fmt: skip
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp(name) / 'agreements.db'}"
+        async for running in start_app(url, **overrides):
             yield running
         return
     from tests.conftest import pg_schema_url

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from extraction.models import Amount, PartialDate, Signatory
+from extraction.text import clean_text
 from views.history import history_section, status_line
 from views.text import TRUSTED_KINDS, _link, fit_plain, plural, q
 
-__all__ = ["MAX_MESSAGE", "TRUSTED_KINDS", "_link", "fit_plain", "full_card", "pack", "plural", "q", "short_card"]
+__all__ = ["MAX_MESSAGE", "TRUSTED_KINDS", "_link", "fit_plain", "full_card", "pack", "plural", "q", "short_card", "user_query"]
 
 if TYPE_CHECKING:
     from db.read.views import AgreementView, SourceView
@@ -42,6 +43,13 @@ MONTHS_NOM = (
     "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
 )  # fmt: skip
 CURRENCIES = {"RUB": "руб.", "USD": "долл. США", "EUR": "евро", "CNY": "юаней", "BYN": "бел. руб."}
+
+
+def user_query(text: str, limit: int) -> str:
+    """A query as the user typed it, cleaned like every stored text (`clean_text`: no control,
+    invisible or bidi characters, which would turn an echo of it around), spaces collapsed, at most
+    `limit` characters."""
+    return " ".join(clean_text(text).split())[:limit]
 
 
 def fmt_date(d: PartialDate | None) -> str:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from pydantic import BeforeValidator
 
+from db.read.cards import MAX_ID
 from shared_state.kv import KeyValue, LocalKeyValue
 
 if TYPE_CHECKING:
@@ -18,39 +20,80 @@ MAX_CALLBACK_BYTES = 64
 
 # Query kinds, one letter each to keep callback data short.
 REGION, PARTNER, SEARCH, RECENT = "r", "p", "s", "n"
+MAX_OFFSET = 100_000  # a page offset beyond any result: "no more"
+
+
+# Numbers in callback data and inline offsets come from the client unchecked (a modified client sends
+# anything): every button kind declares its numbers as `RowId` or `Offset`, so that they are checked
+# here, once, before any handler or query sees them. Not ASCII digits ("²", "abc", "1e5"): the data
+# does not unpack and the catch-all answers that the button no longer works. Digits out of range: a
+# row id no row has (0, "not found") or the last offset ("no more").
+
+
+def _ascii_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("not a number")
+    if isinstance(value, int):
+        return value
+    text = str(value)
+    digits = text[1:] if text.startswith("-") else text
+    if not digits or len(digits) > 40 or not (digits.isascii() and digits.isdigit()):
+        raise ValueError("not a number")
+    return int(text)
+
+
+def _row_id(value: Any) -> int:
+    number = _ascii_int(value)
+    return number if 0 < number <= MAX_ID else 0
+
+
+def _offset(value: Any) -> int:
+    return max(0, min(_ascii_int(value), MAX_OFFSET))
+
+
+RowId = Annotated[int, BeforeValidator(_row_id)]
+Offset = Annotated[int, BeforeValidator(_offset)]
+
+
+def parse_offset(raw: str | None, maximum: int = MAX_OFFSET) -> int:
+    """An offset from the client (an inline query's `offset`): 0 unless ASCII digits, at most `maximum`."""
+    try:
+        return min(_offset(raw or "0"), maximum)
+    except ValueError:
+        return 0
 
 
 class PageCB(CallbackData, prefix="pg"):
     """A page of a query result: kind, offset and the query (inline, or '#<key>' in QueryStore)."""
 
     k: str
-    o: int
+    o: Offset
     q: str = ""
 
 
 class CardCB(CallbackData, prefix="ag"):
     """One agreement's full card."""
 
-    id: int
+    id: RowId
 
 
 class NewsCB(CallbackData, prefix="nw"):
     """A page of agreement `id`'s later news, from offset `o` («Что было дальше» under its card)."""
 
-    id: int
-    o: int = 0
+    id: RowId
+    o: Offset = 0
 
 
 class ReportCB(CallbackData, prefix="rp"):
     """«Неверно?» under a full card: asks what is wrong with agreement `id`."""
 
-    id: int
+    id: RowId
 
 
 class ReasonCB(CallbackData, prefix="rr"):
     """The reason a user reports agreement `id` for (db.moderation.REASONS), or "cancel"."""
 
-    id: int
+    id: RowId
     r: str
 
 
@@ -59,14 +102,14 @@ class ModCB(CallbackData, prefix="md"):
     v(iew the card), c(ancel); p pages /reports (offset in `id`)."""
 
     a: str
-    id: int
+    id: RowId
 
 
 class ReviewCB(CallbackData, prefix="rv"):
     """An admin's verdict on held agreement `id` in /review: a(pprove) or r(eject)."""
 
     a: str
-    id: int
+    id: RowId
 
 
 class SuggestCB(CallbackData, prefix="sg"):
