@@ -1,0 +1,89 @@
+"""The counts /stats and /recent show, read from `stat_count` + `stat_delta` (db.models.stats: kept by
+triggers in every writer's transaction) instead of counting 100,000 agreements on each request.
+Past FOLD_AT delta rows a read folds them into `stat_count` in a short write transaction of its own."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from sqlalchemy import delete, func, literal_column, select, union_all
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from db.engine import is_postgres, read_connection, write_connection
+from db.models.stats import StatCount, StatDelta
+
+COUNT, DELTA = StatCount.__table__, StatDelta.__table__
+AGREEMENTS, ARTICLES, REGION, PARTNER, YEAR, DOC_TYPE = "a", "p", "r", "o", "y", "t"
+FOLD_AT = 2000  # delta rows a read sums before it folds them
+_FOLD_LOCK = 0x57A7_F01D  # PostgreSQL advisory lock: one folder at a time
+log = logging.getLogger(__name__)
+
+Counts = dict[str, dict[str, int]]
+
+
+async def all_counts(session: AsyncSession) -> Counts:
+    """kind -> key -> count, every kind (zero counts left out)."""
+    await read_connection(session)
+    both = union_all(
+        select(COUNT.c.kind, COUNT.c.key, COUNT.c.n),
+        select(DELTA.c.kind, DELTA.c.key, DELTA.c.n),
+    ).subquery()
+    rows = await session.execute(
+        select(both.c.kind, both.c.key, func.sum(both.c.n), func.count()).group_by(both.c.kind, both.c.key)
+    )
+    counts: Counts = defaultdict(dict)
+    rows_read = 0
+    for kind, key, n, k in rows:
+        rows_read += int(k)
+        if n:
+            counts[kind][key] = int(n)
+    if rows_read - sum(len(v) for v in counts.values()) > FOLD_AT:
+        await fold(session)
+    return counts
+
+
+async def total(session: AsyncSession, kind: str) -> int:
+    """The count of a kind without keys (AGREEMENTS visible, ARTICLES)."""
+    await read_connection(session)
+    parts = union_all(
+        select(COUNT.c.n).where(COUNT.c.kind == literal_column(f"'{kind}'")),
+        select(DELTA.c.n).where(DELTA.c.kind == literal_column(f"'{kind}'")),
+    ).subquery()
+    return int((await session.execute(select(func.coalesce(func.sum(parts.c.n), 0)))).scalar_one())
+
+
+async def fold(session: AsyncSession) -> int:
+    """Move the delta rows into stat_count in a transaction of its own (its own session); how many."""
+    bind = session.bind
+    if not isinstance(bind, AsyncEngine):
+        return 0
+    try:
+        async with AsyncSession(bind) as own:
+            await write_connection(own)
+            if is_postgres(own):
+                got = await own.execute(select(func.pg_try_advisory_xact_lock(_FOLD_LOCK)))
+                if not got.scalar_one():
+                    return 0  # another instance folds right now
+            # What is deleted is what is added: a delta committed meanwhile stays for the next fold.
+            taken = (await own.execute(delete(DELTA).returning(DELTA.c.kind, DELTA.c.key, DELTA.c.n))).all()
+            sums: dict[tuple[str, str], int] = defaultdict(int)
+            for kind, key, n in taken:
+                sums[(kind, key)] += int(n)
+            rows = [{"kind": k, "key": key, "n": n} for (k, key), n in sorted(sums.items()) if n]
+            if rows:
+                module = postgresql if is_postgres(own) else sqlite
+                insert = module.insert(COUNT)
+                await own.execute(
+                    insert.on_conflict_do_update(
+                        index_elements=[COUNT.c.kind, COUNT.c.key], set_={"n": COUNT.c.n + insert.excluded.n}
+                    ),
+                    rows,
+                )
+                await own.execute(delete(COUNT).where(COUNT.c.n == 0))
+            await own.commit()
+            return len(taken)
+    except Exception:  # folding is housekeeping: the sums read stay right without it
+        log.warning("could not fold the stat deltas", exc_info=True)
+        return 0
