@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 
-from sqlalchemy import delete, func, literal_column, select, union_all
+from sqlalchemy import Select, delete, func, literal_column, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -44,14 +44,19 @@ async def all_counts(session: AsyncSession) -> Counts:
     return counts
 
 
-async def total(session: AsyncSession, kind: str) -> int:
-    """The count of a kind without keys (AGREEMENTS visible, ARTICLES)."""
-    await read_connection(session)
+def total_statement(kind: str) -> Select:
+    """SELECT the count of a kind without keys (AGREEMENTS visible, ARTICLES)."""
     parts = union_all(
         select(COUNT.c.n).where(COUNT.c.kind == literal_column(f"'{kind}'")),
         select(DELTA.c.n).where(DELTA.c.kind == literal_column(f"'{kind}'")),
     ).subquery()
-    return int((await session.execute(select(func.coalesce(func.sum(parts.c.n), 0)))).scalar_one())
+    return select(func.coalesce(func.sum(parts.c.n), 0))
+
+
+async def total(session: AsyncSession, kind: str) -> int:
+    """The count of a kind without keys (AGREEMENTS visible, ARTICLES)."""
+    await read_connection(session)
+    return int((await session.execute(total_statement(kind))).scalar_one())
 
 
 async def fold(session: AsyncSession) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, Select, Table, bindparam, func, literal_column, select, union
+from sqlalchemy import Column, Select, Table, bindparam, func, literal_column, select, union, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import places
@@ -166,28 +166,37 @@ async def search(session: AsyncSession, text: str, offset: int = 0, limit: int =
 
 
 _VISIBLE_LITERAL = A.c.hidden == literal_column(str(VISIBLE))  # a literal: the partial index's own predicate
-_RECENT_PAGE = select(A.c.id.label("agreement_id"), A.c.sort_key).where(_VISIBLE_LITERAL)
+
+
+def _recent_statement() -> Select:
+    """Built once: a page of the partial index of visible agreements, each row with the kept total."""
+    page = (
+        select(A.c.id.label("agreement_id"), A.c.sort_key)
+        .where(_VISIBLE_LITERAL)
+        .order_by(A.c.sort_key.desc(), A.c.id.desc())
+        .limit(bindparam("lim"))
+        .offset(bindparam("off"))
+        .subquery()
+    )
+    return (
+        select(A.c.id, A.c.card, counts.total_statement(counts.AGREEMENTS).scalar_subquery().label("total"))
+        .join_from(page, A, A.c.id == page.c.agreement_id)
+        .order_by(page.c.sort_key.desc(), page.c.agreement_id.desc())
+    )
+
+
+_RECENT = _recent_statement()
 
 
 async def recent(session: AsyncSession, offset: int = 0, limit: int = 5) -> Page:
-    """All agreements, newest signing date first (undated last): a walk of the partial index of
-    visible agreements; the total is the kept count (db.read.counts)."""
+    """All agreements, newest signing date first (undated last): one walk of the partial index of
+    visible agreements, with the total from the kept counts (db.read.counts)."""
     await read_connection(session)
     offset, limit = _bounds(offset, limit)
-    total = await counts.total(session, counts.AGREEMENTS)
-    if offset >= total:
-        return Page([], total, offset, limit)
-    page = (
-        _RECENT_PAGE.order_by(A.c.sort_key.desc(), A.c.id.desc()).limit(limit).offset(offset).subquery()
-    )
-    rows = (
-        await session.execute(
-            select(A.c.id, A.c.card)
-            .join_from(page, A, A.c.id == page.c.agreement_id)
-            .order_by(page.c.sort_key.desc(), page.c.agreement_id.desc())
-        )
-    ).all()
-    return Page(await views_from_rows(session, rows), total, offset, limit)
+    rows = (await session.execute(_RECENT, {"lim": limit, "off": offset})).all()
+    if not rows:
+        return Page([], await counts.total(session, counts.AGREEMENTS), offset, limit)
+    return Page(await views_from_rows(session, rows), int(rows[0].total), offset, limit)
 
 
 async def get(session: AsyncSession, agreement_id: int) -> AgreementView | None:
@@ -204,8 +213,12 @@ async def stats(session: AsyncSession, top: int = 10) -> Stats:
     Read from the kept counts (db.read.counts), never by counting the agreements."""
     await read_connection(session)
     kept = await counts.all_counts(session)
-    regions = await _top(session, Region.__table__, kept.get(counts.REGION, {}), top)
-    partners = await _top(session, Organization.__table__, kept.get(counts.PARTNER, {}), top)
+    reg, org = Region.__table__, Organization.__table__
+    by_region, by_partner = kept.get(counts.REGION, {}), kept.get(counts.PARTNER, {})
+    wanted = {reg: _candidates(by_region, top), org: _candidates(by_partner, top)}
+    names = await _names(session, wanted)
+    regions = _ranked(reg, by_region, wanted[reg], names, top)
+    partners = _ranked(org, by_partner, wanted[org], names, top)
     years = sorted(
         ((int(y) if y else None, n) for y, n in kept.get(counts.YEAR, {}).items()),
         key=lambda yc: (yc[0] is None, yc[0] or 0),
@@ -221,16 +234,30 @@ async def stats(session: AsyncSession, top: int = 10) -> Stats:
     )
 
 
-async def _top(session: AsyncSession, table: Table, by_id: dict[str, int], top: int) -> list[tuple[str, int]]:
-    """The `top` names by count, ties by name: the names of every id tied with the last place are read."""
+async def _names(session: AsyncSession, wanted: dict[Table, list[int]]) -> dict[tuple[Table, int], str]:
+    """Names of regions and organizations by id, in one statement."""
+    parts = [
+        select(literal_column(str(n)).label("t"), table.c.id, table.c.name).where(table.c.id.in_(ids))
+        for n, (table, ids) in enumerate(wanted.items())
+        if ids
+    ]
+    if not parts:
+        return {}
+    tables = list(wanted)
+    rows = await session.execute(union_all(*parts))
+    return {(tables[int(t)], int(i)): name for t, i, name in rows}
+
+
+def _candidates(by_id: dict[str, int], top: int) -> list[int]:
+    """Ids that can be among the `top`: every id tied with the last place (ties go by name)."""
     if not by_id or top <= 0:
         return []
-    ordered = sorted(by_id.values(), reverse=True)
-    cut = ordered[min(top, len(ordered)) - 1]
-    ids = [int(i) for i, n in by_id.items() if n >= cut]
-    names: dict[int, str] = {}
-    for start in range(0, len(ids), 500):
-        rows = await session.execute(select(table.c.id, table.c.name).where(table.c.id.in_(ids[start : start + 500])))
-        names.update({int(i): name for i, name in rows})
-    ranked = sorted(((names[i], by_id[str(i)]) for i in ids if i in names), key=lambda nc: (-nc[1], nc[0]))
-    return ranked[:top]
+    cut = sorted(by_id.values(), reverse=True)[min(top, len(by_id)) - 1]
+    return [int(i) for i, n in by_id.items() if n >= cut]
+
+
+def _ranked(
+    table: Table, by_id: dict[str, int], ids: list[int], names: dict[tuple[Table, int], str], top: int
+) -> list[tuple[str, int]]:
+    found = ((names[(table, i)], by_id[str(i)]) for i in ids if (table, i) in names)
+    return sorted(found, key=lambda nc: (-nc[1], nc[0]))[: max(0, top)]
