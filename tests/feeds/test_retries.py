@@ -16,28 +16,13 @@ from db import feeds as store
 from db.models.feeds import ITEM_FAILED, ITEM_RETRY, FeedItem
 from db.read import queries
 from feeds.poller import FeedPoller
+from tests.feeds.helpers import add as _feed
+from tests.feeds.helpers import row as _again
+from tests.feeds.helpers import status as _status
 from tests.feeds.samples import Item, article_page, rss, story
 from tests.feeds.site import FeedSite
 
 Make = Callable[..., FeedPoller]
-
-
-async def _feed(sessionmaker: async_sessionmaker[AsyncSession], url: str) -> store.FeedRow:
-    async with sessionmaker() as session:
-        feed_id, _ = await store.add_feed(session, url)
-    return await _again(sessionmaker, feed_id)
-
-
-async def _again(sessionmaker: async_sessionmaker[AsyncSession], feed_id: int) -> store.FeedRow:
-    async with sessionmaker() as session:
-        feed = await store.get_feed(session, feed_id)
-    assert feed is not None
-    return feed
-
-
-async def _status(sessionmaker: async_sessionmaker[AsyncSession], feed_id: int) -> store.FeedStatus:
-    async with sessionmaker() as session:
-        return next(f for f in await store.list_feeds(session) if f.id == feed_id)
 
 
 async def _item(sessionmaker: async_sessionmaker[AsyncSession], feed_id: int) -> FeedItem:
