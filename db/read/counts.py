@@ -1,10 +1,13 @@
 """The counts /stats and /recent show, read from `stat_count` + `stat_delta` (db.models.stats: kept by
 triggers in every writer's transaction) instead of counting 100,000 agreements on each request.
-Past FOLD_AT delta rows a read folds them into `stat_count` in a short write transaction of its own."""
+Past FOLD_AT delta rows a read folds them into `stat_count` (in the background, in a short write
+transaction of its own), and so does about one write in FOLD_EVERY."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import random
 from collections import defaultdict
 
 from sqlalchemy import Select, delete, func, literal_column, select, union_all
@@ -17,6 +20,7 @@ from db.models.stats import StatCount, StatDelta
 COUNT, DELTA = StatCount.__table__, StatDelta.__table__
 AGREEMENTS, ARTICLES, REGION, PARTNER, YEAR, DOC_TYPE = "a", "p", "r", "o", "y", "t"
 FOLD_AT = 2000  # delta rows a read sums before it folds them
+FOLD_EVERY = 200  # writes between two folds, on average
 _FOLD_LOCK = 0x57A7_F01D  # PostgreSQL advisory lock: one folder at a time
 log = logging.getLogger(__name__)
 
@@ -40,7 +44,7 @@ async def all_counts(session: AsyncSession) -> Counts:
         if n:
             counts[kind][key] = int(n)
     if rows_read - sum(len(v) for v in counts.values()) > FOLD_AT:
-        await fold(session)
+        fold_soon(session)
     return counts
 
 
@@ -57,6 +61,25 @@ async def total(session: AsyncSession, kind: str) -> int:
     """The count of a kind without keys (AGREEMENTS visible, ARTICLES)."""
     await read_connection(session)
     return int((await session.execute(total_statement(kind))).scalar_one())
+
+
+_folding: set[asyncio.Task[int]] = set()
+
+
+def fold_soon(session: AsyncSession) -> None:
+    """Fold the deltas in the background (the reader never waits for the write lock); one fold at a time."""
+    if _folding:
+        return
+    task = asyncio.get_running_loop().create_task(fold(session))
+    _folding.add(task)
+    task.add_done_callback(_folding.discard)
+
+
+async def fold_now_and_then(session: AsyncSession) -> None:
+    """After a write: fold the deltas about once in FOLD_EVERY writes, so that they stay few even when
+    nobody reads /stats."""
+    if random.random() < 1 / FOLD_EVERY:
+        await fold(session)
 
 
 async def fold(session: AsyncSession) -> int:
