@@ -17,6 +17,7 @@ class StatCount(SQLModel, table=True):
     """A folded count: visible agreements per kind and key."""
 
     __tablename__ = "stat_count"
+    __table_args__ = (Index("ix_stat_count_top", "kind", "n"),)  # the biggest counts of a kind
     kind: str = Field(sa_column=Column(String(1), primary_key=True))
     key: str = Field(sa_column=Column(Text, primary_key=True))
     n: int = Field(sa_column=Column(BigInteger, nullable=False))

@@ -10,7 +10,7 @@ import logging
 import random
 from collections import defaultdict
 
-from sqlalchemy import Select, delete, func, literal_column, select, union_all
+from sqlalchemy import Select, delete, func, literal_column, or_, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -27,25 +27,44 @@ log = logging.getLogger(__name__)
 Counts = dict[str, dict[str, int]]
 
 
-async def all_counts(session: AsyncSession) -> Counts:
-    """kind -> key -> count, every kind (zero counts left out)."""
+async def all_counts(session: AsyncSession, top: int | None = None) -> Counts:
+    """kind -> key -> count (zero counts left out). With `top`, partners (thousands of them) are only
+    those that can be among the `top`: read along the (kind, n) index, never all of them."""
     await read_connection(session)
-    both = union_all(
-        select(COUNT.c.kind, COUNT.c.key, COUNT.c.n),
-        select(DELTA.c.kind, DELTA.c.key, DELTA.c.n),
-    ).subquery()
-    rows = await session.execute(
-        select(both.c.kind, both.c.key, func.sum(both.c.n), func.count()).group_by(both.c.kind, both.c.key)
-    )
-    counts: Counts = defaultdict(dict)
+    deltas: Counts = defaultdict(dict)
     rows_read = 0
-    for kind, key, n, k in rows:
+    for kind, key, n, k in await session.execute(
+        select(DELTA.c.kind, DELTA.c.key, func.sum(DELTA.c.n), func.count()).group_by(DELTA.c.kind, DELTA.c.key)
+    ):
+        deltas[kind][key] = int(n)
         rows_read += int(k)
-        if n:
-            counts[kind][key] = int(n)
-    if rows_read - sum(len(v) for v in counts.values()) > FOLD_AT:
+    if rows_read > FOLD_AT:
         fold_soon(session)
-    return counts
+    base = select(COUNT.c.kind, COUNT.c.key, COUNT.c.n)
+    if top is None:
+        rows = await session.execute(base)
+    else:
+        # A partner outside the (top + partners changed since the last fold) biggest folded counts,
+        # ties included, cannot reach the top: at least `top` of those are unchanged and not smaller.
+        partner = COUNT.c.kind == literal_column(f"'{PARTNER}'")
+        changed = sorted(deltas.get(PARTNER, {}))  # their folded counts are read whatever they are
+        reach = top + len(changed)
+        cut = (
+            select(COUNT.c.n).where(partner).order_by(COUNT.c.n.desc()).limit(1).offset(reach - 1).scalar_subquery()
+        )
+        rows = await session.execute(
+            union_all(
+                base.where(COUNT.c.kind != literal_column(f"'{PARTNER}'")),
+                base.where(partner, or_(COUNT.c.n >= func.coalesce(cut, -1), COUNT.c.key.in_(changed))),
+            )
+        )
+    counts: Counts = defaultdict(dict)
+    for kind, key, n in rows:
+        counts[kind][key] = int(n)
+    for kind, changed in deltas.items():
+        for key, n in changed.items():
+            counts[kind][key] = counts[kind].get(key, 0) + n
+    return {kind: {k: n for k, n in keyed.items() if n} for kind, keyed in counts.items()}
 
 
 def total_statement(kind: str) -> Select:

@@ -212,7 +212,7 @@ async def stats(session: AsyncSession, top: int = 10) -> Stats:
     """Counts of agreements and articles; the `top` regions and partners; agreements by year and type.
     Read from the kept counts (db.read.counts), never by counting the agreements."""
     await read_connection(session)
-    kept = await counts.all_counts(session)
+    kept = await counts.all_counts(session, top)
     reg, org = Region.__table__, Organization.__table__
     by_region, by_partner = kept.get(counts.REGION, {}), kept.get(counts.PARTNER, {})
     wanted = {reg: _candidates(by_region, top), org: _candidates(by_partner, top)}

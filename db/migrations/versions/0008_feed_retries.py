@@ -127,6 +127,7 @@ def upgrade() -> None:
         sa.Column("n", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("kind", "key", name=op.f("pk_stat_count")),
     )
+    op.create_index("ix_stat_count_top", "stat_count", ["kind", "n"], unique=False)
     op.create_table(
         "stat_delta",
         sa.Column(
@@ -156,6 +157,7 @@ def downgrade() -> None:
                 op.execute(f"DROP TRIGGER IF EXISTS stat_{table}_{suffix}")
     op.drop_index("ix_stat_delta_kind", table_name="stat_delta")
     op.drop_table("stat_delta")
+    op.drop_index("ix_stat_count_top", table_name="stat_count")
     op.drop_table("stat_count")
     with op.batch_alter_table("agreement", schema=None) as batch_op:
         batch_op.drop_index("ix_agreement_visible_sort")

@@ -70,7 +70,7 @@ async def same(sessionmaker: Maker) -> Stats:
 
 
 def _article(i: int, region: str, partner: str, year: int, doc_type: str = "соглашение") -> tuple[ArticleIn, list]:
-    text = f"Статья номер {i} о подписании соглашения между регионом и компанией. " * 3
+    text = f"Статья номер {i} о подписании соглашения. " + " ".join(f"факт{i * 100 + k}" for k in range(40))
     return ArticleIn(text=text, url=f"https://news.example/{i}"), [
         make_agreement(regions=[region], partners=[partner], when=(year, 5, 1 + i % 27), doc_type=doc_type)
     ]
@@ -91,7 +91,7 @@ async def test_counts_stay_exact_through_every_kind_of_write(
             article, found = _article(i, region, partner, year, "меморандум" if i == 4 else "соглашение")
             ids.append((await ingest(session, article, found)).agreements[0].id)
         # the same agreement from a second article: one agreement, two articles
-        again, found = _article(99, *plan[0])
+        again, found = _article(27, *plan[0])  # the same date as the first: the same agreement
         await ingest(session, again, found)
     stats = await same(sessionmaker)
     assert (stats.agreements, stats.articles) == (5, 6)
@@ -137,6 +137,24 @@ async def test_counts_stay_exact_through_every_kind_of_write(
 
 async def _deltas(session: AsyncSession) -> int:
     return int((await session.execute(select(func.count()).select_from(StatDelta.__table__))).scalar_one())
+
+
+async def test_a_partner_climbs_into_the_top_through_deltas(sessionmaker: Maker) -> None:
+    n = 0
+    async with sessionmaker() as session:
+        for partner, times in (("Альфа", 4), ("Бета", 3), ("Гамма", 3), ("Дельта", 2), ("Эпсилон", 1)):
+            for _ in range(times):
+                article, found = _article(n, "Калужская область", partner, 2000 + n)
+                await ingest(session, article, found)
+                n += 1
+        await counts.fold(session)
+    assert [p for p, _ in (await same(sessionmaker)).partners] == ["Альфа", "Бета", "Гамма"]
+    async with sessionmaker() as session:  # the last one overtakes everybody, in deltas not folded yet
+        for _ in range(4):
+            article, found = _article(n, "Тульская область", "Эпсилон", 2000 + n)
+            await ingest(session, article, found)
+            n += 1
+    assert (await same(sessionmaker)).partners == [("Эпсилон", 5), ("Альфа", 4), ("Бета", 3)]
 
 
 async def test_recent_pages_and_total(sessionmaker: Maker) -> None:
