@@ -30,7 +30,6 @@ MAX_LIMIT = 1000  # /export asks for up to 1,000 at once
 # A forged page button can carry any number; the databases take OFFSET up to 64 bits, and nothing
 # this far exists anyway.
 MAX_OFFSET = 2**31 - 1
-SHOWN = A.c.hidden == VISIBLE
 
 
 def _bounds(offset: int, limit: int) -> tuple[int, int]:
