@@ -103,6 +103,9 @@ class Settings:
     feed_poll_seconds: float = 900.0  # every feed is read this often (with jitter)
     feed_max_items: int = 100  # new items read from one feed per poll
     feed_max_bytes: int = 5 * 1024 * 1024  # a feed's body
+    feed_poll_budget: float = 120.0  # seconds one poll of a feed may spend reading items
+    feed_parse_seconds: float = 10.0  # longest parse of a feed (in a worker process)
+    feed_item_attempts: int = 5  # reads of an item whose page fails in passing
     feeds_file: Path | None = None  # one URL a line: added at start
     # extraction's confidence (docs/confidence.md): cards of less sure agreements say «возможно,
     # неточно»; a feed's less sure agreements wait for an admin's /review (above 1: all of them)
@@ -161,6 +164,9 @@ class Settings:
             feed_poll_seconds=max(1.0, _float("FEED_POLL_SECONDS", 900.0)),
             feed_max_items=max(1, _int("FEED_MAX_ITEMS", 100)),
             feed_max_bytes=max(1024, _int("FEED_MAX_BYTES", 5 * 1024 * 1024)),
+            feed_poll_budget=max(1.0, _float("FEED_POLL_BUDGET_SECONDS", 120.0)),
+            feed_parse_seconds=max(0.5, _float("FEED_PARSE_SECONDS", 10.0)),
+            feed_item_attempts=max(1, _int("FEED_ITEM_ATTEMPTS", 5)),
             feeds_file=Path(feeds_file) if (feeds_file := _str("FEEDS_FILE")) else None,
             show_confidence=_float("SHOW_CONFIDENCE", 0.5),
             feed_min_confidence=_float("FEED_MIN_CONFIDENCE", 0.6),
@@ -198,6 +204,9 @@ class Settings:
             interval=self.feed_poll_seconds,
             max_items=self.feed_max_items,
             max_bytes=self.feed_max_bytes,
+            budget=self.feed_poll_budget,
+            parse_seconds=self.feed_parse_seconds,
+            item_attempts=self.feed_item_attempts,
             min_chars=self.min_article_chars,
             lock_refresh=min(30.0, self.feed_poll_seconds),
         )

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import read_connection, write_connection
 from db.models import VISIBLE, Agreement, AgreementSource
-from db.models.feeds import ITEM_FAILED, ITEM_SKIPPED, Feed, FeedItem
+from db.models.feeds import ITEM_RETRY, Feed, FeedItem
 from db.read.cards import MAX_ID
 from db.write.upsert import insert_ignore
 
@@ -23,10 +23,8 @@ __all__ = [
     "get_feed",
     "item_key",
     "list_feeds",
-    "record_item",
     "record_poll",
     "remove_feed",
-    "seen_keys",
     "utc",
 ]
 
@@ -73,6 +71,7 @@ class FeedStatus:
     items_in_feed: int
     items_seen: int
     agreements_found: int
+    items_retrying: int = 0  # items whose page failed in passing, read again on a later poll
 
 
 async def _begin_write(session: AsyncSession) -> None:
@@ -136,8 +135,15 @@ async def remove_feed(session: AsyncSession, feed_id: int) -> str | None:
 async def list_feeds(session: AsyncSession) -> list[FeedStatus]:
     """Every feed, oldest first, with items seen and visible agreements found in its articles."""
     await read_connection(session)
+    retrying = ITEM.c.status == ITEM_RETRY
     seen = (
-        select(ITEM.c.feed_id, func.count().label("n")).group_by(ITEM.c.feed_id).subquery()
+        select(
+            ITEM.c.feed_id,
+            func.count().filter(~retrying).label("n"),
+            func.count().filter(retrying).label("retrying"),
+        )
+        .group_by(ITEM.c.feed_id)
+        .subquery()
     )
     found = (
         select(ITEM.c.feed_id, func.count(func.distinct(SRC.c.agreement_id)).label("n"))
@@ -148,7 +154,9 @@ async def list_feeds(session: AsyncSession) -> list[FeedStatus]:
         .subquery()
     )
     rows = await session.execute(
-        select(FEED, func.coalesce(seen.c.n, 0), func.coalesce(found.c.n, 0))
+        select(
+            FEED, func.coalesce(seen.c.retrying, 0), func.coalesce(seen.c.n, 0), func.coalesce(found.c.n, 0)
+        )
         .outerjoin(seen, seen.c.feed_id == FEED.c.id)
         .outerjoin(found, found.c.feed_id == FEED.c.id)
         .order_by(FEED.c.id)
@@ -168,6 +176,7 @@ async def list_feeds(session: AsyncSession) -> list[FeedStatus]:
                 items_in_feed=m["items_in_feed"],
                 items_seen=int(row[-2]),
                 agreements_found=int(row[-1]),
+                items_retrying=int(row[-3]),
             )
         )
     return out
@@ -182,45 +191,13 @@ async def due_feeds(session: AsyncSession, now: datetime) -> list[FeedRow]:
     return [_row(r) for r in rows]
 
 
-async def next_due(session: AsyncSession) -> datetime | None:
-    """When the next feed is due (None without feeds)."""
+async def next_due(session: AsyncSession, busy: frozenset[int] = frozenset()) -> datetime | None:
+    """When the next feed is due (None without feeds), leaving out the `busy` ones being polled."""
     await read_connection(session)
-    return utc((await session.execute(select(func.min(FEED.c.next_poll_at)))).scalar_one_or_none())
-
-
-async def seen_keys(session: AsyncSession, feed_id: int, keys: list[str]) -> set[str]:
-    """Which of `keys` (item_key values) the feed has handled already."""
-    if not keys:
-        return set()
-    await read_connection(session)
-    found: set[str] = set()
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        rows = await session.execute(
-            select(ITEM.c.key).where(ITEM.c.feed_id == feed_id, ITEM.c.key.in_(chunk))
-        )
-        found.update(rows.scalars())
-    return found
-
-
-async def record_item(
-    session: AsyncSession, feed_id: int, key: str, *, link: str | None, status: str,
-    article_id: int | None = None, error: str | None = None, now: datetime | None = None,
-) -> None:  # fmt: skip
-    """Remember that an item was handled (whatever came of it): it is never read again."""
-    await _begin_write(session)
-    await session.execute(
-        insert_ignore(session, ITEM).values(
-            feed_id=feed_id,
-            key=key,
-            link=link,
-            article_id=article_id,
-            status=status,
-            error=error,
-            seen_at=now or datetime.now(UTC),
-        )
-    )
-    await session.commit()
+    q = select(func.min(FEED.c.next_poll_at))
+    if busy:
+        q = q.where(FEED.c.id.notin_(sorted(busy)))
+    return utc((await session.execute(q)).scalar_one_or_none())
 
 
 async def record_poll(
@@ -245,14 +222,3 @@ async def record_poll(
     await _begin_write(session)
     await session.execute(update(FEED).where(FEED.c.id == feed_id).values(**values))
     await session.commit()
-
-
-async def item_errors(session: AsyncSession, feed_id: int) -> dict[str, int]:
-    """Failed and skipped items of a feed, by status (for tests and diagnostics)."""
-    await read_connection(session)
-    rows = await session.execute(
-        select(ITEM.c.status, func.count())
-        .where(ITEM.c.feed_id == feed_id, ITEM.c.status.in_([ITEM_FAILED, ITEM_SKIPPED]))
-        .group_by(ITEM.c.status)
-    )
-    return {status: int(n) for status, n in rows}

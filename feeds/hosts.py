@@ -1,4 +1,5 @@
-"""At most one request at a time per host: the poller is a polite reader of every site."""
+"""At most one request at a time per host (and port): the poller is a polite reader of every site,
+and a slow site holds up only the feeds it serves."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from shared_state.keyed_locks import KeyedLocks
 
 
 def host_of(url: str) -> str:
-    """The host a URL is fetched from (lower case; the whole URL when it has none)."""
+    """The host and port a URL is fetched from (lower case; the whole URL when it has no host)."""
     try:
-        return (URL(url).host or url).lower()
+        parsed = URL(url)
     except (ValueError, TypeError):
         return url
+    if not parsed.host:
+        return url
+    return f"{parsed.host.lower()}:{parsed.port}" if parsed.port else parsed.host.lower()
 
 
 class HostLocks:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import time
 from dataclasses import dataclass
@@ -123,8 +124,8 @@ def html_to_text(markup: str) -> str:
     """Readable text of an HTML fragment: paragraphs on lines of their own, entities decoded."""
     if not markup.strip():
         return ""
-    if "<" not in markup:
-        lines = markup.splitlines()
+    if "<" not in markup:  # no tags, perhaps entities: the feed escaped the HTML once, decode it once
+        lines = html.unescape(markup).splitlines()
     else:
         try:
             root = lxml.html.fragment_fromstring(markup, create_parent="div")

@@ -1,11 +1,14 @@
 """The feed poller: inside the bot process, reads every feed every `interval` seconds.
 
-Each poll is a conditional GET (ETag / Last-Modified) through the bot's guarded fetcher, at most
-one request at a time per host; a failing feed backs off exponentially. Every item is handled
-once, ever (its guid or link is kept in `feed_item`), and each new one goes through the same
-ingest as an article a user sent (`ingest`, handed in). With several bot instances only the
-holder of the `PollerLock` polls. A broken feed or item is recorded and shown in /feeds; nothing
-stops the poller. Knows nothing of Telegram.
+Each feed is polled in a task of its own, so a slow feed never holds up the others; at most one
+request at a time goes to a host, and a poll reads items for at most `budget` seconds (the rest wait
+for the next poll). Each poll is a conditional GET (ETag / Last-Modified) through the bot's guarded
+fetcher, parsed in a worker process with a time limit (feeds.offload); a failing feed backs off
+exponentially. Every item is handled once (`feed_item` keeps its guid, link and text hashes, so a
+feed that changes its guids does not make it new); a page that fails in passing is read again on a
+later poll (feeds.items). Each new item goes through the same ingest as an article a user sent
+(`ingest`, handed in). With several bot instances only the holder of the `PollerLock` polls. A broken
+feed or item is recorded and shown in /feeds; nothing stops the poller. Knows nothing of Telegram.
 """
 
 from __future__ import annotations
@@ -21,16 +24,32 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db import feed_items
 from db import feeds as store
+from db.feed_items import ItemKeys, KnownItem
 from db.models import KIND_FEED
-from db.models.feeds import ITEM_FAILED, ITEM_KNOWN, ITEM_SKIPPED, ITEM_STORED
+from db.models.feeds import ITEM_FAILED, ITEM_KNOWN, ITEM_RETRY, ITEM_SKIPPED, ITEM_STORED
 from db.write.ingest import ArticleIn, IngestResult
 from extraction.text import clean_text
 from feeds.hosts import HostLocks
+from feeds.items import (
+    NO_LINK_NO_TEXT,
+    BudgetSpent,
+    Outcome,
+    RetryPolicy,
+    failed,
+    given_up,
+    items_summary,
+    skipped,
+    unique,
+    with_title,
+)
 from feeds.lock import LocalLock, PollerLock
-from feeds.parse import FeedEntry, FeedParseError, parse_feed
+from feeds.offload import DEFAULT_SECONDS, parse_off_loop
+from feeds.parse import FeedEntry, FeedParseError
 from fetching import FetchedArticle, FetchError, RawPage
 
+__all__ = ["FAIR_KEY", "NO_LINK_NO_TEXT", "FeedPoller", "PollReport", "PollerSettings", "mostly_russian"]
 log = logging.getLogger(__name__)
 
 IngestFn = Callable[[ArticleIn], Awaitable[IngestResult]]
@@ -38,7 +57,6 @@ IngestFn = Callable[[ArticleIn], Awaitable[IngestResult]]
 # are one participant beside the users (whose ids are positive), so a big feed never crowds them out.
 FAIR_KEY = -1
 MAX_ARTICLE_CHARS = 200_000
-NO_LINK_NO_TEXT = "запись без ссылки и без текста"
 
 
 class FeedFetcher(Protocol):
@@ -58,9 +76,17 @@ class PollerSettings:
     max_backoff: float = 6 * 3600.0  # longest wait after failures (never below `interval`)
     max_items: int = 100  # new items read per poll; the rest wait for the next one
     max_bytes: int = 5 * 1024 * 1024  # a feed's body (full-text feeds are large)
-    concurrency: int = 4  # feeds polled at once (each host still gets one request at a time)
+    concurrency: int = 8  # feeds polled at once (each host still gets one request at a time)
     min_chars: int = 80  # shorter item texts are no article
     lock_refresh: float = 30.0  # seconds between refreshes of the poller lock
+    budget: float = 120.0  # seconds a poll may spend reading items (FEED_POLL_BUDGET_SECONDS)
+    parse_seconds: float = DEFAULT_SECONDS  # longest parse of a feed (FEED_PARSE_SECONDS)
+    item_attempts: int = 5  # reads of an item whose page fails in passing (FEED_ITEM_ATTEMPTS)
+    retry_base: float | None = None  # wait before an item's second read (None: half the interval)
+
+    def retry_policy(self) -> RetryPolicy:
+        base = self.interval / 2 if self.retry_base is None else self.retry_base
+        return RetryPolicy(max(1, self.item_attempts), base, max(self.interval, self.max_backoff))
 
 
 @dataclass(slots=True)
@@ -75,12 +101,24 @@ class PollReport:
     known: int = 0
     skipped: int = 0
     failed: int = 0
+    retrying: int = 0  # items whose page failed in passing: read again on a later poll
+    deferred: int = 0  # items the time budget left for the next poll
+    waiting: bool = False  # some item of the copy waits for a retry: fetch the whole feed next time
     new_agreement_ids: list[int] = field(default_factory=list)
     error: str | None = None  # the poll failed (the feed is backed off)
     item_errors: list[str] = field(default_factory=list)
     title: str | None = None  # the feed's own title
     etag: str | None = None  # validators of the copy read
     last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Fresh:
+    """An item of the copy to read now: its entry, keys, and the stored row when it is a retry."""
+
+    entry: FeedEntry
+    keys: ItemKeys
+    known: KnownItem | None
 
 
 def mostly_russian(text: str) -> bool:
@@ -107,12 +145,15 @@ class FeedPoller:
         self.ingest = ingest
         self.lock = lock or LocalLock()
         self.settings = settings or PollerSettings()
+        self.retry = self.settings.retry_policy()
         self.hosts = HostLocks()
         self.holding = False
-        self._lock_lost = False  # set while polling when a refresh fails: stop reading items
+        self._lock_lost = False  # set when a refresh fails: running polls stop reading items
         self.polls = 0
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._gate = asyncio.Semaphore(max(1, self.settings.concurrency))
+        self._running: dict[int, asyncio.Task[PollReport]] = {}  # feed id -> its poll
 
     # ---- life cycle ------------------------------------------------------------------------
 
@@ -125,12 +166,16 @@ class FeedPoller:
         self._wake.set()
 
     async def stop(self) -> None:
-        """Cancel the loop (an item being read is read again next time) and give up the lock."""
+        """Cancel the loop and the polls under way (an item being read is read again next time) and
+        give up the lock."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
+        tasks = [t for t in (task, *self._running.values()) if t is not None]
+        for t in tasks:
+            t.cancel()
+        for t in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+                await t
+        self._running.clear()
         if self.holding:
             self.holding = False
             with contextlib.suppress(Exception):
@@ -141,10 +186,15 @@ class FeedPoller:
             delay = self.settings.lock_refresh
             self._wake.clear()  # a wake-up during the round below is for the next one
             try:
-                self.holding = await (self.lock.refresh() if self.holding else self.lock.acquire())
+                held = self.holding
+                self.holding = await (self.lock.refresh() if held else self.lock.acquire())
                 if self.holding:
-                    await self._round()
+                    self._lock_lost = False
+                    await self._launch_due()
                     delay = await self._until_next()
+                elif held:
+                    log.warning("lost the feeds lock: another instance polls now")
+                    self._lock_lost = True
             except asyncio.CancelledError:
                 raise
             except Exception:  # the base went away for a moment: try again later, never crash the bot
@@ -155,51 +205,38 @@ class FeedPoller:
 
     async def _until_next(self) -> float:
         async with self.sessionmaker() as session:
-            due = await store.next_due(session)
+            due = await store.next_due(session, frozenset(self._running))
         cap = min(self.settings.lock_refresh, self.settings.interval)
         if due is None:
             return cap
         return max(0.05, min(cap, (due - datetime.now(UTC)).total_seconds()))
 
-    async def _round(self) -> None:
-        """Poll every due feed, keeping the lock fresh meanwhile."""
-        self._lock_lost = False
-        keeper = asyncio.create_task(self._keep_lock())
-        try:
-            await self.poll_due()
-        finally:
-            keeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await keeper
+    async def _launch_due(self) -> None:
+        """Start a poll of each due feed not being polled already; each runs on its own."""
+        async with self.sessionmaker() as session:
+            due = await store.due_feeds(session, datetime.now(UTC))
+        for feed in due:
+            if feed.id in self._running:
+                continue
+            task = asyncio.create_task(self._gated(feed), name=f"feed-{feed.id}")
+            self._running[feed.id] = task
+            task.add_done_callback(lambda _t, feed_id=feed.id: self._done(feed_id))
 
-    async def _keep_lock(self) -> None:
-        while True:
-            await asyncio.sleep(self.settings.lock_refresh)
-            try:
-                self.holding = await self.lock.refresh()
-            except Exception:
-                log.warning("could not refresh the feeds lock", exc_info=True)
-                self.holding = False
-            if not self.holding:
-                log.warning("lost the feeds lock: another instance polls now")
-                self._lock_lost = True
-                return
+    def _done(self, feed_id: int) -> None:
+        self._running.pop(feed_id, None)
+        self._wake.set()  # its next poll time is recorded: look again
+
+    async def _gated(self, feed: store.FeedRow) -> PollReport:
+        async with self._gate:
+            return await self.poll_feed(feed)
 
     # ---- polling ---------------------------------------------------------------------------
 
     async def poll_due(self) -> list[PollReport]:
-        """Poll the feeds whose time has come, a few at once."""
+        """Poll the feeds whose time has come, a few at once, and wait for them all."""
         async with self.sessionmaker() as session:
             due = await store.due_feeds(session, datetime.now(UTC))
-        if not due:
-            return []
-        gate = asyncio.Semaphore(max(1, self.settings.concurrency))
-
-        async def one(feed: store.FeedRow) -> PollReport:
-            async with gate:
-                return await self.poll_feed(feed)
-
-        return list(await asyncio.gather(*(one(feed) for feed in due)))
+        return list(await asyncio.gather(*(self._gated(feed) for feed in due)))
 
     def _next_poll(self, now: datetime, failures: int) -> datetime:
         interval = self.settings.interval
@@ -227,7 +264,9 @@ class FeedPoller:
         self.polls += 1
         now = datetime.now(UTC)
         failures = feed.failures + 1 if report.error else 0
-        error = report.error or _items_summary(report)
+        error = report.error or items_summary(report.failed + report.skipped, report.item_errors)
+        # Items waiting for a retry or for the next budget: the next poll must see the whole copy.
+        whole_next_time = report.waiting or report.deferred > 0
         try:
             async with self.sessionmaker() as session:
                 await store.record_poll(
@@ -237,10 +276,10 @@ class FeedPoller:
                     next_poll_at=self._next_poll(now, failures),
                     failures=failures,
                     error=error,
-                    etag=report.etag,
-                    last_modified=report.last_modified,
+                    etag=None if whole_next_time else report.etag,
+                    last_modified=None if whole_next_time else report.last_modified,
                     items_in_feed=report.items_in_feed if not report.error and not report.not_modified else None,
-                    keep_validators=bool(report.error) or report.not_modified,
+                    keep_validators=bool(report.error) or (report.not_modified and not whole_next_time),
                     title=report.title,
                 )
         except Exception:
@@ -258,109 +297,105 @@ class FeedPoller:
             report.not_modified = True
             return
         content_type = f"application/xml; charset={page.charset}" if page.charset else None
-        parsed = await asyncio.to_thread(parse_feed, page.body, page.url, content_type)
+        parsed = await parse_off_loop(page.body, page.url, content_type, seconds=self.settings.parse_seconds)
         report.etag, report.last_modified, report.title = page.etag, page.last_modified, parsed.title
         report.items_in_feed = len(parsed.entries)
-        entries, keys = _unique(parsed.entries)
-        async with self.sessionmaker() as session:
-            seen = await store.seen_keys(session, feed.id, [k for k in keys if k])
-        fresh = [(e, k) for e, k in zip(entries, keys, strict=True) if k is None or k not in seen]
-        fresh = fresh[: self.settings.max_items]
+        fresh = await self._fresh(feed, parsed.entries, report)
         report.new_items = len(fresh)
-        for entry, key in reversed(fresh):  # feeds list the newest first: store in publication order
+        deadline = asyncio.get_running_loop().time() + self.settings.budget
+        for n, item in enumerate(reversed(fresh)):  # feeds list the newest first: store in publication order
             if self._lock_lost:  # the lock went to another instance: it reads the rest
                 return
-            await self._item(feed, entry, key, report)
+            if asyncio.get_running_loop().time() >= deadline:
+                report.deferred = len(fresh) - n
+                return
+            try:
+                await self._item(feed, item, report, deadline)
+            except BudgetSpent:
+                report.deferred = len(fresh) - n
+                return
 
-    async def _item(self, feed: store.FeedRow, entry: FeedEntry, key: str | None, report: PollReport) -> None:
+    async def _fresh(self, feed: store.FeedRow, entries: list[FeedEntry], report: PollReport) -> list[_Fresh]:
+        """The entries to read now: new ones, and passing failures whose wait is over (at most max_items)."""
+        entries, keys = unique(entries)
+        async with self.sessionmaker() as session:
+            known = await feed_items.known_items(session, feed.id, keys)
+        now = datetime.now(UTC)
+        fresh: list[_Fresh] = []
+        for entry, item_keys, row in zip(entries, keys, known, strict=True):
+            if row is not None and row.status == ITEM_RETRY:
+                report.waiting = True
+            if row is None or row.due(now):
+                fresh.append(_Fresh(entry, item_keys, row))
+        return fresh[: self.settings.max_items]
+
+    async def _item(self, feed: store.FeedRow, item: _Fresh, report: PollReport, deadline: float) -> None:
+        entry = item.entry
+        attempts = (item.known.attempts if item.known else 0) + 1
         try:
-            status, article_id, error = await self._read_item(entry, report)
-        except asyncio.CancelledError:
+            outcome = await self._read_item(entry, report, attempts, deadline)
+        except (asyncio.CancelledError, BudgetSpent):
             raise
-        except Exception:  # one item breaking must not hold up the feed's others, now or later
+        except Exception as exc:  # one item breaking must not hold up the feed's others, now or later
             log.exception("reading item %r of feed %s failed", entry.link or entry.key, feed.id)
-            status, article_id, error = ITEM_FAILED, None, "внутренняя ошибка при чтении записи"
-        if status == ITEM_STORED:
-            report.stored += 1
-        elif status == ITEM_KNOWN:
-            report.known += 1
-        elif status == ITEM_SKIPPED:
-            report.skipped += 1
-        else:
-            report.failed += 1
-        if error:
-            report.item_errors.append(error)
+            outcome = self.retry.after_failure(exc, attempts, datetime.now(UTC)) or failed(
+                given_up("внутренняя ошибка при чтении записи", attempts)
+            )
+        counter = {ITEM_STORED: "stored", ITEM_KNOWN: "known", ITEM_SKIPPED: "skipped", ITEM_RETRY: "retrying"}
+        name = counter.get(outcome.status, "failed")
+        setattr(report, name, getattr(report, name) + 1)
+        if outcome.status == ITEM_RETRY:
+            report.waiting = True
+        elif outcome.error:
+            report.item_errors.append(outcome.error)
+        key = item.known.key if item.known else (item.keys.key or item.keys.content_key)
         if key is None:  # nothing to know it by: it is counted, and looked at again next time
             return
         async with self.sessionmaker() as session:
-            await store.record_item(
-                session, feed.id, key, link=entry.link, status=status, article_id=article_id, error=error
-            )
+            await feed_items.record_item(
+                session, feed.id, key, link=entry.link, status=outcome.status, article_id=outcome.article_id,
+                error=outcome.error, attempts=attempts if outcome.status in (ITEM_RETRY, ITEM_FAILED) else 0,
+                retry_at=outcome.retry_at, link_key=item.keys.link_key, content_key=item.keys.content_key,
+            )  # fmt: skip
 
-    async def _read_item(self, entry: FeedEntry, report: PollReport) -> tuple[str, int | None, str | None]:
-        """(status, article id, error) of one new item."""
+    async def _read_item(self, entry: FeedEntry, report: PollReport, attempts: int, deadline: float) -> Outcome:
+        """What came of one item: stored, known, skipped, failed, or to be retried later."""
         if entry.link is None and not entry.text and not entry.summary:
-            return ITEM_SKIPPED, None, NO_LINK_NO_TEXT
-        text, title, published = _with_title(entry.text, entry.title), entry.title, entry.published
+            return skipped(NO_LINK_NO_TEXT)
+        text, title, published = with_title(entry.text, entry.title), entry.title, entry.published
         if (text is None or len(text) < self.settings.min_chars) and entry.link:
             try:
-                async with self.hosts.hold(entry.link):
-                    page = await self.fetcher.fetch(entry.link)
+                page = await self._fetch_page(entry.link, deadline)
                 text, title, published = page.text, title or page.title, published or page.published
             except FetchError as exc:
-                fallback = _with_title(entry.summary, entry.title)
+                retry = self.retry.after_failure(exc, attempts, datetime.now(UTC))
+                if retry is not None:
+                    return retry
+                fallback = with_title(entry.summary, entry.title)
                 if fallback is None or len(fallback) < self.settings.min_chars:
-                    return ITEM_FAILED, None, exc.message_ru
+                    return failed(given_up(exc.message_ru, attempts))
                 text = fallback  # the teaser is better than nothing
         elif text is None:
-            text = _with_title(entry.summary, entry.title)
+            text = with_title(entry.summary, entry.title)
         text = clean_text(text or "").strip()
         if len(text) < self.settings.min_chars:
-            return ITEM_SKIPPED, None, "у записи слишком короткий текст"
+            return skipped("у записи слишком короткий текст")
         if len(text) > MAX_ARTICLE_CHARS:
-            return ITEM_SKIPPED, None, "у записи слишком длинный текст"
+            return skipped("у записи слишком длинный текст")
         if not mostly_russian(text):
-            return ITEM_SKIPPED, None, "запись не на русском языке"
+            return skipped("запись не на русском языке")
         article = ArticleIn(
             text=text, url=entry.link, published=published, title=title, source="feed", kind=KIND_FEED
         )
         result = await self.ingest(article)
         report.new_agreement_ids.extend(result.new_ids)
-        return (ITEM_KNOWN if result.already_known else ITEM_STORED), result.article_id, None
+        return Outcome(ITEM_KNOWN if result.already_known else ITEM_STORED, result.article_id)
 
-
-def _with_title(text: str | None, title: str | None) -> str | None:
-    """The text with its headline as the first line (headlines often name the parties)."""
-    if not text:
-        return None
-    if title and not text.lstrip().startswith(title):
-        return f"{title}\n{text}"
-    return text
-
-
-def _unique(entries: list[FeedEntry]) -> tuple[list[FeedEntry], list[str | None]]:
-    """Entries with their stored keys, an entry repeated in one copy of the feed dropped."""
-    out: list[FeedEntry] = []
-    keys: list[str | None] = []
-    seen: set[str] = set()
-    for entry in entries:
-        key = store.item_key(entry.key) if entry.key else None
-        if key is not None:
-            if key in seen:
-                continue
-            seen.add(key)
-        out.append(entry)
-        keys.append(key)
-    return out, keys
-
-
-def _items_summary(report: PollReport) -> str | None:
-    """The feed's items that could not be read, for /feeds (None when every item was fine)."""
-    bad = report.failed + report.skipped
-    if not bad:
-        return None
-    counts: dict[str, int] = {}
-    for error in report.item_errors:
-        counts[error] = counts.get(error, 0) + 1
-    reasons = "; ".join(f"{reason} — {n}" for reason, n in sorted(counts.items(), key=lambda kv: -kv[1])[:3])
-    return f"Не прочитано записей: {bad} ({reasons})."
+    async def _fetch_page(self, url: str, deadline: float) -> FetchedArticle:
+        """An item's page, one request at a time per host, within the poll's time budget."""
+        try:
+            async with asyncio.timeout_at(deadline):
+                async with self.hosts.hold(url):
+                    return await self.fetcher.fetch(url)
+        except TimeoutError as exc:
+            raise BudgetSpent from exc

@@ -16,6 +16,7 @@ from .errors import (
     TooLargeError,
     TooManyRedirectsError,
     UnsupportedDocumentError,
+    is_passing,
 )
 from .feed import fetch_feed
 from .fetcher import Fetcher, fetch_article
@@ -50,6 +51,7 @@ __all__ = [
     "fetch_feed",
     "find_urls",
     "is_allowed_address",
+    "is_passing",
     "make_session",
     "normalize_url",
     "publication_date",

@@ -105,8 +105,9 @@ class BadStatusError(FetchError):
 
     code = "bad_status"
 
-    def __init__(self, status: int) -> None:
+    def __init__(self, status: int, retry_after: float | None = None) -> None:
         self.status = status
+        self.retry_after = retry_after  # seconds the site asked to wait (Retry-After), if it did
         if status == 404:
             why = "страница не найдена (ошибка 404)"
         elif status in (401, 403):
@@ -118,6 +119,14 @@ class BadStatusError(FetchError):
         else:
             why = f"сайт ответил ошибкой (код {status})"
         super().__init__(message_ru=f"Не удалось открыть ссылку: {why}.")
+
+
+def is_passing(exc: FetchError) -> bool:
+    """A failure that may well not happen again (a timeout, a connection error, 408, 425, 429, 5xx):
+    worth another try later. Anything else (404, not a page, a blocked address) is for good."""
+    if isinstance(exc, FetchTimeoutError | ConnectError):
+        return True
+    return isinstance(exc, BadStatusError) and (exc.status in (408, 425, 429) or exc.status >= 500)
 
 
 class NotTextError(FetchError):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import socket
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
@@ -218,13 +220,29 @@ async def _preflight(url: URL, *, allow_private: bool) -> None:
         await resolver.close()
 
 
+def retry_after(value: str | None) -> float | None:
+    """Seconds a Retry-After header asks to wait (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
 def _etag(resp: aiohttp.ClientResponse) -> str | None:
     return resp.headers.get("ETag")
 
 
 async def _accept(resp: aiohttp.ClientResponse, limits: FetchLimits, accept: frozenset[str]) -> RawPage:
     if not 200 <= resp.status < 300:
-        raise BadStatusError(resp.status)
+        raise BadStatusError(resp.status, retry_after(resp.headers.get("Retry-After")))
     declared = resp.headers.get("Content-Type")
     mime = resp.content_type.lower() if declared else None
     if mime is not None and mime not in accept:

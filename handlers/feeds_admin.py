@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -15,7 +14,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from app.settings import Settings
 from db import feeds as store
-from feeds.parse import FeedParseError, parse_feed
+from feeds.offload import parse_off_loop
+from feeds.parse import FeedParseError
 from fetching import FetchError
 from handlers.admin import IsAdmin
 from handlers.lookup import agreement_number
@@ -76,6 +76,8 @@ def feed_card(feed: store.FeedStatus, now: datetime) -> str:
         f"Записей прочитано: {feed.items_seen}, соглашений найдено: {feed.agreements_found}"
         + (f", в ленте сейчас записей: {feed.items_in_feed}" if feed.last_poll_at else "")
     )
+    if feed.items_retrying:
+        lines.append(f"Ждут повторной попытки (сайт не ответил): {feed.items_retrying}")
     if feed.last_error:
         failing = f" (неудачных опросов подряд: {feed.failures})" if feed.failures else ""
         lines.append(f"⚠️ Ошибка{failing}: {q(feed.last_error, 400)}")
@@ -118,7 +120,7 @@ async def cmd_feed_add(
     try:
         page = await fetcher.fetch_feed(url, max_bytes=settings.feed_max_bytes)
         content_type = f"application/xml; charset={page.charset}" if page.charset else None
-        parsed = await asyncio.to_thread(parse_feed, page.body, page.url, content_type)
+        parsed = await parse_off_loop(page.body, page.url, content_type, seconds=settings.feed_parse_seconds)
     except FetchError as exc:
         await message.answer(f"Ленту не добавил. {q(exc.message_ru, 500)}")
         return

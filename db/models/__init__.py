@@ -133,7 +133,15 @@ class Agreement(SQLModel, table=True):
     """One agreement; `key` identifies it across articles (same parties and date)."""
 
     __tablename__ = "agreement"
-    __table_args__ = (Index("ix_agreement_sort", "sort_key", "id"), NEVER_REUSE_IDS)
+    __table_args__ = (
+        Index("ix_agreement_sort", "sort_key", "id"),
+        # /recent: visible agreements newest first, read along the index alone
+        Index(
+            "ix_agreement_visible_sort", "sort_key", "id",
+            sqlite_where=text("hidden = 0"), postgresql_where=text("hidden = 0"),
+        ),
+        NEVER_REUSE_IDS,
+    )
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=64)
     # the parties without the date (db.normalize.party_key): finds an edited copy's agreement

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, Select, Table, bindparam, func, select, union
+from sqlalchemy import Column, Select, Table, bindparam, func, literal_column, select, union, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import places
@@ -15,12 +15,11 @@ from db.models import (
     AgreementCountry,
     AgreementOrganization,
     AgreementRegion,
-    Article,
     Organization,
     Region,
 )
 from db.normalize import org_key
-from db.read import fulltext
+from db.read import counts, fulltext
 from db.read.cards import MAX_ID, load_views, views_from_rows
 from db.read.names import Target, match, partner_index, region_index, region_query_key
 from db.read.views import AgreementView, Lookup, Page, Stats
@@ -31,7 +30,6 @@ MAX_LIMIT = 1000  # /export asks for up to 1,000 at once
 # A forged page button can carry any number; the databases take OFFSET up to 64 bits, and nothing
 # this far exists anyway.
 MAX_OFFSET = 2**31 - 1
-SHOWN = A.c.hidden == VISIBLE
 
 
 def _bounds(offset: int, limit: int) -> tuple[int, int]:
@@ -166,12 +164,38 @@ async def search(session: AsyncSession, text: str, offset: int = 0, limit: int =
     return Page(await load_views(session, found.ids), found.total, offset, limit, found.more)
 
 
+_VISIBLE_LITERAL = A.c.hidden == literal_column(str(VISIBLE))  # a literal: the partial index's own predicate
+
+
+def _recent_statement() -> Select:
+    """Built once: a page of the partial index of visible agreements, each row with the kept total."""
+    page = (
+        select(A.c.id.label("agreement_id"), A.c.sort_key)
+        .where(_VISIBLE_LITERAL)
+        .order_by(A.c.sort_key.desc(), A.c.id.desc())
+        .limit(bindparam("lim"))
+        .offset(bindparam("off"))
+        .subquery()
+    )
+    return (
+        select(A.c.id, A.c.card, counts.total_statement(counts.AGREEMENTS).scalar_subquery().label("total"))
+        .join_from(page, A, A.c.id == page.c.agreement_id)
+        .order_by(page.c.sort_key.desc(), page.c.agreement_id.desc())
+    )
+
+
+_RECENT = _recent_statement()
+
+
 async def recent(session: AsyncSession, offset: int = 0, limit: int = 5) -> Page:
-    """All agreements, newest signing date first (undated last)."""
+    """All agreements, newest signing date first (undated last): one walk of the partial index of
+    visible agreements, with the total from the kept counts (db.read.counts)."""
     await read_connection(session)
     offset, limit = _bounds(offset, limit)
-    ids_q = select(A.c.id.label("agreement_id"), A.c.sort_key).where(SHOWN)
-    return await _paged(session, ids_q, select(func.count()).select_from(A).where(SHOWN), offset, limit)
+    rows = (await session.execute(_RECENT, {"lim": limit, "off": offset})).all()
+    if not rows:
+        return Page([], await counts.total(session, counts.AGREEMENTS), offset, limit)
+    return Page(await views_from_rows(session, rows), int(rows[0].total), offset, limit)
 
 
 async def get(session: AsyncSession, agreement_id: int) -> AgreementView | None:
@@ -184,40 +208,55 @@ async def get(session: AsyncSession, agreement_id: int) -> AgreementView | None:
 
 
 async def stats(session: AsyncSession, top: int = 10) -> Stats:
-    """Counts of agreements and articles; the `top` regions and partners; agreements by year and type."""
+    """Counts of agreements and articles; the `top` regions and partners; agreements by year and type.
+    Read from the kept counts (db.read.counts), never by counting the agreements."""
     await read_connection(session)
-    agreements = int((await session.execute(select(func.count()).select_from(A).where(SHOWN))).scalar_one())
-    articles = int((await session.execute(select(func.count()).select_from(Article.__table__))).scalar_one())
+    kept = await counts.all_counts(session, top)
     reg, org = Region.__table__, Organization.__table__
-    n = func.count().label("n")
-    regions = await session.execute(
-        select(reg.c.name, n)
-        .join(AR, AR.c.region_id == reg.c.id)
-        .where(_shown_links(AR))
-        .group_by(reg.c.name)
-        .order_by(n.desc(), reg.c.name)
-        .limit(top)
-    )
-    partners = await session.execute(
-        select(org.c.name, n)
-        .join(AO, AO.c.organization_id == org.c.id)
-        .where(_shown_links(AO))
-        .group_by(org.c.id, org.c.name)
-        .order_by(n.desc(), org.c.name)
-        .limit(top)
-    )
+    by_region, by_partner = kept.get(counts.REGION, {}), kept.get(counts.PARTNER, {})
+    wanted = {reg: _candidates(by_region, top), org: _candidates(by_partner, top)}
+    names = await _names(session, wanted)
+    regions = _ranked(reg, by_region, wanted[reg], names, top)
+    partners = _ranked(org, by_partner, wanted[org], names, top)
     years = sorted(
-        ((y, int(c)) for y, c in (await session.execute(select(A.c.year, n).where(SHOWN).group_by(A.c.year))).all()),
+        ((int(y) if y else None, n) for y, n in kept.get(counts.YEAR, {}).items()),
         key=lambda yc: (yc[0] is None, yc[0] or 0),
     )
-    types = await session.execute(
-        select(A.c.doc_type, n).where(SHOWN).group_by(A.c.doc_type).order_by(n.desc(), A.c.doc_type)
-    )
+    types = sorted(kept.get(counts.DOC_TYPE, {}).items(), key=lambda tc: (-tc[1], tc[0]))
     return Stats(
-        agreements=agreements,
-        articles=articles,
-        regions=[(name, int(c)) for name, c in regions.all()],
-        partners=[(name, int(c)) for name, c in partners.all()],
+        agreements=kept.get(counts.AGREEMENTS, {}).get("", 0),
+        articles=kept.get(counts.ARTICLES, {}).get("", 0),
+        regions=regions,
+        partners=partners,
         years=years,
-        doc_types=[(t, int(c)) for t, c in types.all()],
+        doc_types=types,
     )
+
+
+async def _names(session: AsyncSession, wanted: dict[Table, list[int]]) -> dict[tuple[Table, int], str]:
+    """Names of regions and organizations by id, in one statement."""
+    parts = [
+        select(literal_column(str(n)).label("t"), table.c.id, table.c.name).where(table.c.id.in_(ids))
+        for n, (table, ids) in enumerate(wanted.items())
+        if ids
+    ]
+    if not parts:
+        return {}
+    tables = list(wanted)
+    rows = await session.execute(union_all(*parts))
+    return {(tables[int(t)], int(i)): name for t, i, name in rows}
+
+
+def _candidates(by_id: dict[str, int], top: int) -> list[int]:
+    """Ids that can be among the `top`: every id tied with the last place (ties go by name)."""
+    if not by_id or top <= 0:
+        return []
+    cut = sorted(by_id.values(), reverse=True)[min(top, len(by_id)) - 1]
+    return [int(i) for i, n in by_id.items() if n >= cut]
+
+
+def _ranked(
+    table: Table, by_id: dict[str, int], ids: list[int], names: dict[tuple[Table, int], str], top: int
+) -> list[tuple[str, int]]:
+    found = ((names[(table, i)], by_id[str(i)]) for i in ids if (table, i) in names)
+    return sorted(found, key=lambda nc: (-nc[1], nc[0]))[: max(0, top)]

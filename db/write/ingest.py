@@ -20,7 +20,7 @@ from db import cache, outbox
 from db.engine import is_postgres, read_connection, write_connection
 from db.history.store import link_waiting, linked_by, record
 from db.models import KIND_SEED, AgreementSource, Article
-from db.read import fulltext
+from db.read import counts, fulltext
 from db.read.cards import load_views, refresh_cards
 from db.read.views import AgreementView
 from db.write.facts import settle
@@ -182,6 +182,7 @@ async def ingest(
     article_id, known, ids, new_ids, alerts = await _in_write_transaction(session, work)
     if not known:
         cache.invalidate(session.bind)
+        await counts.fold_now_and_then(session)
     await read_connection(session)
     views = await load_views(session, ids)
     return IngestResult(article_id, known, views, len(ids) - len(views), new_ids, alerts)
@@ -295,6 +296,7 @@ async def reload(
 
         agreements_count = await _in_write_transaction(session, work)
         cache.invalidate(session.bind)
+        await counts.fold(session)  # a reload changes many counts at once
     return ReloadReport(len(parsed), agreements_count, failed, len(user_results))
 
 

@@ -170,3 +170,14 @@ def article_page(title: str, text: str, *, charset: str = "utf-8") -> bytes:
         f"<article><h1>{escape(title)}</h1>{_paragraphs(text)}</article>"
         "<footer>© Новости регионов. Все права защищены.</footer></body></html>"
     ).encode(charset)
+
+
+def malformed_feed(items: int = 20_000) -> bytes:
+    """A multi-megabyte RSS that is not well-formed XML (stray `&`, unclosed tags): feedparser falls
+    back to its pure-Python loose parser, which takes many seconds of CPU over it."""
+    item = (
+        "<item><title>Заголовок & <b>новость {n}</title><link>http://news.example/{n}</link>"
+        "<description>текст <p> & &nbsp; <a href=x>ссылка</description></item>\n"
+    )
+    head = '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Лента</title>'
+    return (head + "".join(item.format(n=n) for n in range(items))).encode("utf-8")

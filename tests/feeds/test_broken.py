@@ -10,6 +10,7 @@ from dataclasses import replace
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db import feed_items
 from db import feeds as store
 from db.read import queries
 from feeds.poller import NO_LINK_NO_TEXT, FeedPoller
@@ -110,7 +111,7 @@ async def test_bad_items_are_recorded_and_the_rest_are_read(
     assert status.last_error is not None and "Не прочитано записей: 4" in status.last_error
     assert f"{NO_LINK_NO_TEXT} — 2" in status.last_error
     async with sessionmaker() as session:
-        assert await store.item_errors(session, status.id) == {"failed": 1, "skipped": 1}
+        assert await feed_items.item_errors(session, status.id) == {"failed": 1, "skipped": 1}
 
 
 async def test_the_running_poller_survives_broken_feeds(

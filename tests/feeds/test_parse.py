@@ -83,3 +83,18 @@ def test_html_to_text() -> None:
     )
     assert html_to_text("просто текст") == "просто текст"
     assert html_to_text("") == ""
+
+
+def test_entity_escaped_full_text_is_unescaped_exactly_once() -> None:
+    # yandex:full-text holding HTML escaped once more and no tags: `&amp;laquo;` in the XML
+    text = (
+        "&laquo;Ростех&raquo; и правительство области подписали соглашение&nbsp;&mdash; сообщили в "
+        "&quot;пресс-службе&quot;. Код &amp;laquo; остаётся как есть."
+    )
+    body = rss([Item("g", "http://news.example/1", "Соглашение", full_text=text)])
+    assert b"&amp;laquo;" in body and b"&amp;amp;laquo;" in body
+    [entry] = parse_feed(body).entries
+    assert entry.text == (
+        "«Ростех» и правительство области подписали соглашение\u00a0— сообщили в "
+        '"пресс-службе". Код &laquo; остаётся как есть.'
+    ).replace("\u00a0", " ")

@@ -14,31 +14,13 @@ from db.models import KIND_FEED, Article
 from db.models.feeds import Feed
 from db.read import queries
 from feeds.poller import FeedPoller
+from tests.feeds.helpers import add as _add
+from tests.feeds.helpers import row as _feed
+from tests.feeds.helpers import status as _status
 from tests.feeds.samples import NO_AGREEMENT, Item, article_page, atom, rdf, rss, story
 from tests.feeds.site import FeedSite
 
 Make = Callable[..., FeedPoller]
-
-
-async def _add(sessionmaker: async_sessionmaker[AsyncSession], url: str) -> store.FeedRow:
-    async with sessionmaker() as session:
-        feed_id, created = await store.add_feed(session, url)
-        assert created
-        feed = await store.get_feed(session, feed_id)
-    assert feed is not None
-    return feed
-
-
-async def _feed(sessionmaker: async_sessionmaker[AsyncSession], feed_id: int) -> store.FeedRow:
-    async with sessionmaker() as session:
-        feed = await store.get_feed(session, feed_id)
-    assert feed is not None
-    return feed
-
-
-async def _status(sessionmaker: async_sessionmaker[AsyncSession], feed_id: int) -> store.FeedStatus:
-    async with sessionmaker() as session:
-        return next(f for f in await store.list_feeds(session) if f.id == feed_id)
 
 
 async def _partners(sessionmaker: async_sessionmaker[AsyncSession], region: str) -> list[str]:

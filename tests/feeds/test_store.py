@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from db import feed_items
 from db import feeds as store
 from db.migrate import downgrade, upgrade
-from db.models.feeds import ITEM_STORED
+from db.models.feeds import ITEM_FAILED, ITEM_STORED
 from db.moderation import hide
 from db.write.ingest import ArticleIn, ingest
 from tests.db.helpers import make_agreement
@@ -35,12 +36,16 @@ async def test_add_list_remove(sessionmaker: async_sessionmaker[AsyncSession]) -
         article = await ingest(session, ArticleIn(text="Статья о соглашении. " * 10, url="https://a.example/1"),
                                [make_agreement()])  # fmt: skip
         key = store.item_key("guid-1")
-        await store.record_item(
+        await feed_items.record_item(
             session, first, key, link="https://a.example/1", status=ITEM_STORED, article_id=article.article_id
         )
-        await store.record_item(session, first, key, link="x", status=ITEM_STORED)  # once, ever
-        assert await store.seen_keys(session, first, [key, store.item_key("other")]) == {key}
-        assert await store.seen_keys(session, second, [key]) == set()  # per feed
+        await feed_items.record_item(session, first, key, link="x", status=ITEM_FAILED)  # once, ever
+        other = store.item_key("other")
+        found = await feed_items.known_items(
+            session, first, [feed_items.ItemKeys(key, None, None), feed_items.ItemKeys(other, None, None)]
+        )
+        assert [(k.key, k.status) if k else None for k in found] == [(key, ITEM_STORED), None]
+        assert await feed_items.known_items(session, second, [feed_items.ItemKeys(key, None, None)]) == [None]
         listed = {f.id: f for f in await store.list_feeds(session)}
         assert (listed[first].items_seen, listed[first].agreements_found) == (1, 1)
         assert listed[first].title == "A" and listed[second].items_seen == 0

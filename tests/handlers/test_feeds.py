@@ -11,7 +11,7 @@ import pytest
 import pytest_asyncio
 
 from tests.botapp import ADMIN_ID, App, start_app
-from tests.feeds.samples import NO_AGREEMENT, Item, rss, story
+from tests.feeds.samples import NO_AGREEMENT, Item, malformed_feed, rss, story
 from tests.feeds.site import FeedSite
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -33,7 +33,10 @@ async def app(tmp_path_factory: pytest.TempPathFactory, site: FeedSite) -> Async
     folder = tmp_path_factory.mktemp("feeds")
     feeds_file = folder / "feeds.txt"
     feeds_file.write_text(f"# feeds read at start\n{site.url('/dead.xml')}\n\nnot a url\n", encoding="utf-8")
-    options = {"allow_private_urls": True, "feed_poll_seconds": 1.0, "feeds_file": feeds_file, "throttle_burst": 0}
+    options = {
+        "allow_private_urls": True, "feed_poll_seconds": 1.0, "feeds_file": feeds_file, "throttle_burst": 0,
+        "feed_parse_seconds": 1.0,
+    }  # fmt: skip
     async for running in start_app(f"sqlite+aiosqlite:///{folder / 'agreements.db'}", **options):
         yield running
 
@@ -59,6 +62,12 @@ async def test_bad_feed_add_gets_a_clear_answer(app: App, site: FeedSite) -> Non
     assert "Ленту не добавил" in await _ask(app, "/feed_add ftp://example.com/rss")
     assert "Укажите номер ленты" in await _ask(app, "/feed_remove abc")
     assert "Ленты №999 нет" in await _ask(app, "/feed_remove 999")
+
+
+async def test_a_costly_malformed_feed_is_refused_within_seconds(app: App, site: FeedSite) -> None:
+    site.put("/costly.xml", malformed_feed())  # ~20 s of feedparser's CPU if parsed to the end
+    reply = await _ask(app, f"/feed_add {site.url('/costly.xml')}", timeout=8)
+    assert "Ленту не добавил" in reply and "слишком долго разбирается" in reply
 
 
 async def test_added_feed_is_polled_and_region_answers_with_its_news(app: App, site: FeedSite) -> None:
