@@ -73,7 +73,7 @@ def build_dispatcher(settings: Settings, shared: SharedState | None = None) -> D
 
     async def set_menu(bot: Bot) -> None:
         try:
-            await commands.set_commands(bot, settings.admin_ids)
+            await commands.set_commands(bot, settings.admin_ids, settings.web_public_url)
         except Exception:  # the menu is a convenience: the bot works without it
             log.warning("could not register the command menu", exc_info=True)
 
@@ -286,8 +286,22 @@ async def app_context(
         await engine.dispose()
 
 
+@contextlib.asynccontextmanager
+async def web_page(settings: Settings, dp: Dispatcher) -> AsyncIterator[str | None]:
+    """The web page on its own port (polling and console mode) while the block runs; yields its
+    local address, or None when it is off."""
+    from web.server import api_buckets, local_address, start_web
+
+    runner = await start_web(settings, dp["sessionmaker"], api_buckets(dp["shared"]))
+    try:
+        yield local_address(settings) if runner is not None else None
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+
+
 async def run_polling(settings: Settings, pool: ExtractPool | None = None) -> None:
-    async with app_context(settings, pool=pool) as (bot, dp):
+    async with app_context(settings, pool=pool) as (bot, dp), web_page(settings, dp):
         await bot.delete_webhook(drop_pending_updates=False)
         log.info("long polling started")
         await dp.start_polling(bot, close_bot_session=False)
@@ -327,8 +341,11 @@ def make_webhook_app(bot: Bot, dp: Dispatcher, settings: Settings) -> web.Applic
             return web.json_response({"status": "ok"})
         return web.json_response({"status": "unavailable", "reason": problem}, status=503)
 
+    from web.server import add_web, api_buckets
+
     app = web.Application()
     app.router.add_get("/healthz", healthz)
+    add_web(app, dp["sessionmaker"], settings.bot_token, api_buckets(dp.get("shared")))
     SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=settings.webhook_secret).register(
         app, path=settings.webhook_path
     )
@@ -370,7 +387,9 @@ async def run_console(settings: Settings, pool: ExtractPool | None = None, log_f
     settings.throttle_burst = 0
     settings.admin_ids = frozenset({*settings.admin_ids, CONSOLE_USER_ID})  # the console user may /reload
     session = ConsoleSession()
-    async with app_context(settings, session=session, pool=pool) as (bot, dp):
+    async with app_context(settings, session=session, pool=pool) as (bot, dp), web_page(settings, dp) as address:
+        if address:
+            session.out.write(f"Веб-страница с картой: {address}\n")
         await run_console(dp, bot, session, log_file=log_file)
 
 

@@ -32,6 +32,11 @@ def _str(name: str) -> str | None:
     return raw or None
 
 
+def _https(raw: str | None) -> str | None:
+    """An https address (Telegram opens Mini Apps over https only), else None."""
+    return raw if raw and raw.lower().startswith("https://") else None
+
+
 def _ids(raw: str | None) -> frozenset[int]:
     if not raw:
         return frozenset()
@@ -94,6 +99,11 @@ class Settings:
     feed_max_items: int = 100  # new items read from one feed per poll
     feed_max_bytes: int = 5 * 1024 * 1024  # a feed's body
     feeds_file: Path | None = None  # one URL a line: added at start
+    # the web page (Mini App) and its JSON API (web/): served by this process
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080  # polling and console mode; webhook mode serves it on the webhook's port
+    web_public_url: str | None = None  # the https address Telegram opens; None: no «Открыть карту»
+    web_enabled: bool = True  # WEB_PORT=0 turns the page off in polling and console mode
 
     @classmethod
     def from_env(cls, env_file: str | os.PathLike[str] | None = None) -> Settings:
@@ -142,6 +152,10 @@ class Settings:
             feed_max_items=max(1, _int("FEED_MAX_ITEMS", 100)),
             feed_max_bytes=max(1024, _int("FEED_MAX_BYTES", 5 * 1024 * 1024)),
             feeds_file=Path(feeds_file) if (feeds_file := _str("FEEDS_FILE")) else None,
+            web_host=_str("WEB_HOST") or "127.0.0.1",
+            web_port=_int("WEB_PORT", 8080),
+            web_public_url=_https(_str("WEB_PUBLIC_URL")),
+            web_enabled=_int("WEB_PORT", 8080) != 0,
         )
 
     def queue_limits(self) -> QueueLimits:

@@ -26,13 +26,16 @@ def fresh_routers() -> list[Router]:
         follow,
         inline,
         lookup,
+        maps,
         moderation,
         stats,
     )
 
     # order matters: moderation's, feeds' and follow's buttons before lookup's catch-all callback, the
     # article router's catch-all handlers last
-    modules = (errors, commands, admin, moderation, feeds_admin, follow, lookup, stats, export, inline, articles)
+    modules = (
+        errors, commands, admin, moderation, feeds_admin, follow, maps, lookup, stats, export, inline, articles
+    )  # fmt: skip
     copies = []
     for module in modules:
         source: Router = module.router

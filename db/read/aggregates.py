@@ -60,7 +60,9 @@ class Filters:
 
     @property
     def empty(self) -> bool:
-        return not any((self.region, self.partner, self.country, self.year, self.doc_type, self.event, self.q))
+        return not any(
+            (self.region, self.partner, self.country, self.year, self.doc_type, self.event, self.q)
+        )
 
 
 @dataclass(slots=True)
@@ -116,7 +118,9 @@ async def select_by(session: AsyncSession, filters: Filters) -> Selection:
     return out
 
 
-def _add_targets(out: Selection, what: str, names: list[str], targets: list[Any], suggestions: list[str]) -> None:
+def _add_targets(
+    out: Selection, what: str, names: list[str], targets: list[Any], suggestions: list[str]
+) -> None:
     if not targets:
         out.unknown.append(what)
         out.suggestions.extend(suggestions)
@@ -186,7 +190,9 @@ async def agreements(
         "sum_asc": [rub.is_(None).asc(), rub.asc(), A.c.id.desc()],
     }[sort if sort in SORTS else "date"]
     total = await count(session, selection)
-    q: Select = select(A.c.id, A.c.card).where(*selection.conditions).order_by(*order).limit(limit).offset(offset)
+    q: Select = (
+        select(A.c.id, A.c.card).where(*selection.conditions).order_by(*order).limit(limit).offset(offset)
+    )
     rows = (await session.execute(q)).all()
     return Page(await views_from_rows(session, rows), total, offset, limit, selection.capped)
 

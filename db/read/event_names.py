@@ -28,9 +28,21 @@ KNOWN: tuple[KnownEvent, ...] = (
     _known("vef", "ВЭФ", r"\bвэф\b|восточн\w* экономическ\w* форум|\beef\b"),
     _known("pmyuf", "ПМЮФ", r"\bпмюф|петербургск\w* международн\w* юридическ\w* форум"),
     _known("innoprom", "Иннопром", r"иннопром|innoprom"),
-    _known("forum-rb", "Форум регионов России и Беларуси", r"форум\w* регион\w* (росси\w* и беларус|беларус\w* и росси)"),
-    _known("rif", "Российский инвестиционный форум", r"российск\w* инвестиционн\w* форум|сочинск\w* (инвестиционн\w* |экономическ\w* )?форум|\bриф\b"),
-    _known("kef", "Красноярский экономический форум", r"красноярск\w* (международн\w* )?экономическ\w* форум|\bкэф\b"),
+    _known(
+        "forum-rb",
+        "Форум регионов России и Беларуси",
+        r"форум\w* регион\w* (росси\w* и беларус|беларус\w* и росси)",
+    ),
+    _known(
+        "rif",
+        "Российский инвестиционный форум",
+        r"российск\w* инвестиционн\w* форум|сочинск\w* (инвестиционн\w* |экономическ\w* )?форум|\bриф\b",
+    ),
+    _known(
+        "kef",
+        "Красноярский экономический форум",
+        r"красноярск\w* (международн\w* )?экономическ\w* форум|\bкэф\b",
+    ),
     _known("kazanforum", "KazanForum", r"kazan\s?forum|россия\s*[-—–]?\s*исламск\w* мир"),
     _known("arctic", "Форум «Арктика — территория диалога»", r"арктик\w*\s*[-—–]?\s*территори\w* диалог"),
     _known("army", "Форум «Армия»", r"\bармия[-\s]\d{4}|международн\w* военно-техническ\w* форум"),
@@ -128,7 +140,9 @@ def resolve(query: str, keys: dict[str, str]) -> list[str]:
     if plain in keys:
         return [plain]
     words = plain.split()
-    contains = [k for k in keys if all(any(w.startswith(q[: max(4, len(q) - 2)]) for w in k.split()) for q in words)]
+    contains = [
+        k for k in keys if all(any(w.startswith(q[: max(4, len(q) - 2)]) for w in k.split()) for q in words)
+    ]
     if contains:
         return sorted(contains, key=len)
     choices = {k: k for k in keys}

@@ -63,7 +63,9 @@ def _merge(raws: list[_Raw]) -> list[EventTotal]:
     for raw in raws:
         for year, (n, s) in raw.years.items():
             year = raw.named_year or year
-            total = merged.setdefault((raw.key.key, year), EventTotal(raw.key.key, raw.key.name, year, 0, 0.0))
+            total = merged.setdefault(
+                (raw.key.key, year), EventTotal(raw.key.key, raw.key.name, year, 0, 0.0)
+            )
             total.count += n
             total.total += s
     return sorted(merged.values(), key=lambda t: (-t.count, t.name, -(t.year or 0)))

@@ -16,7 +16,14 @@ Maker = async_sessionmaker[AsyncSession]
 ROWS = [
     # region, partner, country, date, event, amount (RUB)
     ("Калужская область", "МТС", None, (2024, 6, 6), "ПМЭФ-2024", 5e9),
-    ("Калужская область", "Ростех", None, (2023, 6, 15), "Петербургский международный экономический форум", 1e9),
+    (
+        "Калужская область",
+        "Ростех",
+        None,
+        (2023, 6, 15),
+        "Петербургский международный экономический форум",
+        1e9,
+    ),
     ("Тульская область", "МТС", None, (2024, 6, 7), "Петербургском международном экономическом форуме", None),
     ("Приморский край", "Роснефть", None, (2023, 9, 11), "ВЭФ-2023", 2e10),
     ("Приморский край", "Сбер", None, (2022, 9, 6), "Восточный экономический форум", 3e9),
@@ -58,9 +65,15 @@ async def test_region_totals_count_and_sum_every_subject(filled: Maker) -> None:
         assert by_name["Приморский край"].total == 2.3e10
         assert by_name["Курская область"].count == 0
         assert totals[0].name == "Калужская область"
-        year = {t.name: t.count for t in await aggregates.region_totals(s, await aggregates.select_by(s, Filters(year=2024)))}
+        year = {
+            t.name: t.count
+            for t in await aggregates.region_totals(s, await aggregates.select_by(s, Filters(year=2024)))
+        }
         assert year["Калужская область"] == 2 and year["Приморский край"] == 0
-        mts = {t.name: t.count for t in await aggregates.region_totals(s, await aggregates.select_by(s, Filters(partner="мтс")))}
+        mts = {
+            t.name: t.count
+            for t in await aggregates.region_totals(s, await aggregates.select_by(s, Filters(partner="мтс")))
+        }
         assert mts["Калужская область"] == 1 and mts["Тульская область"] == 1 and sum(mts.values()) == 2
         belarus = await aggregates.select_by(s, Filters(country="Белоруссия"))
         assert belarus.matched["country"] == ["Беларусь"]
