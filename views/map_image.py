@@ -117,7 +117,7 @@ def render_map(
 
     rows, cols = size()
     scale = bands(max(values.values(), default=0), mode)
-    top_lines = (len(top) + 1) // 2
+    top_lines = 5  # the top ten in two columns: the same size whatever the list, so tiles stay put
     grid_h = rows * TILE_IN
     extra_h = 0.75 + 0.26 * top_lines
     title_h = 0.5
@@ -200,8 +200,7 @@ def _top_list(fig: object, top: list[str], height: float) -> None:
         fig.text(0.02, height - 0.02, "Соглашений не найдено.", fontsize=9, va="top")  # type: ignore[attr-defined]
         return
     fig.text(0.02, height - 0.01, "Первая десятка", fontsize=9, fontweight="bold", va="top")  # type: ignore[attr-defined]
-    half = (len(top) + 1) // 2
-    step = (height - 0.06) / max(half, 1)
-    for i, line in enumerate(top):
-        col, row = divmod(i, half)
+    step = (height - 0.06) / 5
+    for i, line in enumerate(top[:10]):
+        col, row = divmod(i, 5)
         fig.text(0.02 + 0.5 * col, height - 0.05 - row * step, line, fontsize=8.5, va="top")  # type: ignore[attr-defined]

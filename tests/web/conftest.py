@@ -46,7 +46,9 @@ async def extra(app: App) -> list[int]:
             text = f"{region} и {partner} подписали соглашение о сотрудничестве на форуме. " * 3
             result = await ingest(
                 session,
-                ArticleIn(text=text, url=f"https://example.org/web/{i}", published=date(2024, 1, 1), source="user"),
+                ArticleIn(
+                    text=text, url=f"https://example.org/web/{i}", published=date(2024, 1, 1), source="user"
+                ),
                 [agreement],
             )
             ids.extend(v.id for v in result.agreements)
@@ -58,7 +60,9 @@ async def site(app: App, extra: list[int]) -> AsyncIterator[str]:
     """The page's base URL."""
     from shared_state.buckets import LocalTokenBuckets
 
-    runner = web.AppRunner(make_web_app(app.sessionmaker, app.settings.bot_token, LocalTokenBuckets(1000, 1000.0)))
+    runner = web.AppRunner(
+        make_web_app(app.sessionmaker, app.settings.bot_token, LocalTokenBuckets(1000, 1000.0))
+    )
     await runner.setup()
     tcp = web.TCPSite(runner, "127.0.0.1", 0)
     await tcp.start()

@@ -35,7 +35,10 @@ async def test_regions_cover_the_grid_with_counts(site: str) -> None:
     assert by_name["Калужская область"]["count"] >= 2  # a seed and one of ours
     assert by_name["Приморский край"]["sum"] == 2.3e10
     assert data["scale"]["count"] and data["scale"]["count"][0]["low"] == 1
-    assert "default-src 'self'" in headers["Content-Security-Policy"] and "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert (
+        "default-src 'self'" in headers["Content-Security-Policy"]
+        and "unsafe-inline" not in headers["Content-Security-Policy"]
+    )
     assert headers["X-Content-Type-Options"] == "nosniff"
     status, _, body = await get(f"{site}/api/regions", params={"year": "2022"})
     primorye = {r["name"]: r for r in __import__("json").loads(body)["regions"]}["Приморский край"]
@@ -49,7 +52,9 @@ async def test_agreements_filter_sort_and_card(site: str, extra: list[int]) -> N
     data = json.loads(body)
     assert status == 200 and data["total"] == 2
     assert [i["amount"]["value"] for i in data["items"]] == [2e10, 3e9]
-    data = json.loads((await get(f"{site}/api/agreements", params={"event": "ПМЭФ-2024", "region": "Калуга"}))[2])
+    data = json.loads(
+        (await get(f"{site}/api/agreements", params={"event": "ПМЭФ-2024", "region": "Калуга"}))[2]
+    )
     assert [i["id"] for i in data["items"]] == [extra[3]]
     status, _, body = await get(f"{site}/api/agreements/{extra[3]}")
     card = json.loads(body)
@@ -102,9 +107,10 @@ async def test_follow_needs_valid_init_data(app: App, site: str) -> None:
 
     async def follow(header: str | None) -> int:
         headers = {"X-Telegram-Init-Data": header} if header is not None else {}
-        async with aiohttp.ClientSession() as http, http.post(
-            f"{site}/api/follow", json={"region": "Калужская"}, headers=headers
-        ) as response:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(f"{site}/api/follow", json={"region": "Калужская"}, headers=headers) as response,
+        ):
             return response.status
 
     async def follows() -> list[str]:

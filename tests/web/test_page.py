@@ -87,15 +87,18 @@ async def test_map_table_card_and_csv(page: Any, site: str) -> None:
     assert await tiles.count() == 89
     kaluga = page.locator('.tile[data-region="Калужская область"]')
     assert int(await kaluga.get_attribute("data-count")) >= 2
-    assert "empty" in (await page.locator('.tile[data-region="Чукотский автономный округ"]').get_attribute("class"))
+    assert "empty" in (
+        await page.locator('.tile[data-region="Чукотский автономный округ"]').get_attribute("class")
+    )
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / "web-desktop.png"), full_page=True)
 
     await kaluga.click()
     await until(page, "location.search.includes('region=')")
-    await until(page, 
+    await until(
+        page,
         "[...document.querySelectorAll('#table tbody tr')].length > 0 && "
-        "[...document.querySelectorAll('#table tbody tr')].every(r => r.children[1].textContent.includes('Калужская область'))"
+        "[...document.querySelectorAll('#table tbody tr')].every(r => r.children[1].textContent.includes('Калужская область'))",
     )
     rows = page.locator("#table tbody tr")
     texts = await rows.all_inner_texts()
