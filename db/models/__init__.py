@@ -127,7 +127,13 @@ class Agreement(SQLModel, table=True):
     """One agreement; `key` identifies it across articles (same parties and date)."""
 
     __tablename__ = "agreement"
-    __table_args__ = (Index("ix_agreement_sort", "sort_key", "id"), NEVER_REUSE_IDS)
+    __table_args__ = (
+        Index("ix_agreement_sort", "sort_key", "id"),
+        # the web page: filter by event, sort by sum (migration 0012; hash: events are texts of any length)
+        Index("ix_agreement_event", "event", postgresql_using="hash"),
+        Index("ix_agreement_amount", "amount_value", "id"),
+        NEVER_REUSE_IDS,
+    )
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=64)
     # the parties without the date (db.normalize.party_key): finds an edited copy's agreement

@@ -6,12 +6,16 @@ Names are resolved as /region and /partner resolve them (db.read.queries), free 
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import cache
 from db.engine import read_connection
 from db.models import (
     VISIBLE,
@@ -75,6 +79,7 @@ class Selection:
     unknown: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
     capped: bool = False  # the text search found more than it ranks (db.read.fulltext.COUNT_LIMIT)
+    key: str = ""  # the filters, folded: what the totals are cached under
 
     @property
     def nothing(self) -> bool:
@@ -85,7 +90,8 @@ async def select_by(session: AsyncSession, filters: Filters) -> Selection:
     """Resolve `filters` (names, event, words) into conditions."""
     await read_connection(session)
     f = filters.clipped()
-    out = Selection(conditions=[SHOWN])
+    out = Selection(conditions=[SHOWN], key=repr([v.casefold() if isinstance(v, str) else v for v in (
+        f.region, f.partner, f.country, f.year, f.doc_type, f.event, f.q)]))  # fmt: skip
     if f.region:
         names, targets, suggestions = await region_targets(session, f.region)
         _add_targets(out, "region", names, targets, suggestions)
@@ -139,6 +145,10 @@ class RegionTotal:
 async def region_totals(session: AsyncSession, selection: Selection) -> list[RegionTotal]:
     """Every federal subject with the number and the ruble sum of the selected agreements it signed
     (zeros included), most first."""
+    cached = _cached(session, "regions", selection)
+    if cached is not None:
+        return cached
+    version = cache.version(session.bind)
     names = {row.id: row.name for row in (await session.execute(select(REG.c.id, REG.c.name))).all()}
     counts: dict[int, tuple[int, float]] = {}
     if not selection.nothing:
@@ -150,7 +160,9 @@ async def region_totals(session: AsyncSession, selection: Selection) -> list[Reg
         )
         counts = {r.region_id: (int(r.n), float(r.s or 0)) for r in (await session.execute(q)).all()}
     out = [RegionTotal(name, *counts.get(region_id, (0, 0.0))) for region_id, name in names.items()]
-    return sorted(out, key=lambda t: (-t.count, -t.total, t.name))
+    return _keep(
+        session, "regions", selection, version, sorted(out, key=lambda t: (-t.count, -t.total, t.name))
+    )
 
 
 async def partner_totals(session: AsyncSession, selection: Selection, top: int = 10) -> list[RegionTotal]:
@@ -177,31 +189,90 @@ async def agreements(
     session: AsyncSession, selection: Selection, offset: int = 0, limit: int = 20, sort: str = "date"
 ) -> Page:
     """One page of the selected agreements: newest first (`date`), oldest first (`date_asc`), the
-    largest ruble sum first (`sum`) or the smallest (`sum_asc`); undated and sumless ones last."""
+    largest sum first (`sum`, the numbers as stated: other currencies are not converted) or the
+    smallest (`sum_asc`); undated and sumless ones last, newest first. Each part is read along an
+    index (ix_agreement_sort, ix_agreement_amount), never sorted whole."""
     offset = max(0, min(MAX_OFFSET, int(offset)))
     limit = max(1, min(MAX_PAGE, int(limit)))
     if selection.nothing:
         return Page([], 0, offset, limit)
-    rub = case((A.c.amount_currency == "RUB", A.c.amount_value), else_=None)
-    order = {
-        "date": [A.c.sort_key.desc(), A.c.id.desc()],
-        "date_asc": [(A.c.sort_key == 0).asc(), A.c.sort_key.asc(), A.c.id.asc()],
-        "sum": [rub.is_(None).asc(), rub.desc(), A.c.id.desc()],
-        "sum_asc": [rub.is_(None).asc(), rub.asc(), A.c.id.desc()],
-    }[sort if sort in SORTS else "date"]
     total = await count(session, selection)
-    q: Select = (
-        select(A.c.id, A.c.card).where(*selection.conditions).order_by(*order).limit(limit).offset(offset)
-    )
-    rows = (await session.execute(q)).all()
+    rows: list[Any] = []
+    skip = offset
+    parts = _PARTS[sort if sort in SORTS else "date"]
+    for i, (where, order) in enumerate(parts):
+        part = Selection(
+            [*selection.conditions, *where], key=f"{selection.key}|{sort}{i}" if selection.key else ""
+        )
+        if i < len(parts) - 1:
+            size = await count(session, part)
+            if skip >= size:
+                skip -= size
+                continue
+        q: Select = select(A.c.id, A.c.card).where(*part.conditions).order_by(*order)
+        rows += (await session.execute(q.limit(limit - len(rows)).offset(skip))).all()
+        skip = 0
+        if len(rows) >= limit:
+            break
     return Page(await views_from_rows(session, rows), total, offset, limit, selection.capped)
 
 
+_NEWEST = [A.c.sort_key.desc(), A.c.id.desc()]
+_PARTS: dict[str, list[tuple[tuple[Any, ...], list[Any]]]] = {
+    "date": [((), _NEWEST)],
+    "date_asc": [((A.c.sort_key > 0,), [A.c.sort_key.asc(), A.c.id.asc()]), ((A.c.sort_key <= 0,), _NEWEST)],
+    "sum": [((A.c.amount_value.is_not(None),), [A.c.amount_value.desc(), A.c.id.desc()]),
+            ((A.c.amount_value.is_(None),), _NEWEST)],
+    "sum_asc": [((A.c.amount_value.is_not(None),), [A.c.amount_value.asc(), A.c.id.asc()]),
+                ((A.c.amount_value.is_(None),), _NEWEST)],
+}  # fmt: skip
+
+
 async def count(session: AsyncSession, selection: Selection) -> int:
+    """How many agreements the selection holds."""
     if selection.nothing:
         return 0
+    cached = _cached(session, "count", selection)
+    if cached is not None:
+        return cached
+    version = cache.version(session.bind)
     q = select(func.count()).select_from(A).where(*selection.conditions)
-    return int((await session.execute(q)).scalar_one())
+    return _keep(session, "count", selection, version, int((await session.execute(q)).scalar_one()))
+
+
+# Totals over the whole base take a scan (hundreds of ms at 100,000 agreements): kept per engine and
+# filters until the base changes (db.cache's version: ingest, moderation, other instances over Redis)
+# or CACHE_AGE seconds pass (changes that no invalidation announces).
+CACHE_AGE = 30.0
+CACHE_SIZE = 256  # filter combinations per engine
+_results: WeakKeyDictionary[Any, OrderedDict[tuple[str, str], tuple[int, float, Any]]] = WeakKeyDictionary()
+
+
+def _engine(session: AsyncSession) -> Any:
+    bind = session.bind
+    return getattr(bind, "sync_engine", bind)
+
+
+def _cached(session: AsyncSession, kind: str, selection: Selection) -> Any | None:
+    entries = _results.get(_engine(session))
+    entry = entries.get((kind, selection.key)) if entries is not None and selection.key else None
+    if entry is None:
+        return None
+    version, born, value = entry
+    if version != cache.version(session.bind) or time.monotonic() - born > CACHE_AGE:
+        return None
+    entries.move_to_end((kind, selection.key))  # type: ignore[union-attr]
+    return value
+
+
+def _keep(session: AsyncSession, kind: str, selection: Selection, version: int, value: Any) -> Any:
+    """Cache `value`, computed from the base as of `version` (read before the query began)."""
+    if selection.key and not selection.capped:
+        entries = _results.setdefault(_engine(session), OrderedDict())
+        entries[(kind, selection.key)] = (version, time.monotonic(), value)
+        while len(entries) > CACHE_SIZE:
+            entries.popitem(last=False)
+    return value
 
 
 @dataclass(slots=True)

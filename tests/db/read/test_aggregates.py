@@ -114,3 +114,21 @@ async def test_events_by_key_and_year(filled: Maker) -> None:
         assert (await events.find(s, "Иннопром")).years == [(2024, 1)]
         assert await events.find(s, "ВЭФ-2019") is None
         assert await events.find(s, "Никакой форум") is None
+
+
+@pytest.mark.parametrize("sort", ["date", "date_asc", "sum", "sum_asc"])
+async def test_pages_walk_every_agreement_once_in_order(filled: Maker, sort: str) -> None:
+    async with filled() as s:
+        everything = await aggregates.select_by(s, Filters())
+        whole = await aggregates.agreements(s, everything, limit=100, sort=sort)
+        paged = []
+        for offset in range(0, 9, 3):
+            paged += (await aggregates.agreements(s, everything, offset, 3, sort)).items
+        assert [v.id for v in paged] == [v.id for v in whole.items] and len(paged) == 8
+        amounts = [v.amount.value for v in whole.items if v.amount]
+        if sort.startswith("sum"):
+            assert amounts == sorted(amounts, reverse=sort == "sum") and len(amounts) == 6
+            assert all(v.amount is None for v in whole.items[6:])
+        years = [v.date.year for v in whole.items]
+        if sort == "date_asc":
+            assert years == sorted(years)
