@@ -112,6 +112,7 @@ def render_map(
     import matplotlib
 
     matplotlib.use("Agg")
+    from matplotlib.collections import PatchCollection
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
@@ -129,11 +130,11 @@ def render_map(
     ax.axis("off")
     image = MapImage(b"")
     gap = 0.06
+    boxes: list[Rectangle] = []
     for tile in tiles():
-        value = values.get(tile.name, 0)
-        colour = colour_of(value, scale)
+        colour = colour_of(values.get(tile.name, 0), scale)
         empty = colour == EMPTY
-        ax.add_patch(
+        boxes.append(
             Rectangle(
                 (tile.col + gap, tile.row + gap), 1 - 2 * gap, 1 - 2 * gap,
                 facecolor=colour, edgecolor=EMPTY_EDGE if empty else colour, linewidth=0.8,
@@ -141,7 +142,7 @@ def render_map(
             )
         )  # fmt: skip
         if tile.name == highlight:
-            ax.add_patch(
+            boxes.append(
                 Rectangle(
                     (tile.col + 0.02, tile.row + 0.02),
                     0.96,
@@ -151,6 +152,12 @@ def render_map(
                     linewidth=2.5,
                 )
             )
+    # one collection draws all the tiles (a patch apiece costs a tenth of a second in bookkeeping)
+    ax.add_collection(PatchCollection(boxes, match_original=True))
+    for tile in tiles():
+        value = values.get(tile.name, 0)
+        colour = colour_of(value, scale)
+        empty = colour == EMPTY
         dark = colour in COLOURS[4:]
         ax.text(
             tile.col + 0.5, tile.row + 0.42, tile.short, ha="center", va="center", fontsize=6.3,
@@ -167,7 +174,6 @@ def render_map(
     _legend(ax, scale, mode, rows)
     fig.text(0.01, 1 - 0.1 / total_h, title, fontsize=13, fontweight="bold", va="top")
     _top_list(fig, top, extra_h / total_h)
-    fig.canvas.draw()
     height = fig.get_size_inches()[1] * DPI
     for name, (col, row) in image.probes.items():
         x, y = ax.transData.transform((col + 0.15, row + 0.15))

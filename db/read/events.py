@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import cache
 from db.engine import read_connection
 from db.models import VISIBLE, Agreement
 from db.read import event_names
@@ -38,8 +39,13 @@ class _Raw:
 
 
 async def _raw(session: AsyncSession) -> list[_Raw]:
-    """Every distinct event text with its agreements' count and sum per agreement year."""
+    """Every distinct event text with its agreements' count and sum per agreement year (a scan of the
+    base: kept until it changes, db.cache)."""
     await read_connection(session)
+    cached = cache.get(session.bind, "events")
+    if cached is not None:
+        return cached
+    version = cache.version(session.bind)
     rub = func.sum(case((A.c.amount_currency == "RUB", A.c.amount_value), else_=None))
     q = (
         select(A.c.event, A.c.year, func.count().label("n"), rub.label("s"))
@@ -55,7 +61,10 @@ async def _raw(session: AsyncSession) -> list[_Raw]:
                 continue
             raw = found[row.event] = _Raw(row.event, key, event_names.event_year(row.event))
         raw.years[row.year] = (int(row.n), float(row.s or 0))
-    return list(found.values())
+    out = list(found.values())
+    if cache.version(session.bind) == version:  # no change committed meanwhile
+        cache.put(session.bind, "events", out)
+    return out
 
 
 def _merge(raws: list[_Raw]) -> list[EventTotal]:

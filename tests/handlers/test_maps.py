@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import AsyncIterator
-from datetime import date
 from typing import Any
 
 import pytest
@@ -14,9 +13,8 @@ import pytest_asyncio
 
 from db.read import aggregates
 from db.read.aggregates import Filters
-from db.write.ingest import ArticleIn, ingest
-from extraction.models import Agreement, Amount, PartialDate, Partner, Signatory
 from tests.botapp import App, start_app
+from tests.web.conftest import store
 from views.map_image import COUNT, SUM, bands, colour_of, render_map
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -39,16 +37,7 @@ async def app(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[App]:
     path = tmp_path_factory.mktemp("mapdb") / "agreements.db"
     async for running in start_app(f"sqlite+aiosqlite:///{path}", web_public_url=WEB_URL):
         async with running.sessionmaker() as session:
-            for i, (region, partner, when, event, amount) in enumerate(STORED):
-                agreement = Agreement(
-                    doc_type="соглашение", regions=[region], partners=[Partner(name=partner)],
-                    signatories=[Signatory(name="Иван Петров", role="губернатор")], date=PartialDate(*when),
-                    event=event, amount=Amount(amount, "RUB") if amount else None,
-                    evidence=[f"{region} и {partner} подписали соглашение."],
-                )  # fmt: skip
-                text = f"{region} и {partner} подписали соглашение о сотрудничестве на форуме. " * 3
-                article = ArticleIn(text=text, url=f"https://example.org/map/{i}", published=date(2024, 1, 1))
-                await ingest(session, article, [agreement])
+            await store(session, STORED, "map")
         yield running
 
 

@@ -9,6 +9,7 @@ import json
 import time
 from collections.abc import AsyncIterator
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest_asyncio
@@ -28,31 +29,36 @@ EXTRA = [
 ]
 
 
+async def store(
+    session: Any, rows: list[tuple[Any, ...]], tag: str, evidence: str = "подписали"
+) -> list[int]:
+    """Agreements (region, partner, (y, m, d), event, RUB sum or None) stored straight through ingest,
+    one article each; their ids."""
+    ids: list[int] = []
+    for i, (region, partner, when, event, amount) in enumerate(rows):
+        agreement = Agreement(
+            doc_type="соглашение",
+            regions=[region],
+            partners=[Partner(name=partner)],
+            signatories=[Signatory(name="Иван Петров", role="губернатор")],
+            date=PartialDate(*when),
+            event=event,
+            amount=Amount(amount, "RUB") if amount else None,
+            evidence=[f"{region} и {partner} {evidence} соглашение."],
+        )
+        text = f"{region} и {partner} подписали соглашение о сотрудничестве на форуме. " * 3
+        article = ArticleIn(
+            text=text, url=f"https://example.org/{tag}/{i}", published=date(2024, 1, 1), source="user"
+        )
+        result = await ingest(session, article, [agreement])
+        ids.extend(v.id for v in result.agreements)
+    return ids
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def extra(app: App) -> list[int]:
-    ids: list[int] = []
     async with app.sessionmaker() as session:
-        for i, (region, partner, when, event, amount) in enumerate(EXTRA):
-            agreement = Agreement(
-                doc_type="соглашение",
-                regions=[region],
-                partners=[Partner(name=partner)],
-                signatories=[Signatory(name="Иван Петров", role="губернатор")],
-                date=PartialDate(*when),
-                event=event,
-                amount=Amount(amount, "RUB"),
-                evidence=[f"{region} и {partner} подписали <script>alert(1)</script> соглашение."],
-            )
-            text = f"{region} и {partner} подписали соглашение о сотрудничестве на форуме. " * 3
-            result = await ingest(
-                session,
-                ArticleIn(
-                    text=text, url=f"https://example.org/web/{i}", published=date(2024, 1, 1), source="user"
-                ),
-                [agreement],
-            )
-            ids.extend(v.id for v in result.agreements)
-    return ids
+        return await store(session, EXTRA, "web", "подписали <script>alert(1)</script>")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
