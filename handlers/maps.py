@@ -25,6 +25,7 @@ router = Router(name="maps")
 MAX_QUERY_CHARS = 200
 PAGE_SIZE = 5
 MAX_CAPTION_LINES = 10
+MAX_CAPTION_CHARS = 1000  # Telegram's limit is 1024 characters of text
 _SUM_WORDS = re.compile(r"(?i)(?<!\w)(?:сумм[аеуы]|по\s+сумме|sum)(?!\w)")
 _YEAR_WORD = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 EVENT_USAGE = (
@@ -80,12 +81,16 @@ async def send_map(
     title += " — по сумме" if mode == SUM else ""
     image = await asyncio.to_thread(render_map, values, mode, fit_plain(title, 90), top, highlight)
     regions = sum(1 for t in totals if t.count)
-    lines = [f"<b>{q(title, 200)}</b>", f"{_count_line(agreements)} в {regions} регионах."]
+    where = "регионе" if regions % 10 == 1 and regions % 100 != 11 else "регионах"
+    lines = [f"<b>{q(title, 200)}</b>", f"{_count_line(agreements)} в {regions} {where}."]
     if highlight:
         mine = next((t for t in totals if t.name == highlight), None)
         lines.append(f"{q(highlight, 100)}: {mine.count if mine else 0}, выделен на карте.")
-    lines += [q(line, 120) for line in top[:MAX_CAPTION_LINES]]
-    caption = pack(["\n".join(lines)], 1024)[0]
+    caption = "\n".join(lines)
+    for line in top[:MAX_CAPTION_LINES]:  # as many of the top ten as a caption holds
+        if len(caption) + len(line) + 1 > MAX_CAPTION_CHARS:
+            break
+        caption += "\n" + q(line, 120)
     markup = await map_keyboard(
         mode, args, qstore, settings.web_public_url if private else None, "r" if region else ""
     )

@@ -129,8 +129,10 @@ class Agreement(SQLModel, table=True):
     __tablename__ = "agreement"
     __table_args__ = (
         Index("ix_agreement_sort", "sort_key", "id"),
-        # the web page: filter by event, sort by sum (migration 0012; hash: events are texts of any length)
-        Index("ix_agreement_event", "event", postgresql_using="hash"),
+        # the web page: filter by year or event, sort by date or sum (migration 0012). On PostgreSQL
+        # ix_agreement_event is a hash index of `event` alone (a btree refuses long texts).
+        Index("ix_agreement_event", "event", "year", "hidden", "sort_key", "amount_value"),
+        Index("ix_agreement_year_browse", "year", "hidden", "sort_key", "amount_value"),
         Index("ix_agreement_amount", "amount_value", "id"),
         NEVER_REUSE_IDS,
     )
