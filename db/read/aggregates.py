@@ -14,7 +14,6 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import operators
 
 from db import cache
 from db.engine import read_connection
@@ -202,9 +201,9 @@ async def agreements(
     skip = offset
     # A selective filter is read along its own index and its rows sorted; an index in the sort order
     # would be walked past every agreement the filter rejects (hundreds of ms at 100,000).
-    parts = _PARTS[sort if sort in SORTS else "date"]
-    if len(selection.conditions) > 1 and total <= SORT_IN_MEMORY:
-        parts = [(where, [_unindexed(o) for o in order]) for where, order in parts]
+    parts = _parts(
+        sort if sort in SORTS else "date", len(selection.conditions) > 1 and total <= SORT_IN_MEMORY
+    )
     for i, (where, order) in enumerate(parts):
         part = Selection(
             [*selection.conditions, *where], key=f"{selection.key}|{sort}{i}" if selection.key else ""
@@ -228,22 +227,19 @@ async def agreements(
 SORT_IN_MEMORY = 20_000  # agreements a filter selects, at most, to sort them rather than walk an index
 
 
-def _unindexed(order: Any) -> Any:
-    """`order` over `column + 0`: the same order, which no index offers (SQLite's and PostgreSQL's
-    planners then use the filter's index)."""
-    column = order.element
-    return (column + 0).desc() if order.modifier is operators.desc_op else (column + 0).asc()
-
-
-_NEWEST = [A.c.sort_key.desc(), A.c.id.desc()]
-_PARTS: dict[str, list[tuple[tuple[Any, ...], list[Any]]]] = {
-    "date": [((), _NEWEST)],
-    "date_asc": [((A.c.sort_key > 0,), [A.c.sort_key.asc(), A.c.id.asc()]), ((A.c.sort_key <= 0,), _NEWEST)],
-    "sum": [((A.c.amount_value.is_not(None),), [A.c.amount_value.desc(), A.c.id.desc()]),
-            ((A.c.amount_value.is_(None),), _NEWEST)],
-    "sum_asc": [((A.c.amount_value.is_not(None),), [A.c.amount_value.asc(), A.c.id.asc()]),
-                ((A.c.amount_value.is_(None),), _NEWEST)],
-}  # fmt: skip
+def _parts(sort: str, plain: bool) -> list[tuple[tuple[Any, ...], list[Any]]]:
+    """The parts of a sort order: (conditions, ORDER BY) each, read one after the other. `plain`:
+    over `column + 0`, the same values, which no index offers (the filter's own index is used, and
+    the few rows it selects are sorted)."""
+    sort_key, amount, row_id = (A.c.sort_key + 0, A.c.amount_value + 0, A.c.id + 0) if plain else (
+        A.c.sort_key, A.c.amount_value, A.c.id)  # fmt: skip
+    newest = [sort_key.desc(), row_id.desc()]
+    if sort == "date_asc":
+        return [((sort_key > 0,), [sort_key.asc(), row_id.asc()]), ((sort_key <= 0,), newest)]
+    if sort in ("sum", "sum_asc"):
+        by_sum = [amount.desc(), row_id.desc()] if sort == "sum" else [amount.asc(), row_id.asc()]
+        return [((amount.is_not(None),), by_sum), ((amount.is_(None),), newest)]
+    return [((), newest)]
 
 
 async def count(session: AsyncSession, selection: Selection) -> int:
@@ -285,7 +281,7 @@ def _cached(session: AsyncSession, kind: str, selection: Selection) -> Any | Non
 
 def _keep(session: AsyncSession, kind: str, selection: Selection, version: int, value: Any) -> Any:
     """Cache `value`, computed from the base as of `version` (read before the query began)."""
-    if selection.key and not selection.capped:
+    if selection.key:
         entries = _results.setdefault(_engine(session), OrderedDict())
         entries[(kind, selection.key)] = (version, time.monotonic(), value)
         while len(entries) > CACHE_SIZE:
