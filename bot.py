@@ -286,22 +286,10 @@ async def app_context(
         await engine.dispose()
 
 
-@contextlib.asynccontextmanager
-async def web_page(settings: Settings, dp: Dispatcher) -> AsyncIterator[str | None]:
-    """The web page on its own port (polling and console mode) while the block runs; yields its
-    local address, or None when it is off."""
-    from web.server import api_buckets, local_address, start_web
-
-    runner = await start_web(settings, dp["sessionmaker"], api_buckets(dp["shared"]))
-    try:
-        yield local_address(settings) if runner is not None else None
-    finally:
-        if runner is not None:
-            await runner.cleanup()
-
-
 async def run_polling(settings: Settings, pool: ExtractPool | None = None) -> None:
-    async with app_context(settings, pool=pool) as (bot, dp), web_page(settings, dp):
+    from web.server import serving
+
+    async with app_context(settings, pool=pool) as (bot, dp), serving(settings, dp["sessionmaker"], dp["shared"]):
         await bot.delete_webhook(drop_pending_updates=False)
         log.info("long polling started")
         await dp.start_polling(bot, close_bot_session=False)
@@ -387,7 +375,12 @@ async def run_console(settings: Settings, pool: ExtractPool | None = None, log_f
     settings.throttle_burst = 0
     settings.admin_ids = frozenset({*settings.admin_ids, CONSOLE_USER_ID})  # the console user may /reload
     session = ConsoleSession()
-    async with app_context(settings, session=session, pool=pool) as (bot, dp), web_page(settings, dp) as address:
+    from web.server import serving
+
+    async with (
+        app_context(settings, session=session, pool=pool) as (bot, dp),
+        serving(settings, dp["sessionmaker"], dp["shared"]) as address,
+    ):
         if address:
             session.out.write(f"Веб-страница с картой: {address}\n")
         await run_console(dp, bot, session, log_file=log_file)

@@ -6,6 +6,7 @@ Every read goes through db.read (aggregates, events, queries): the commands' own
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -39,8 +40,6 @@ class BadRequest(web.HTTPBadRequest):
 
 
 def _json_text(data: Any) -> str:
-    import json
-
     return json.dumps(data, ensure_ascii=False)
 
 

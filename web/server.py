@@ -4,8 +4,9 @@ chat's token buckets, shared through Redis when REDIS_URL is set)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -121,11 +122,27 @@ async def start_web(
     try:
         await web.TCPSite(runner, settings.web_host, settings.web_port).start()
     except OSError as exc:
-        log.warning("the web page is off: %s:%s is not available (%s)", settings.web_host, settings.web_port, exc)
+        log.warning(
+            "the web page is off: %s:%s is not available (%s)", settings.web_host, settings.web_port, exc
+        )
         await runner.cleanup()
         return None
     log.info("web page on http://%s:%s/", settings.web_host, settings.web_port)
     return runner
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], shared: SharedState | None
+) -> AsyncIterator[str | None]:
+    """The page on its own port (polling and console mode) while the block runs; yields its local
+    address, or None when it is off."""
+    runner = await start_web(settings, sessionmaker, api_buckets(shared))
+    try:
+        yield local_address(settings) if runner is not None else None
+    finally:
+        if runner is not None:
+            await runner.cleanup()
 
 
 def local_address(settings: Settings) -> str:
