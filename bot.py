@@ -75,7 +75,7 @@ def build_dispatcher(settings: Settings, shared: SharedState | None = None) -> D
 
     async def set_menu(bot: Bot) -> None:
         try:
-            await commands.set_commands(bot, settings.admin_ids)
+            await commands.set_commands(bot, settings.admin_ids, settings.web_public_url)
         except Exception:  # the menu is a convenience: the bot works without it
             log.warning("could not register the command menu", exc_info=True)
 
@@ -310,7 +310,9 @@ async def app_context(
 
 
 async def run_polling(settings: Settings, pool: ExtractPool | None = None) -> None:
-    async with app_context(settings, pool=pool) as (bot, dp):
+    from web.server import serving
+
+    async with app_context(settings, pool=pool) as (bot, dp), serving(settings, dp["sessionmaker"], dp["shared"]):
         await bot.delete_webhook(drop_pending_updates=False)
         log.info("long polling started")
         await dp.start_polling(bot, close_bot_session=False)
@@ -350,8 +352,11 @@ def make_webhook_app(bot: Bot, dp: Dispatcher, settings: Settings) -> web.Applic
             return web.json_response({"status": "ok"})
         return web.json_response({"status": "unavailable", "reason": problem}, status=503)
 
+    from web.server import add_web, api_buckets
+
     app = web.Application()
     app.router.add_get("/healthz", healthz)
+    add_web(app, dp["sessionmaker"], settings.bot_token, api_buckets(dp.get("shared")))
     SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=settings.webhook_secret).register(
         app, path=settings.webhook_path
     )
@@ -393,7 +398,14 @@ async def run_console(settings: Settings, pool: ExtractPool | None = None, log_f
     settings.throttle_burst = 0
     settings.admin_ids = frozenset({*settings.admin_ids, CONSOLE_USER_ID})  # the console user may /reload
     session = ConsoleSession()
-    async with app_context(settings, session=session, pool=pool) as (bot, dp):
+    from web.server import serving
+
+    async with (
+        app_context(settings, session=session, pool=pool) as (bot, dp),
+        serving(settings, dp["sessionmaker"], dp["shared"]) as address,
+    ):
+        if address:
+            session.out.write(f"Веб-страница с картой: {address}\n")
         await run_console(dp, bot, session, log_file=log_file)
 
 

@@ -33,6 +33,11 @@ def _str(name: str) -> str | None:
     return raw or None
 
 
+def _https(raw: str | None) -> str | None:
+    """An https address (Telegram opens Mini Apps over https only), else None."""
+    return raw if raw and raw.lower().startswith("https://") else None
+
+
 def _ids(raw: str | None) -> frozenset[int]:
     if not raw:
         return frozenset()
@@ -111,6 +116,11 @@ class Settings:
     # неточно»; a feed's less sure agreements wait for an admin's /review (above 1: all of them)
     show_confidence: float = 0.5
     feed_min_confidence: float = 0.6
+    # the web page (Mini App) and its JSON API (web/): served by this process
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080  # polling and console mode; webhook mode serves it on the webhook's port
+    web_public_url: str | None = None  # the https address Telegram opens; None: no «Открыть карту»
+    web_enabled: bool = True  # WEB_PORT=0 turns the page off in polling and console mode
 
     @classmethod
     def from_env(cls, env_file: str | os.PathLike[str] | None = None) -> Settings:
@@ -168,6 +178,10 @@ class Settings:
             feed_parse_seconds=max(0.5, _float("FEED_PARSE_SECONDS", 10.0)),
             feed_item_attempts=max(1, _int("FEED_ITEM_ATTEMPTS", 5)),
             feeds_file=Path(feeds_file) if (feeds_file := _str("FEEDS_FILE")) else None,
+            web_host=_str("WEB_HOST") or "127.0.0.1",
+            web_port=_int("WEB_PORT", 8080),
+            web_public_url=_https(_str("WEB_PUBLIC_URL")),
+            web_enabled=_int("WEB_PORT", 8080) != 0,
             show_confidence=_float("SHOW_CONFIDENCE", 0.5),
             feed_min_confidence=_float("FEED_MIN_CONFIDENCE", 0.6),
         )

@@ -582,6 +582,8 @@ async def run_backend(prefix: str, url: str, args: argparse.Namespace) -> dict[s
             figures[f"{prefix}_{name}_cpu_p50_ms"] = pct(cpu, 0.5)
             figures[f"{prefix}_{name}_cpu_p99_ms"] = pct(cpu, 0.99)
         figures.update(await bench_search(sm, prefix, data, args, rng))
+        if args.web:
+            figures.update(await bench_web(sm, engine, prefix, args.web))
         figures[f"{prefix}_by_region_vs_baseline_p50"] = round(
             statistics.median(reg_t) / statistics.median(base_t), 2
         )
@@ -767,6 +769,128 @@ async def ingest_many(
     return round(time.perf_counter() - t0, 2)
 
 
+# --- the web page's API and /map (issue 16) ---------------------------------------------------------
+
+
+WEB_FILTERS = [
+    {},
+    {"region": "Калужская"},
+    {"region": "Москва", "year": "2020"},
+    {"partner": "МТС"},
+    {"country": "Беларусь"},
+    {"year": "2024"},
+    {"type": "соглашение"},
+    {"event": "ПМЭФ-2019"},
+    {"q": "цифровой"},
+    {"region": "Татарстан", "q": "сотрудничестве"},
+]
+
+
+async def add_amounts(engine: AsyncEngine) -> None:
+    """A third of the agreements get a ruble sum (fill leaves them without), so that sums add up."""
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "UPDATE agreement SET amount_value = (id % 997) * 1000000.0, amount_currency = 'RUB' "
+                "WHERE id % 3 = 0"
+            )
+        )
+
+
+async def bench_web(
+    sm: async_sessionmaker[AsyncSession], engine: AsyncEngine, prefix: str, n: int
+) -> dict[str, Any]:
+    """GET /api/regions and /api/agreements over HTTP (the page's aiohttp app on a local port, mixed
+    filters and pages), next to a static file from the same server as the baseline; /map's picture."""
+    import aiohttp
+    from aiohttp import web
+
+    from db.read import aggregates
+    from shared_state.buckets import LocalTokenBuckets
+    from views.map_image import COUNT, SUM, render_map
+    from web.server import make_web_app
+
+    await add_amounts(engine)
+    runner = web.AppRunner(make_web_app(sm, None, LocalTokenBuckets(10**9, 10**9)), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    base = f"http://127.0.0.1:{port}"
+    rng = random.Random(3)
+    out: dict[str, Any] = {}
+    try:
+        async with aiohttp.ClientSession() as http:
+
+            async def get(path: str, params: dict[str, str]) -> float:
+                t0 = time.perf_counter()
+                async with http.get(base + path, params=params) as response:
+                    assert response.status == 200, (path, params, response.status)
+                    await response.read()
+                return (time.perf_counter() - t0) * 1000
+
+            for params in WEB_FILTERS:  # warm the name indexes, the lemmatizer, statement caches
+                await get("/api/regions", params)
+            calls = {
+                "static": [("/static/style.css", {}) for _ in range(n)],
+                "api_regions": [("/api/regions", rng.choice(WEB_FILTERS)) for _ in range(n)],
+                "api_agreements": [
+                    (
+                        "/api/agreements",
+                        {**rng.choice(WEB_FILTERS), "page": str(rng.choice([1, 1, 2, 5])),
+                         "sort": rng.choice(["date", "date", "sum", "date_asc"])},
+                    )
+                    for _ in range(n)
+                ],
+            }  # fmt: skip
+            for name, items in calls.items():
+                ms = [await get(path, params) for path, params in items]
+                out[f"{prefix}_{name}_p50_ms"] = pct(ms, 0.5)
+                out[f"{prefix}_{name}_p99_ms"] = pct(ms, 0.99)
+            for name in ("api_regions", "api_agreements"):
+                out[f"{prefix}_{name}_vs_static_p50"] = round(
+                    out[f"{prefix}_{name}_p50_ms"] / max(out[f"{prefix}_static_p50_ms"], 0.001), 1
+                )
+    finally:
+        await runner.cleanup()
+    async with sm() as session:
+        totals = await aggregates.region_totals(session, await aggregates.select_by(session, aggregates.Filters()))
+    render_ms: list[float] = []
+    render_cpu: list[float] = []
+    for i in range(6):
+        mode = COUNT if i % 2 == 0 else SUM
+        values = {t.name: float(t.count if mode == COUNT else t.total) for t in totals}
+        top = [f"{k}. {t.name} — {t.count}" for k, t in enumerate(totals[:10], 1)]
+        c0, t0 = time.process_time(), time.perf_counter()
+        render_map(values, mode, "Соглашения регионов", top)
+        render_ms.append((time.perf_counter() - t0) * 1000)
+        render_cpu.append((time.process_time() - c0) * 1000)
+    out[f"{prefix}_map_render_cpu_max_ms"] = round(max(render_cpu[1:]), 1)
+    out[f"{prefix}_map_render_first_ms"] = round(render_ms[0], 1)  # with matplotlib's import
+    out[f"{prefix}_map_render_p50_ms"] = pct(render_ms[1:], 0.5)
+    out[f"{prefix}_map_render_max_ms"] = round(max(render_ms[1:]), 1)
+    print(
+        f"[{prefix}] web: /api/regions p50/p99 {out[f'{prefix}_api_regions_p50_ms']}/"
+        f"{out[f'{prefix}_api_regions_p99_ms']} ms, /api/agreements {out[f'{prefix}_api_agreements_p50_ms']}/"
+        f"{out[f'{prefix}_api_agreements_p99_ms']} ms (a static file: {out[f'{prefix}_static_p50_ms']}/"
+        f"{out[f'{prefix}_static_p99_ms']} ms); /map picture {out[f'{prefix}_map_render_p50_ms']} ms "
+        f"(first, importing matplotlib: {out[f'{prefix}_map_render_first_ms']} ms)"
+    )
+    return out
+
+
+def web_targets(figures: dict[str, Any]) -> dict[str, bool]:
+    """Issue 16's targets: API p99 under 50 ms on both bases, the picture under a second."""
+    api = [v for k, v in figures.items() if k.endswith(("_api_regions_p99_ms", "_api_agreements_p99_ms"))]
+    maps = [v for k, v in figures.items() if k.endswith("_map_render_max_ms")]
+    out = {}
+    if api:
+        out["web_api_target_p99_under_50ms"] = max(api) < 50.0
+    if maps:
+        out["map_render_target_under_1s"] = max(maps) < 1000.0
+    return out
+
+
 async def pg_schema(action: str, schema: str) -> str | None:
     import asyncpg
 
@@ -790,6 +914,7 @@ async def main() -> None:
     parser.add_argument("--partners", type=int, default=5_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--ingest", type=int, default=1_000)
+    parser.add_argument("--web", type=int, default=300, help="API requests of each kind (0: skip)")
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--counts-only", action="store_true", help="fill, then time /recent and /stats only")
@@ -827,6 +952,7 @@ async def main() -> None:
     search_p99 = [figures[k] for k in ("sqlite_search_p99_ms", "pg_search_p99_ms") if k in figures]
     if search_p99:
         figures["search_target_p99_under_20ms"] = max(search_p99) < 20.0
+    figures.update(web_targets(figures))
     print(json.dumps(figures, ensure_ascii=False))
 
 

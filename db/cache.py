@@ -61,6 +61,12 @@ def on_invalidate(bind: Any, listener: Callable[[], None]) -> Callable[[], None]
     return remove
 
 
+def version(bind: Any) -> int:
+    """How many times this engine's cache was invalidated: what a cache of one's own compares against."""
+    key = _key(bind)
+    return _versions.get(key, 0) if key is not None else 0
+
+
 def get(bind: Any, name: str) -> Any | None:
     key = _key(bind)
     if key is None:

@@ -27,16 +27,17 @@ def fresh_routers() -> list[Router]:
         history,
         inline,
         lookup,
+        maps,
         moderation,
         questions,
         review,
         stats,
     )
 
-    # order matters: moderation's, feeds', follow's and history's buttons before lookup's catch-all callback, the
+    # order matters: moderation's, feeds', follow's and history's and the map's buttons before lookup's catch-all callback, the
     # plain questions before articles, the article router's catch-all handlers last
     modules = (
-        errors, commands, admin, moderation, review, feeds_admin, follow, history, lookup, stats, export, inline,
+        errors, commands, admin, moderation, review, feeds_admin, follow, history, maps, lookup, stats, export, inline,
         questions, articles,
     )  # fmt: skip
     copies = []

@@ -8,11 +8,19 @@ from typing import Any
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandStart
-from aiogram.types import BotCommand, BotCommandScopeChat, Message
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardMarkup,
+    MenuButtonWebApp,
+    Message,
+    WebAppInfo,
+)
 
 from app.settings import Settings
 from db.read import queries
 from views.cards import plural, q
+from views.keyboards import web_app_button
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +35,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("follow", "Подписаться на регион или партнёра: /follow Калужская"),
     ("following", "Мои подписки (и отписаться)"),
     ("unfollow", "Отписаться: /unfollow Калужская"),
+    ("map", "Карта регионов: /map, /map 2024, /map МТС, /map сумма"),
+    ("event", "Соглашения форума: /event ПМЭФ-2024"),
+    ("events", "События и форумы в базе"),
     ("stats", "Статистика и диаграмма"),
     ("export", "Последний результат в CSV"),
     ("help", "Что умеет бот"),
@@ -43,10 +54,13 @@ ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
 )
 
 
-async def set_commands(bot: Bot, admin_ids: Iterable[int] = ()) -> None:
+async def set_commands(bot: Bot, admin_ids: Iterable[int] = (), web_url: str | None = None) -> None:
     """Register the command menu (the Telegram client shows it next to the input field); admins
-    get theirs with the admin commands added."""
+    get theirs with the admin commands added; with `web_url` (WEB_PUBLIC_URL) the menu button opens
+    the web page."""
     await bot.set_my_commands([BotCommand(command=c, description=d) for c, d in COMMANDS])
+    if web_url:
+        await bot.set_chat_menu_button(menu_button=MenuButtonWebApp(text="Карта", web_app=WebAppInfo(url=web_url)))
     admin_menu = [BotCommand(command=c, description=d) for c, d in (*COMMANDS, *ADMIN_COMMANDS)]
     for admin in sorted(admin_ids):
         try:
@@ -98,6 +112,10 @@ async def help_text(
             "/recent — новые по дате подписания (без даты — в конце)",
             "/agreement <i>номер</i> — полная карточка соглашения (кнопка «Неверно?» под ней — "
             "сообщить об ошибке)",
+            "/map — карта регионов по числу соглашений; <code>/map 2024</code>, <code>/map МТС</code>, "
+            "<code>/map Беларусь</code>, <code>/map сумма</code>",
+            "/event <i>событие</i> — соглашения форума, например <code>/event ПМЭФ-2024</code>; "
+            "/events — все события",
             "/stats — статистика с диаграммой",
             "/export — последний результат в CSV-файле",
             "",
@@ -136,4 +154,6 @@ async def cmd_help(message: Message, session: Any, settings: Settings, bot: Bot)
     from app.console import CONSOLE_TOKEN
 
     console = bot.token == CONSOLE_TOKEN
-    await message.answer(await help_text(session, admin=admin, username=username, console=console))
+    web = web_app_button(settings.web_public_url) if message.chat.type == "private" else None
+    markup = InlineKeyboardMarkup(inline_keyboard=[[web]]) if web is not None else None
+    await message.answer(await help_text(session, admin=admin, username=username, console=console), reply_markup=markup)

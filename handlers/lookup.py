@@ -12,10 +12,11 @@ from aiogram.utils.text_decorations import html_decoration as hd
 
 from app.middlewares import release
 from app.startup import SEEDING_NOTE, is_seeding
-from db.read import queries
+from db.read import aggregates, queries
+from db.read.aggregates import Filters
 from db.read.fulltext import RANK_LIMIT
 from shared_state.last_results import LastResult, LastResults
-from views.cards import full_card, pack, q, short_card, user_query
+from views.cards import full_card, pack, plural, q, short_card, user_query
 from views.keyboards import (
     PARTNER,
     RECENT,
@@ -27,15 +28,27 @@ from views.keyboards import (
     SuggestCB,
     decode_query,
     full_card_keyboard,
+    on_map_button,
     page_keyboard,
     readings_keyboard,
     suggestions_keyboard,
 )
+from views.map_image import money
 
 router = Router(name="lookup")
 
 PAGE_SIZE = 5
 MAX_QUERY_CHARS = 200
+SUMMARY_FROM = 3  # more agreements than this get a line of totals
+
+
+def summary_line(t: aggregates.Totals) -> str:
+    """"Всего 12 соглашений, 2019–2024 гг., на сумму 1,5 млрд ₽." """
+    line = f"Всего {plural(t.count, ('соглашение', 'соглашения', 'соглашений'))}"
+    if t.first_year and t.last_year:
+        line += f", {t.first_year} г." if t.first_year == t.last_year else f", {t.first_year}–{t.last_year} гг."
+    line += f", на сумму {money(t.total)}." if t.total else ", суммы не названы."
+    return line
 
 USAGE = {
     REGION: "Укажите регион после команды, например: <code>/region Калужская</code> "
@@ -77,6 +90,7 @@ async def show(
     an empty search says instead of the usual advice."""
     offset = max(0, offset)
     query = user_query(query, MAX_QUERY_CHARS)
+    on_map = None
     if kind in (REGION, PARTNER):
         finder = queries.by_region if kind == REGION else queries.by_partner
         lookup = await finder(session, query, offset=offset, limit=PAGE_SIZE)
@@ -90,6 +104,10 @@ async def show(
         what = "Регион" if kind == REGION else "Партнёр"
         names = ", ".join(lookup.matched) or query
         header = f"<b>{what}: {q(names, 300)}</b>\nСоглашений: {page.total}, сначала новые."
+        if page.total > SUMMARY_FROM:
+            filters = Filters(region=query) if kind == REGION else Filters(partner=query)
+            header += "\n" + summary_line(await aggregates.totals(session, await aggregates.select_by(session, filters)))
+        on_map = await on_map_button(lookup.matched[0] if kind == REGION and lookup.matched else query, qstore, kind == REGION)
     elif kind == SEARCH:
         page = await queries.search(session, query, offset=offset, limit=PAGE_SIZE)
         if not page.items:
@@ -123,7 +141,11 @@ async def show(
     header += _range(page.offset, len(page.items), page.total)
     await last_results.set(user_id, LastResult(kind=kind, query=query))
     parts = [header, *(short_card(item) for item in page.items)]
-    await _send(bot, chat_id, parts, await page_keyboard(page, kind, query, qstore))
+    markup = await page_keyboard(page, kind, query, qstore)
+    if on_map is not None:
+        rows = markup.inline_keyboard if markup else []
+        markup = InlineKeyboardMarkup(inline_keyboard=[*rows, [on_map]])
+    await _send(bot, chat_id, parts, markup)
 
 
 async def _nothing_found(

@@ -20,6 +20,7 @@ LAYERS: list[set[str]] = [
     {"app"},
     {"alerts"},
     {"handlers"},
+    {"web"},
     {"bot"},
 ]
 RANK = {pkg: n for n, layer in enumerate(LAYERS) for pkg in layer}

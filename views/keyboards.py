@@ -6,7 +6,7 @@ import hashlib
 from typing import TYPE_CHECKING, Annotated, Any
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 from pydantic import BeforeValidator
 
 from db.read.cards import MAX_ID
@@ -117,6 +117,22 @@ class SuggestCB(CallbackData, prefix="sg"):
 
     k: str
     q: str
+
+
+class MapCB(CallbackData, prefix="mp"):
+    """/map again for the same query `q` (a year, a partner, a region), coloured by m: c(ount) | s(um);
+    k: "r" when `q` is a region (highlighted on the map of all), else "" (read as /map reads it)."""
+
+    m: str
+    k: str = ""
+    q: str = ""
+
+
+class EventCB(CallbackData, prefix="ev"):
+    """A page of /event's agreements (offset `o`), or the answer for one of its years."""
+
+    o: Offset
+    q: str = ""
 
 
 class QueryStore:
@@ -267,3 +283,48 @@ def moderation_keyboard(agreement_id: int, *, hidden: bool, with_view: bool = Tr
     if with_view:
         second.insert(0, _button("Карточка", ModCB(a="v", id=agreement_id)))
     return InlineKeyboardMarkup(inline_keyboard=[row, second])
+
+
+def web_app_button(url: str | None, text: str = "Открыть карту") -> InlineKeyboardButton | None:
+    """The Mini App button (WEB_PUBLIC_URL), None when no public address is set."""
+    return InlineKeyboardButton(text=text, web_app=WebAppInfo(url=url)) if url else None
+
+
+async def map_keyboard(
+    mode: str, query: str, store: QueryStore, web_url: str | None, kind: str = ""
+) -> InlineKeyboardMarkup:
+    """Under /map: switch count/sum for the same query; the Mini App when there is one."""
+    q = await encode_query(store, query, MapCB(m="c", k=kind, q=""))
+    switch = _button("Показать по сумме", MapCB(m="s", k=kind, q=q)) if mode == "count" else _button(
+        "Показать по количеству", MapCB(m="c", k=kind, q=q)
+    )
+    rows = [[switch]]
+    if (web := web_app_button(web_url)) is not None:
+        rows.append([web])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def on_map_button(query: str, store: QueryStore, region: bool) -> InlineKeyboardButton:
+    """«На карте» under a /region or /partner answer: /map for that name."""
+    kind = "r" if region else ""
+    return _button("На карте", MapCB(m="c", k=kind, q=await encode_query(store, query, MapCB(m="c", k=kind))))
+
+
+async def event_keyboard(
+    page: Page, query: str, store: QueryStore, years: list[str] | None = None
+) -> InlineKeyboardMarkup | None:
+    """Under /event: cards, previous/next page; or one button a year when no year was named."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if years:
+        probe = EventCB(o=0, q="")
+        buttons = [_button(y, EventCB(o=0, q=await encode_query(store, y, probe))) for y in years[:12]]
+        rows += _rows(buttons, 3)
+    rows += _rows([_button(f"№{item.id} подробнее", CardCB(id=item.id)) for item in page.items], 3)
+    q = await encode_query(store, query, EventCB(o=page.total + page.limit, q=""))
+    nav = []
+    if page.offset > 0:
+        nav.append(_button("« Назад", EventCB(o=max(0, page.offset - page.limit), q=q)))
+    if page.offset + len(page.items) < page.total:
+        nav.append(_button("Дальше »", EventCB(o=page.offset + page.limit, q=q)))
+    rows += [nav] if nav else []
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None

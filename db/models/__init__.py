@@ -140,6 +140,11 @@ class Agreement(SQLModel, table=True):
             "ix_agreement_visible_sort", "sort_key", "id",
             sqlite_where=text("hidden = 0"), postgresql_where=text("hidden = 0"),
         ),
+        # the web page: filter by year or event, sort by date or sum (migration 0012). On PostgreSQL
+        # ix_agreement_event is a hash index of `event` alone (a btree refuses long texts).
+        Index("ix_agreement_event", "event", "year", "hidden", "sort_key", "amount_value"),
+        Index("ix_agreement_year_browse", "year", "hidden", "sort_key", "amount_value"),
+        Index("ix_agreement_amount", "amount_value", "id"),
         NEVER_REUSE_IDS,
     )
     id: int | None = Field(default=None, primary_key=True)

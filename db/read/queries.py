@@ -124,10 +124,8 @@ async def _linked_page(session: AsyncSession, targets: list[Target], offset: int
     return await _paged(session, ids_q, count_q, offset, limit)
 
 
-async def by_region(session: AsyncSession, text: str, offset: int = 0, limit: int = 5) -> Lookup:
-    """Agreements of the region `text` names (any case, inflection, alias, capital or typo), newest first."""
-    await read_connection(session)
-    offset, limit = _bounds(offset, limit)
+async def region_targets(session: AsyncSession, text: str) -> tuple[list[str], list[Target], list[str]]:
+    """(matched names, name-index targets, suggestions) of the region `text` names, as /region reads it."""
     index = await region_index(session)
     official = places.find_region(text) if text.strip() else None
     targets = [t for t, name in index.display.items() if name == official] if official else []
@@ -135,20 +133,44 @@ async def by_region(session: AsyncSession, text: str, offset: int = 0, limit: in
     if not targets:
         found = match(index, text, region_query_key)
         targets, suggestions = found.targets, found.suggestions
+    return index.names(targets), targets, suggestions
+
+
+async def partner_targets(session: AsyncSession, text: str) -> tuple[list[str], list[Target], list[str]]:
+    """(matched names, targets, suggestions) of the organization or country `text` names, as /partner."""
+    index = await partner_index(session)
+    found = match(index, text, org_key)
+    return index.names(found.targets), found.targets, found.suggestions
+
+
+def linked_ids(targets: list[Target]) -> Any:
+    """A subquery of the visible agreement ids linked to any of `targets` (regions, organizations, countries)."""
+    parts = []
+    for kind, (table, column) in _LINKS.items():
+        ids = [i for k, i in targets if k == kind]
+        if ids:
+            parts.append(select(table.c.agreement_id).where(column.in_(ids), _shown_links(table)))
+    return union(*parts) if len(parts) > 1 else parts[0]
+
+
+async def by_region(session: AsyncSession, text: str, offset: int = 0, limit: int = 5) -> Lookup:
+    """Agreements of the region `text` names (any case, inflection, alias, capital or typo), newest first."""
+    await read_connection(session)
+    offset, limit = _bounds(offset, limit)
+    names, targets, suggestions = await region_targets(session, text)
     if not targets:
         return Lookup([], Page([], 0, offset, limit), suggestions)
-    return Lookup(index.names(targets), await _linked_page(session, targets, offset, limit), [])
+    return Lookup(names, await _linked_page(session, targets, offset, limit), [])
 
 
 async def by_partner(session: AsyncSession, text: str, offset: int = 0, limit: int = 5) -> Lookup:
     """Agreements with the organization or foreign country `text` names (legal forms, case, typos, prefixes)."""
     await read_connection(session)
     offset, limit = _bounds(offset, limit)
-    index = await partner_index(session)
-    found = match(index, text, org_key)
-    if not found.targets:
-        return Lookup([], Page([], 0, offset, limit), found.suggestions)
-    return Lookup(index.names(found.targets), await _linked_page(session, found.targets, offset, limit), [])
+    names, targets, suggestions = await partner_targets(session, text)
+    if not targets:
+        return Lookup([], Page([], 0, offset, limit), suggestions)
+    return Lookup(names, await _linked_page(session, targets, offset, limit), [])
 
 
 async def search(session: AsyncSession, text: str, offset: int = 0, limit: int = 5) -> Page:
