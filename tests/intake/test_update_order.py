@@ -54,7 +54,8 @@ async def test_a_batch_of_documents_is_queued_in_the_order_sent() -> None:
             if kind == "document":
                 message["document"] = {"file_id": f"f{n}", "file_unique_id": f"u{n}", "file_name": f"d{n}.txt"}
             elif kind == "text":
-                message["text"] = f"Статья номер {n}"
+                # news, not a question (a short question goes to the question router, not the queue)
+                message["text"] = f"Губернатор края и банк подписали соглашение о сотрудничестве номер {n}."
             else:
                 message["photo"] = [{"file_id": f"p{n}", "file_unique_id": f"q{n}", "width": 1, "height": 1}]
                 message["caption"] = f"Подпись номер {n}"
