@@ -127,7 +127,10 @@ def assemble(art: Article, g: Group, prev: Agreement | None) -> list[tuple[Agree
             # "Губернатор края Виктор Толоконский и Губернатор Санкт-Петербурга ... подписали": the head's region
             regions = [*regions, region]
             notes.append(Note("regions", f"{region}: the region of the head who signed"))
-    doc_type = next((s.doc_type for s in g.signings if s.doc_type), None)
+    # the body names the document more exactly than a headline ("протокол" for the headline's "соглашение")
+    typed = [s for s in g.signings if s.doc_type]
+    body = [s for s in typed if not (s.index == 0 and art.title is not None)]
+    doc_type = (body or typed)[0].doc_type if typed else None
     notes.append(Note("doc_type", f"the document noun nearest the verb: {doc_type}" if doc_type
                       else "no document noun: «соглашение» by default"))
     event, why = fill_event(art, g)

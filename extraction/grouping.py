@@ -31,7 +31,7 @@ def _continues(g: Group, s: Signing, mine: list[Partner], roundup: bool) -> bool
 
 
 def _compatible(g: Group, s: Signing, p: SentenceParties, roundup: bool = False, apart: bool = False,
-                about: bool = False) -> bool:
+                about: bool = False, headline: bool = False) -> bool:
     mine_p = [Partner(n, tuple(a)) for n, a, _ in p.partners]
     if (roundup or (apart and not s.anaphoric)) and _disjoint(mine_p, g.partners()):
         # after a signing of several documents, or in a paragraph of its own, another organization is
@@ -43,8 +43,8 @@ def _compatible(g: Group, s: Signing, p: SentenceParties, roundup: bool = False,
     if g.plural and not s.plural and mine_p and len(g.partners()) != 1:
         return False  # one of several documents reported together gets its own agreement
     types = {x.doc_type for x in g.signings if x.doc_type}
-    if s.doc_type and types and s.doc_type not in types:
-        return False
+    if s.doc_type and types and s.doc_type not in types and not headline:
+        return False  # (a headline names the document in its own words: "договор" for the body's "соглашение")
     topics = {x.topic for x in g.signings if x.topic}
     if s.additive and s.topic and s.topic not in topics:
         return False
@@ -66,6 +66,11 @@ RECENT_GROUPS = 8
 ABOUT_THE_DOCUMENT = re.compile(
     r"^\W*(?:(?:это|эти|данн|указанн|сам)\w*\s+)?(?:соглашени|документ|меморандум|договор|подпис)\w*", re.I
 )
+
+
+def _headline_only(art: Article, g: Group) -> bool:
+    """The group is the headline alone: a summary in its own words, of one document only."""
+    return art.title is not None and g.indices == [0] and not g.plural
 
 
 def _apart(art: Article, g: Group, s: Signing) -> bool:
@@ -104,7 +109,8 @@ def group_signings(art: Article, signings: list[Signing]) -> list[Group]:
             # a document told of again is one of the last few told of (and so the cost stays linear)
             about = bool(ABOUT_THE_DOCUMENT.match(art.texts[s.index]))
             target = next((g for g in groups[-RECENT_GROUPS:]
-                           if _compatible(g, s, p, in_roundup, _apart(art, g, s), about)), None)
+                           if _compatible(g, s, p, in_roundup, _apart(art, g, s), about, _headline_only(art, g))),
+                          None)
             if target is None and groups:
                 why = "other sides, kind, topic or paragraph than every document before: a new one"
         if target is None:

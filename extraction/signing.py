@@ -22,7 +22,9 @@ SIGNED = re.compile(
     r"(?:начал(?:ся|ась|ось|ись)|открыл(?:ся|ась|ось|ись)|ознаменовал(?:ся|ась|ось|ись))\s+(?:с\s+)?"
     r"(?:подписани|заключени|скреплени)(?:я|ем)|"
     # "Своими подписями документ скрепили ..."
-    r"подпис(?:ями|и)\s+(?:[\w«»\"-]+\s+){0,4}(?:скрепил|закрепил)[аи]?|"
+    r"подпис(?:ями|и)\s+(?:[\w«»\"-]+,?\s+){0,4}(?:скрепил|закрепил)[аи]?|"
+    # "Документ, заверенный губернатором ...": a document certified by the signers' hands
+    r"заверенн(?:ый|ое|ая|ые)\s+(?=\w+(?:ом|ем|ой|ым|ыми|ами)\b)|"
     r"(?:закрепил|скрепил)[аи]?\s+(?:[\w«»\"-]+\s+){0,3}подпис(?:ями|ью))\b",
     re.I,
 )
@@ -136,6 +138,10 @@ ADDITIVE = re.compile(
 )
 
 
+# an act of signing that needs no document noun to be about one: "подписи поставили", "скрепили подписями"
+SIGNATURE_ACT = re.compile(r"подпис(?:ь|и|ями|ью)\b|скрепил|закрепил|поставил", re.I)
+
+
 # the year a recalled signing happened: "было подписано в 2016 году", "в 2018 году стороны подписали"
 PAST_YEAR = re.compile(r"\bв\s+(?:(?P<year>(?:19|20)\d\d)\s+(?:год[уа]?|г\.)|(?P<last>прошлом)\s+году)", re.I)
 
@@ -244,7 +250,9 @@ def judge(sentence: str, index: int, follows_signing: bool = False, after_plural
         return None
     docs = list(DOC.finditer(sentence))
     if not docs:
-        if follows_signing and not NOT_AGREEMENT.search(sentence):
+        # "Свои подписи поставили ...": signatures on the document told of last, however far back
+        sealed = after_signing and bool(SIGNATURE_ACT.search(pred[0]))
+        if (follows_signing or sealed) and not NOT_AGREEMENT.search(sentence):
             return Signing(index, None, None, False, False, True, pred.start(), bool(WEAK.search(pred[0])))
         return None
     if NOT_AGREEMENT.search(sentence) and not any(d.lastgroup != "doc" for d in docs):

@@ -1,0 +1,74 @@
+"""Failure classes of issue 15 (real articles the rules were not written on), each on sentences written for
+these tests: signatures told apart from the signing sentence, a headline's own word for the document."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+
+from extraction import Agreement, extract
+from extraction.signing import judge
+
+PUB = date(2025, 4, 10)
+
+
+@cache
+def run(text: str, published: date | None = PUB) -> tuple[Agreement, ...]:
+    return tuple(extract(text, published))
+
+
+def names(a: Agreement) -> set[str]:
+    return {s.name for s in a.signatories}
+
+
+def test_signatures_after_a_comma_are_a_signing() -> None:
+    text = ("Правительство Тверской области и концерн «Полимерстрой» заключили соглашение о сотрудничестве. "
+            "Оно было подписано 3 апреля в рамках выставки. Договоренности, поставив подписи под текстом, "
+            "закрепили губернатор Тверской области Игорь Руденя и генеральный директор концерна Олег Климов.")
+    [a] = run(text)
+    assert names(a) == {"Игорь Руденя", "Олег Климов"}
+
+
+def test_a_document_certified_by_people_names_the_signers() -> None:
+    text = ("Соглашение о сотрудничестве между правительством Омской области и компанией «Иртыштранс» "
+            "подписано сегодня в Омске. Документ, заверенный губернатором Виталием Хоценко и директором "
+            "компании Павлом Смирновым, рассчитан на три года.")
+    [a] = run(text)
+    assert names(a) == {"Виталий Хоценко", "Павел Смирнов"}
+
+
+def test_signatures_told_later_in_the_article() -> None:
+    text = ("Приморский край заключил соглашение о сотрудничестве с Федеральным агентством водных ресурсов. "
+            "Речь идет о защите берегов от паводков. Ведомство намерено выделить средства на проекты. "
+            "Свои подписи поставили губернатор Приморского края Олег Кожемяко и руководитель агентства "
+            "Дмитрий Кириллов.")
+    [a] = run(text)
+    assert names(a) == {"Олег Кожемяко", "Дмитрий Кириллов"}
+
+
+def test_signatures_without_an_earlier_signing_are_nothing() -> None:
+    assert judge("Свои подписи поставили участники субботника.", 3) is None
+
+
+def test_assured_is_no_signing() -> None:
+    assert not extract("Губернатор Курской области заверил жителей, что договор с подрядчиком исполнят в срок.",
+                       PUB)
+
+
+def test_headline_word_for_the_document_is_the_same_document() -> None:
+    text = ("Институт «Геофизприбор» и Тамбовская область подписали договор о сотрудничестве\n\n"
+            "Институт «Геофизприбор» заключил соглашение о сотрудничестве с правительством Тамбовской области. "
+            "Документ 7 апреля подписали директор института Сергей Лавров и губернатор Тамбовской области "
+            "Евгений Первышев.")
+    [a] = run(text)
+    assert a.doc_type == "соглашение"  # the body's word, not the headline's
+    assert names(a) == {"Сергей Лавров", "Евгений Первышев"}
+    assert a.date is not None and (a.date.month, a.date.day) == (4, 7)
+
+
+def test_headline_memorandum_body_protocol() -> None:
+    text = ("Липецкая область и Гомельский облисполком подписали меморандум\n\n"
+            "Губернатор Липецкой области Игорь Артамонов и председатель Гомельского облисполкома Иван Крупко "
+            "подписали протокол о сотрудничестве в сфере сельского хозяйства.")
+    [a] = run(text)
+    assert a.doc_type == "протокол"
