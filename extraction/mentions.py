@@ -19,8 +19,11 @@ STOP_ORG = re.compile(
 # "AEX.RU:", "Dvinainform.ru": a news site, never a party (unlike "ДОМ.РФ", "ВЭБ.РФ")
 MEDIA_DOMAIN = re.compile(r"\.(?:ru|com|net|org|info|su|by|kz|ua)\b", re.I)
 # "журналу «Компания»", "телеканал «Россия 24»": a medium named, no party
-MEDIA_BEFORE = re.compile(r"\b(?:журнал|газет|телеканал|радиостанци|радио|издани|портал|сайт|агентств\w*\s+новостей)\w*\s*[«\"]?$",
-                          re.I)
+MEDIA_BEFORE = re.compile(r"\b(?:журнал|газет|телеканал|радиостанци|радио|издани|портал|сайт|агентств\w*\s+новостей|"
+                          r"информационн\w+\s+агентств|информагентств|иа)\w*\s*[«\"]?$", re.I)
+# "Информационное агентство «Север»", "Сетевое издание «Край»": a news outlet by its own head noun
+MEDIA_HEAD = re.compile(r"^(?:информационн\w+\s+агентств|информагентств|сетев\w+\s+издани|интернет-издани|"
+                        r"телеканал|радиостанци|газет[аы]\b|журнал\b)\w*", re.I)
 REPORTS = re.compile(r"^[»\"]?\s*(?:[(,][^()]{0,80}\)\s*)?(?:сообща\w+|сообщил\w*|информиру\w+|рассказ\w+|объявил\w*)\b",
                      re.I)
 # '..., "Уралинформбюро".': a source credited at the end of the sentence
@@ -489,7 +492,7 @@ def _organizations(text: str, spans, base: int, blocked: list[tuple[int, int]], 
         if re.match(r"^(?:[Пп]одписанн|[Зз]аключ[её]нн)", clean):
             continue  # "Подписанное вчера соглашение": the NER took the participle for a name
         if not clean or STOP_ORG.match(LEGAL_RE.sub("", clean).strip(" «»\"")) or EVENT_WORD.search(clean) \
-                or MEDIA_DOMAIN.search(clean):
+                or MEDIA_DOMAIN.search(clean) or MEDIA_HEAD.match(clean):
             continue
         if REPORTS.match(text[b:]):
             continue  # "АО «РИР» (входит в «Росатом») сообщает о том, что ...": the source, not a side

@@ -72,3 +72,28 @@ def test_headline_memorandum_body_protocol() -> None:
             "подписали протокол о сотрудничестве в сфере сельского хозяйства.")
     [a] = run(text)
     assert a.doc_type == "протокол"
+
+
+def test_dateline_with_weekday_and_time() -> None:
+    from extraction.cleaning import clean
+
+    c = clean("3 марта 2025, Понедельник, 11:20\nКурганская область подписала соглашение с ПАО «Зауралье».\n")
+    assert c.published is not None and (c.published.year, c.published.month, c.published.day) == (2025, 3, 3)
+    assert c.lines[0].startswith("Курганская")
+
+
+def test_time_dash_date_stamp_is_the_article_date_and_a_header_date_is_not() -> None:
+    from extraction.cleaning import clean
+
+    c = clean("9:41 Среда 5 ноября 2025\n\nОбласть и завод подписали соглашение\n\n17:30 – 12 февраля 2025\n\n"
+              "Губернатор Курганской области и директор завода «Сибмаш» подписали соглашение.\n")
+    assert c.published is not None and (c.published.year, c.published.month, c.published.day) == (2025, 2, 12)
+    assert not any("Среда" in x or "17:30" in x for x in c.lines)
+
+
+def test_news_agency_in_a_header_is_no_party() -> None:
+    text = ("Информационное агентство «Полярный вестник» Новости Севера\n\n"
+            "Глава компании «Северсталь-Рудник» и губернатор Архангельской области подписали соглашение "
+            "о сотрудничестве.\n")
+    [a] = run(text)
+    assert not any("вестник" in p.name.lower() for p in a.partners)
