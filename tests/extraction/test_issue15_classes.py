@@ -97,3 +97,24 @@ def test_news_agency_in_a_header_is_no_party() -> None:
             "о сотрудничестве.\n")
     [a] = run(text)
     assert not any("вестник" in p.name.lower() for p in a.partners)
+
+
+def test_foreign_surname_in_the_instrumental_tagged_nominative() -> None:
+    from extraction.people import normalize_name
+
+    assert normalize_name([("Ли", "Nom"), ("Цзиньпэном", "Nom")]) == "Ли Цзиньпэн"
+    assert normalize_name([("Пётр", "Nom"), ("Хорстом", "Nom")]) == "Пётр Хорст"
+    assert normalize_name([("Анна", "Nom"), ("Бром", "Nom")]) == "Анна Бром"  # too short to be a case form
+
+
+def test_initial_and_surname_in_the_genitive() -> None:
+    from extraction.people import normalize_name
+
+    assert normalize_name([("Е.", "Gen"), ("Смирновой", "Gen")]) == "Е. Смирнова"
+
+
+def test_surname_with_a_case_ending_in_a_nominative_phrase() -> None:
+    text = ("Соглашение подписали губернатор Курганской области Вадим Шумковом и директор компании "
+            "«Зауральский металл» Пётр Ильин.")
+    [a] = run(text)
+    assert "Вадим Шумков" in names(a)
