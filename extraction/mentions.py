@@ -135,6 +135,7 @@ class SentenceParties:
     explicit_countries: list[str] = field(default_factory=list)  # named, not implied by a unit/adjective
     partners: list[tuple[str, list[str], bool]] = field(default_factory=list)  # name, aliases, in a role
     foreign_bodies: list[tuple[str, str]] = field(default_factory=list)  # (partner name, country) in roles
+    foreign_towns: list[tuple[str, str | None]] = field(default_factory=list)  # a town no list knows, its state
     people: list[Person] = field(default_factory=list)
     regional_signal: bool = False
 
@@ -181,6 +182,7 @@ def analyze_sentence(sent, text: str, event_span: tuple[int, int] | None) -> Sen
     out.people = find_people(sent, text, blocked)
     role_spans = [(p.role_start, p.start) for p in out.people if p.role]
     _places(text, blocked, spans, sent.start, out)
+    _foreign_towns(text, spans, sent.start, out)
     taken = _foreign(text, role_spans, out)
     _foreign_officials(text, out)
     _organizations(text, spans, sent.start, blocked, taken, role_spans, out)
@@ -274,6 +276,48 @@ def _places(text: str, blocked: list[tuple[int, int]], spans, base: int, out: Se
             if not (gz.find_regions(sp.text) or gz.find_countries(sp.text) or gz.find_foreign_units(sp.text)) \
                     and not LOCATION_PREP.search(text[max(0, a - 12): a]) and sp.text[:1].isupper():
                 out.regional_signal = True  # a town or district of a region as a party
+
+
+# a town named as a side: "с китайским Цюаньчжоу", "Белгород и Ниш подписали", "между Ростовом и Чачаком"
+TOWN_SIDE_BEFORE = re.compile(r"(?:^|\s)(?:с|со|между|и)\s+(?:[а-яё-]+\s+){0,2}$", re.I)
+TOWN_SIDE_AFTER = re.compile(r"^\s+и\s+[А-ЯЁ]")
+# "Чачаком, находящимся в Сербии": the town's state said next to it
+TOWN_STATE_AFTER = re.compile(r"^,?\s*(?:находящ|расположенн|располагающ)\w*\s+(?:[а-яё]+\s+)?в\s+", re.I)
+
+
+def town_nominative(word: str, case: str | None = None) -> str:
+    """A town's name in the nominative; an unknown "-ом"/"-ем" form loses its ending ("Чачаком")."""
+    if case == "Nom":
+        return word  # "Ниш" is no plural of a common noun
+    name = nominative_head(word)
+    if name == word and " " not in word and re.search(r"[бвгдзклмнпрстфхжшщц](?:ом|ем)$", word):
+        return word[:-2]
+    return name
+
+
+def _foreign_towns(text: str, spans, base: int, out: SentenceParties) -> None:
+    """Places natasha found that no gazetteer knows, named as a side; their state when the text says it."""
+    for sp in spans:
+        if sp.type != "LOC" or not sp.text[:1].isupper() or len(sp.text.split()) > 2:
+            continue
+        if gz.find_regions(sp.text) or gz.find_countries(sp.text) or gz.find_foreign_units(sp.text) \
+                or gz.find_capitals(sp.text):
+            continue
+        a, b = sp.start - base, sp.stop - base
+        if LOCATION_PREP.search(text[max(0, a - 12): a]):
+            continue
+        before = text[max(0, a - 40): a]
+        adjective = [c for c in gz.find_countries(before) if c.kind == "adjective" and not before[c.end:].strip()]
+        state = None
+        if adjective:
+            state = adjective[-1].country.name
+        elif TOWN_STATE_AFTER.match(text[b:]):
+            rest = text[b:][TOWN_STATE_AFTER.match(text[b:]).end():]
+            named = gz.find_countries(rest[:40])
+            state = named[0].country.name if named and named[0].start == 0 else None
+        if state or TOWN_SIDE_BEFORE.search(before) or TOWN_SIDE_AFTER.match(text[b:]):
+            case = (sp.tokens[0].feats or {}).get("Case") if sp.tokens else None
+            out.foreign_towns.append((town_nominative(sp.text, case), state))
 
 
 # a foreign region's executive stands for the region: "Гомельский облисполком" -> Гомельская область

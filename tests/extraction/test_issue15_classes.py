@@ -118,3 +118,23 @@ def test_surname_with_a_case_ending_in_a_nominative_phrase() -> None:
             "«Зауральский металл» Пётр Ильин.")
     [a] = run(text)
     assert "Вадим Шумков" in names(a)
+
+
+def test_unknown_foreign_town_with_its_state_adjective() -> None:
+    text = "Администрация Пензы подписала соглашение о побратимстве с китайским Лоянем."
+    [a] = run(text)
+    assert a.countries == ["Китай"]
+    assert [p.name for p in a.partners] == ["Лоян"]
+
+
+def test_unknown_foreign_town_with_its_state_after_it() -> None:
+    text = ("Подписан меморандум о сотрудничестве между Курском и Крагуевацом, находящимся в Сербии.")
+    [a] = run(text)
+    assert a.countries == ["Сербия"] and a.regions == ["Курская область"]
+    assert a.partners and a.partners[0].name.startswith("Крагуе")
+
+
+def test_unknown_town_without_a_foreign_state_is_no_foreign_party() -> None:
+    text = "Администрация Пензы и Сердобск подписали соглашение о сотрудничестве в сфере туризма."
+    found = run(text)
+    assert all(not a.countries for a in found)
