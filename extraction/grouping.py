@@ -82,6 +82,31 @@ def _apart(art: Article, g: Group, s: Signing) -> bool:
     return "\n" in art.body[art.sents[last].stop: art.sents[s.index].start]
 
 
+PLURAL_FORMS = {"соглашения", "меморандумы", "договоры"}
+DOC_NOUN = re.compile(r"^(?:соглашени|меморандум|договор)", re.I)
+
+
+def _plural_object(art: Article, s: Signing) -> bool:
+    """The tagger reads the document noun after a finite signing verb as a plural object: "заключило с
+    руководством трёх областей соглашения о ..." reports several documents."""
+    sent = art.sents[s.index]
+    text = art.texts[s.index]
+    if not re.match(r"(?:подписал|заключил)", text[s.predicate_at:], re.I):
+        return False
+    at = sent.start + s.predicate_at
+    docs = [t for t in sent.tokens if t.start > at and DOC_NOUN.match(t.text)]
+    if not docs:
+        return False
+    feats = docs[0].feats or {}
+    if feats.get("Number") == "Plur" and feats.get("Case") in ("Acc", "Nom"):
+        return True
+    # "соглашения" is a genitive singular or a plural object; with no other object before it (no noun in
+    # the accusative or nominative between the verb and it), it is the verb's object: a plural
+    between = [t for t in sent.tokens if at < t.start < docs[0].start and t.pos in ("NOUN", "PROPN")]
+    return docs[0].text.lower() in PLURAL_FORMS and not any(
+        (t.feats or {}).get("Case") in ("Acc", "Nom") for t in between)
+
+
 def group_signings(art: Article, signings: list[Signing]) -> list[Group]:
     """One group per document reported; sets `art.events` and `art.groups` as it goes."""
     only_weak = all(s.weak for s in signings)
@@ -89,6 +114,8 @@ def group_signings(art: Article, signings: list[Signing]) -> list[Group]:
     groups = art.groups
     in_roundup = False  # a signing of several documents has been told: its passages follow
     for s in signings:
+        if not s.plural and not s.weak and _plural_object(art, s):
+            s.plural = True
         if s.weak and not only_weak:
             # "подписанное 14 марта соглашение": a reference to a reported signing, for its date only
             if groups:

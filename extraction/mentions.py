@@ -426,7 +426,8 @@ def _foreign(text: str, role_spans: list[tuple[int, int]], out: SentenceParties)
             taken.append((u.start, u.end))
             continue  # "вчера в Минске": where, not who
         name, aliases = foreign_region(nominative_head(u.text))
-        kind = re.match(r"^\s+(област|провинци)\w*", text[u.end:])
+        # (also the first of several: "Ташкентской и Наманганской областей")
+        kind = re.match(r"^(?:(?:\s*,\s*|\s+и\s+)[А-ЯЁ][а-яё-]+(?:ой|ей|ую|ая))*\s+(област|провинци)\w*", text[u.end:])
         if kind and " " not in name and name.endswith("ая"):
             # "между Ярославской и Витебской областями": the shared noun belongs to the foreign unit too
             name = f"{name} {'область' if kind[1] == 'област' else 'провинция'}"

@@ -138,3 +138,16 @@ def test_unknown_town_without_a_foreign_state_is_no_foreign_party() -> None:
     text = "Администрация Пензы и Сердобск подписали соглашение о сотрудничестве в сфере туризма."
     found = run(text)
     assert all(not a.countries for a in found)
+
+
+def test_one_region_several_foreign_units_plural_object() -> None:
+    text = ("Правительство Оренбургской области заключило с руководством Актюбинской и Костанайской областей "
+            "соглашения о торгово-экономическом сотрудничестве.")
+    found = run(text)
+    assert sorted(p.name for a in found for p in a.partners) == ["Актюбинская область", "Костанайская область"]
+    assert all(a.countries == ["Казахстан"] and len(a.partners) == 1 for a in found)
+
+
+def test_genitive_document_noun_is_one_document() -> None:
+    text = "Губернатор Омской области и ПАО «Иртыш» подписали текст соглашения о сотрудничестве."
+    assert len(run(text)) == 1
