@@ -34,7 +34,8 @@ class Linear:
     weights: dict[str, float]
     threshold: float = 0.5
     cal_x: tuple[float, ...] = ()  # raw probabilities, ascending
-    cal_y: tuple[float, ...] = ()  # observed precision at each of them (isotonic, out-of-fold)
+    cal_y: tuple[float, ...] = ()  # observed precision at each of them (out-of-fold)
+    doubt_threshold: float = DOUBT_THRESHOLD  # what a near-miss the rules turned down must reach
 
     def prob(self, f: Features) -> float:
         z = self.intercept + sum(v * self.weights.get(k, 0.0) for k, v in f.items())
@@ -57,7 +58,8 @@ class Linear:
     def from_dict(cls, d: dict) -> Linear:
         cal = d.get("calibration") or {}
         return cls(float(d["intercept"]), {k: float(v) for k, v in d["weights"].items()},
-                   float(d.get("threshold", 0.5)), tuple(cal.get("x", ())), tuple(cal.get("y", ())))
+                   float(d.get("threshold", 0.5)), tuple(cal.get("x", ())), tuple(cal.get("y", ())),
+                   max(DOUBT_THRESHOLD, float(d.get("doubt_threshold", DOUBT_THRESHOLD))))
 
 
 @dataclass(slots=True)
@@ -147,7 +149,7 @@ def apply(ctx: Context, ex: Explanation, sc: Scorer) -> Explanation:
             scores.insert(0, ("agreement", p))
             e2.agreement.confidence = max(0.0, min(1.0, agr.calibrated(p)))
             doubt = any(n.field == "doubt" for n in e.notes)
-            if p < (max(agr.threshold, DOUBT_THRESHOLD) if doubt else agr.threshold):
+            if p < (max(agr.threshold, agr.doubt_threshold) if doubt else agr.threshold):
                 first = e.sentences[0] if e.sentences else None
                 sides = "; ".join(a.regions + [x.name for x in a.partners] + a.countries)
                 out.rejected.append(Rejected(first, f"learned scorer: not a signing reported as done "

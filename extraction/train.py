@@ -138,6 +138,18 @@ def threshold(p, y, cost_keep_false: float = 1.0, cost_drop_true: float = 1.0) -
 UNSEEN_LIKE = ("dev3/", "negatives/")
 
 
+def doubt_threshold(p, y) -> float:
+    """The lowest score at which near-misses let through are more often right than wrong (0.5 at least;
+    1.0 lets none through)."""
+    best_t, best_gain = 1.0, 0.0
+    for t in sorted({round(float(v), 3) for v in p if v >= 0.5}):
+        keep = p >= t
+        gain = float(((y == 1) & keep).sum()) - float(((y == 0) & keep).sum())
+        if gain > best_gain:
+            best_t, best_gain = t, gain
+    return best_t
+
+
 def calibration(p, y, groups: list[str]) -> dict[str, list[float]]:
     """Platt scaling of out-of-fold probabilities, fitted on the unseen-like articles only (on dev and dev2
     the rules are near perfect and would teach overconfidence); stored as points of a curve."""
@@ -167,10 +179,13 @@ def build(rows: Rows, kind: str) -> tuple[dict, dict]:
     # an agreement dropped loses every field it had right: dropping a true one costs more
     t = threshold(oof, y, 1.0, 2.0 if kind == "agreement" else 1.5)
     model = {"intercept": round(float(m.intercept_[0]), 6), "weights": weights, "threshold": t}
-    if kind == "agreement":
-        model["calibration"] = calibration(oof, y, rows.group)
     stats = {"rows": len(y), "positive": int(y.sum()), "threshold": t,
              "oof_dropped_false": int(((oof < t) & (y == 0)).sum()), "oof_dropped_true": int(((oof < t) & (y == 1)).sum())}
+    if kind == "agreement":
+        model["calibration"] = calibration(oof, y, rows.group)
+        doubt = np.array([any(k.startswith("note:doubt:") for k in f) for f in rows.x])
+        model["doubt_threshold"] = doubt_threshold(oof[doubt], y[doubt])
+        stats["doubtful"] = f"{int(doubt.sum())} ({int(y[doubt].sum())} right), kept from {model['doubt_threshold']}"
     return model, stats
 
 
