@@ -151,3 +151,28 @@ def test_one_region_several_foreign_units_plural_object() -> None:
 def test_genitive_document_noun_is_one_document() -> None:
     text = "Губернатор Омской области и ПАО «Иртыш» подписали текст соглашения о сотрудничестве."
     assert len(run(text)) == 1
+
+
+SIGNED = ("Губернатор Смоленской области Василий Анохин и генеральный директор АО «Днепрострой» Павел Котов "
+          "подписали соглашение")
+
+
+def test_sums_in_words() -> None:
+    from extraction.amounts import find_amounts
+
+    assert [a.amount.value for a in find_amounts("вложит четыре миллиарда рублей")] == [4e9]
+    assert [a.amount.value for a in find_amounts("около полутора млрд рублей")] == [1.5e9]
+    [a] = run(SIGNED + ". Компания вложит в проект семь миллиардов рублей.")
+    assert a.amount is not None and a.amount.value == 7e9
+
+
+def test_sum_on_the_agreement_itself() -> None:
+    [a] = run(SIGNED + " на сумму 3,2 млрд рублей.")
+    assert a.amount is not None and a.amount.value == 3.2e9
+
+
+def test_programme_or_zone_total_is_not_the_agreements_sum() -> None:
+    [a] = run(SIGNED + ". Инвестиции в особую экономическую зону «Смоленск» составят 90 млрд рублей.")
+    assert a.amount is None
+    [b] = run(SIGNED + ". Общая стоимость региональной программы газификации составляет 15 млрд рублей.")
+    assert b.amount is None
