@@ -18,6 +18,9 @@ from .orgs import merge, merge_linked, prefer_short, same_org
 MEETING = re.compile(r"\b(?:встрети\w+|встреча\w*|переговор\w*|обсуди\w+|обсужда\w+|посети\w+)\b", re.I)
 
 
+RUSSIA = {"россия", "российская федерация", "рф"}
+
+
 def uniq(items: list[str]) -> list[str]:
     """Items in order, each once (case and ё folded)."""
     seen: set[str] = set()
@@ -164,4 +167,6 @@ def fill_parties(art: Article, g: Group, prev: Agreement | None, occasion: Occas
         regions, partners, countries = list(prev.regions), list(prev.partners), list(prev.countries)
         notes.append(Note("sides", "no side named: the previous agreement's sides"))
     partners = merge_linked(prefer_short(merge(partners), art.body), art.body)
+    # "в присутствии президентов России и Узбекистана": Russia itself is no counterparty of its region
+    partners = [p for p in partners if p.name.casefold().replace("ё", "е") not in RUSSIA]
     return regions, partners, countries

@@ -38,7 +38,9 @@ def _compatible(g: Group, s: Signing, p: SentenceParties, roundup: bool = False,
         # another agreement
         return False
     sides = [Partner(n, tuple(a)) for n, a, in_role in p.partners if not in_role]
-    if s.doc_type and not s.anaphoric and not about and _disjoint(sides, g.partners()):
+    # (the headline's side and the lead's may differ: "соглашение с министерством" over "контракт с заводом")
+    lead = headline and s.index == 1
+    if s.doc_type and not s.anaphoric and not about and not lead and _disjoint(sides, g.partners()):
         return False  # "ПАО «А» и АО «Б» подписали соглашение. ПАО «В» и АО «Г» подписали соглашение."
     if g.plural and not s.plural and mine_p and len(g.partners()) != 1:
         return False  # one of several documents reported together gets its own agreement
@@ -70,7 +72,8 @@ ABOUT_THE_DOCUMENT = re.compile(
 
 def _headline_only(art: Article, g: Group) -> bool:
     """The group is the headline alone: a summary in its own words, of one document only."""
-    return art.title is not None and g.indices == [0] and not g.plural
+    return art.title is not None and g.indices == [0] and not g.plural \
+        and art.texts[0].strip(" .") == art.title.strip(" .")  # a line of its own, not a first sentence
 
 
 def _apart(art: Article, g: Group, s: Signing) -> bool:

@@ -47,6 +47,8 @@ GOV_HEAD = re.compile(
     r"горисполком|исполком|глав|губернатор|хурал|курултай|парламент|госсовет|власт)",
     re.I,
 )
+# a ministry's short name, one capitalized word: "Минпромторг", "Минэнерго" (regional ones take the region)
+FEDERAL_ABBR = re.compile(r"^Мин(?!истерств)[а-яё]{3,}$")
 FEDERAL = re.compile(r"\b(?:России|РФ|Российской\s+Федерации)\b")
 CAPITAL_BODY = re.compile(
     r"\b(?:мэр\w*|правительств\w+|администраци\w+|власт\w+|руководств\w+)\s+столицы\b|\bстоличн\w+\s+(?:мэр\w*|правительств\w+)",
@@ -648,6 +650,10 @@ def _classify_org(clean: str, after: str, in_role: bool, out: SentenceParties) -
         countries = [c for c in gz.find_countries(clean + " " + after[:30]) if c.kind != "adjective"]
         if countries:
             _foreign_body(clean, countries[0].country.name, in_role, out)
+            return
+        if FEDERAL_ABBR.match(clean) and not re.match(r"^\s*(?:[а-яё]+\s+)?[А-ЯЁ]", after):
+            # "с Минпромторгом": a ministry by its short name and no region after it is the federal one
+            out.partners.append((nominative_head(clean), [], in_role))
             return
         if not FEDERAL.search(clean + " " + after[:25]):
             out.regional_signal = True  # "правительство области", "администрация города": some region's body

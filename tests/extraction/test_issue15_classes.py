@@ -176,3 +176,23 @@ def test_programme_or_zone_total_is_not_the_agreements_sum() -> None:
     assert a.amount is None
     [b] = run(SIGNED + ". Общая стоимость региональной программы газификации составляет 15 млрд рублей.")
     assert b.amount is None
+
+
+def test_federal_ministry_by_its_short_name_is_a_party() -> None:
+    [a] = run("Власти Ярославской области заключили соглашение с Минэнерго о модернизации сетей.")
+    assert [p.name for p in a.partners] == ["Минэнерго"]
+    [b] = run("Минсельхоз Ярославской области и ООО «Агрохолдинг Волга» подписали соглашение.")
+    assert [p.name for p in b.partners] == ["Агрохолдинг Волга"]
+
+
+def test_heads_of_state_attending_make_no_russia_partner() -> None:
+    found = run("В присутствии президентов России и Узбекистана губернатор Ярославской области Михаил Евраев и "
+                "хоким Бухарской области Ботир Зарипов подписали соглашение о сотрудничестве.")
+    assert found and all("Россия" not in [p.name for p in a.partners] for a in found)
+
+
+def test_headline_side_and_lead_side_are_one_document() -> None:
+    text = ("Власти Курганской области заключили соглашение с Минэнерго\n\n"
+            "Специальный контракт на строительство подстанции подписан министром энергетики России Сергеем "
+            "Цивилевым, губернатором Вадимом Шумковым и директором АО «Курганэнерго» Олегом Сидоровым.\n")
+    assert len(run(text)) == 1
