@@ -203,3 +203,10 @@ def test_meeting_dated_right_after_the_signing() -> None:
             "Переговоры делегаций прошли вчера в Перми.")
     [a] = run(text, date(2025, 4, 10))
     assert a.date is not None and (a.date.month, a.date.day) == (4, 9)
+
+
+def test_peoples_government_of_a_province_is_one_side() -> None:
+    text = ("Соглашение о сотрудничестве заключили правительство Новгородской области и Народное правительство "
+            "провинции Хэбэй.")
+    [a] = run(text)
+    assert len(a.partners) == 1 and "Хэбэй" in a.partners[0].name and a.countries == ["Китай"]
