@@ -112,6 +112,12 @@ def fill_parties(art: Article, g: Group, prev: Agreement | None, occasion: Occas
                               "told next to them (the people's titles too)", occasion.index))
     signal = any(p.regional_signal for p in g.parties)
 
+    cities = uniq([r for p in g.parties for r in p.city_regions])
+    if not regions and len(cities) >= 2:
+        # "Между Иркутском и Улан-Удэ подписано соглашение": two cities are each other's party, whatever
+        # region the sentences around name
+        regions = cities
+        notes.append(Note("regions", "two cities named as the parties: their regions", idx[0]))
     # what the signing sentences leave out, the sentences around them (and the title) often say
     window_places: list[str] = []
     if not regions or not (partners or countries):

@@ -210,3 +210,16 @@ def test_peoples_government_of_a_province_is_one_side() -> None:
             "провинции Хэбэй.")
     [a] = run(text)
     assert len(a.partners) == 1 and "Хэбэй" in a.partners[0].name and a.countries == ["Китай"]
+
+
+def test_two_cities_are_each_others_party() -> None:
+    text = ("На Байкале завершился форум приграничных территорий Сахалинской области. "
+            "Между Читой и Благовещенском подписано соглашение о сотрудничестве.")
+    found = run(text)
+    assert any(sorted(a.regions) == ["Амурская область", "Забайкальский край"] for a in found)
+
+
+def test_ceremony_with_a_long_object_took_place() -> None:
+    text = ("Церемония подписания соглашения о сотрудничестве с ректором Уральского университета Виктором "
+            "Кокшаровым прошла в резиденции губернатора Свердловской области.")
+    assert judge(text, 2) is not None and not isinstance(judge(text, 2), str)
