@@ -19,6 +19,11 @@ def _regional(role: str | None) -> bool:
     return bool(role) and (bool(REGION_ROLE.search(role)) or bool(gz.find_regions(role)))
 
 
+# "российско-монгольское соглашение": a document between the states
+INTERSTATE = re.compile(r"\bроссийско-[а-яё]+(?:ое|ий|ая|ого|ому|ым|ом|ую)\s+(?:межправительственн\w+\s+)?"
+                        r"(?:соглашени|меморандум|договор|протокол)\w*", re.I)
+
+
 # several regions sign one document now and then; dozens named together are a list, not its parties
 MAX_REGIONS = 8
 MAX_PARTNERS = 12
@@ -31,6 +36,9 @@ def turn_down(a: Agreement, art: Article) -> str | None:
                 "a list, not the parties of a signing")
     if not a.regions:
         return "no Russian region is a party: a deal between companies, or between states"
+    if any(INTERSTATE.search(t) for t in a.evidence) and not any(
+            m.region.name in a.regions for t in a.evidence for m in gz.find_regions(t, adjectives=True)):
+        return "an interstate document («российско-монгольское соглашение») with no region named in its sentences"
     if a.countries and not a.partners and any(s.role and STATE_HEAD.match(s.role) for s in a.signatories) \
             and not any(_regional(s.role) for s in a.signatories):
         return "a foreign head of state signs and no regional official does: a treaty between states"

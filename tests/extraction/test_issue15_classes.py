@@ -223,3 +223,15 @@ def test_ceremony_with_a_long_object_took_place() -> None:
     text = ("Церемония подписания соглашения о сотрудничестве с ректором Уральского университета Виктором "
             "Кокшаровым прошла в резиденции губернатора Свердловской области.")
     assert judge(text, 2) is not None and not isinstance(judge(text, 2), str)
+
+
+def test_interstate_document_is_no_regions_agreement() -> None:
+    text = ("Глава Республики Алтай провёл совещание по развитию туризма. Он рассказал, что подписано "
+            "российско-казахстанское соглашение о модернизации пункта пропуска «Ташанта».")
+    assert run(text) == ()
+
+
+def test_interstate_document_with_the_region_named_is_kept() -> None:
+    text = ("Правительство Республики Алтай и акимат Восточно-Казахстанской области подписали "
+            "российско-казахстанское соглашение о приграничном сотрудничестве.")
+    assert len(run(text)) == 1
