@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from . import gazetteer as gz
 from .article import Article
 from .explain import Explained
+from .models import Partner
+from .orgs import same_org
 from .signing import FUTURE, NOT_YET, SIGNED, Signing
 
 Features = dict[str, float]
@@ -141,10 +143,12 @@ def locate(text: str, names: list[str]) -> tuple[int, int] | None:
     return best
 
 
-def mention_features(ctx: Context, e: Explained, names: list[str], kind: str, role: str | None = None) -> Features:
-    """Is this organization a party / this person a signer / this region a side of the candidate?"""
+def mention_features(ctx: Context, e: Explained, names: list[str], kind: str, role: str | None = None,
+                     proposed: bool = True) -> Features:
+    """Is this organization a party / this person a signer / this region a side of the candidate?
+    `proposed`: the rules chose it (else it is one more organization named around the signing)."""
     a = e.agreement
-    f: Features = {"bias": 1.0}
+    f: Features = {"bias": 1.0, "proposed": float(proposed)}
     own = [ctx.signings[i] for i in e.sentences if i in ctx.signings]
     texts = ctx.art.texts
     found_in = [(i, span) for i in e.sentences if (span := locate(texts[i], names))]
@@ -191,6 +195,18 @@ def mention_features(ctx: Context, e: Explained, names: list[str], kind: str, ro
         if n.field in ("partners", "signatories", "regions", "sides", "split", "roundup"):
             f[note_key(n.field, n.rule)] = 1.0
     return f
+
+
+def extra_partners(ctx: Context, e: Explained) -> list[Partner]:
+    """Organizations named in the candidate's sentences or next to them that the rules did not make sides."""
+    idx = sorted({j for i in e.sentences for j in (i - 1, i, i + 1) if 0 <= j < len(ctx.art.texts)})
+    out: list[Partner] = []
+    for j in idx:
+        for name, aliases, _ in ctx.art.parties_at(j).partners:
+            p = Partner(name, tuple(aliases))
+            if not any(same_org(p, q) for q in [*e.agreement.partners, *out]):
+                out.append(p)
+    return out
 
 
 def _case_at(ctx: Context, i: int, start: int) -> str:

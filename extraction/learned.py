@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .explain import Explanation, Note, Rejected
-from .features import Context, Features, agreement_features, mention_features
+from .features import Context, Features, agreement_features, extra_partners, mention_features
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ class Linear:
     cal_x: tuple[float, ...] = ()  # raw probabilities, ascending
     cal_y: tuple[float, ...] = ()  # observed precision at each of them (out-of-fold)
     doubt_threshold: float = DOUBT_THRESHOLD  # what a near-miss the rules turned down must reach
+    add_threshold: float = 2.0  # what a candidate the rules did not propose must reach (2: never added)
 
     def prob(self, f: Features) -> float:
         z = self.intercept + sum(v * self.weights.get(k, 0.0) for k, v in f.items())
@@ -59,7 +60,8 @@ class Linear:
         cal = d.get("calibration") or {}
         return cls(float(d["intercept"]), {k: float(v) for k, v in d["weights"].items()},
                    float(d.get("threshold", 0.5)), tuple(cal.get("x", ())), tuple(cal.get("y", ())),
-                   max(DOUBT_THRESHOLD, float(d.get("doubt_threshold", DOUBT_THRESHOLD))))
+                   max(DOUBT_THRESHOLD, float(d.get("doubt_threshold", DOUBT_THRESHOLD))),
+                   max(0.5, float(d.get("add_threshold", 2.0))))
 
 
 @dataclass(slots=True)
@@ -130,13 +132,23 @@ def apply(ctx: Context, ex: Explanation, sc: Scorer) -> Explanation:
         partners, s1 = _keep("partner", sc.get("partner"), ctx, e, a.partners, lambda p: [p.name, *p.aliases])
         if not partners and a.partners and not a.countries:
             partners = a.partners  # the last side is kept: without it there is no agreement to score
+        added: list[Note] = []
+        pm = sc.get("partner")
+        if pm is not None and pm.add_threshold <= 1.0:
+            for extra in extra_partners(ctx, e):
+                p = pm.prob(mention_features(ctx, e, [extra.name, *extra.aliases], "partner", proposed=False))
+                if p >= pm.add_threshold:
+                    partners = [*partners, extra]
+                    s1.append((f"partner {extra.name}", p))
+                    added.append(Note("partners", f"learned scorer added {extra.name}, named next to the "
+                                                  f"signing (score {p:.2f})"))
         people, s2 = _keep("signatory", sc.get("signatory"), ctx, e, a.signatories, lambda s: [s.name],
                            lambda s: s.role or "")
         regions, s3 = _keep("region", sc.get("region"), ctx, e, a.regions, lambda r: [r])
         if not regions:
             regions = a.regions
         scores += s1 + s2 + s3
-        notes = list(e.notes)
+        notes = list(e.notes) + added
         for label, p in scores:
             kind, _, name = label.partition(" ")
             model = sc.get(kind)

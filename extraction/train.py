@@ -59,7 +59,7 @@ class Rows:
 
 def collect(data: Path) -> dict[str, Rows]:
     """Candidates from the rules alone, labelled against gold."""
-    from .features import agreement_features, mention_features
+    from .features import agreement_features, extra_partners, mention_features
     from .pipeline import candidates
 
     rows = {k: Rows() for k in KINDS}
@@ -75,10 +75,16 @@ def collect(data: Path) -> dict[str, Rows]:
             if i not in pairs:
                 continue
             g = golds[pairs[i]]
+            gold_partners = g.get("partners") or []
             for p in a.partners:
                 names = [p.name, *p.aliases]
                 rows["partner"].add(mention_features(ctx, e, names, "partner"),
-                                    any(partner_match(p.to_dict(), q) for q in g.get("partners") or []), aid)
+                                    any(partner_match(p.to_dict(), q) for q in gold_partners), aid)
+            # organizations around the signing the rules left out: right when a gold side nobody matched
+            left = [q for q in gold_partners if not any(partner_match(p.to_dict(), q) for p in a.partners)]
+            for p in extra_partners(ctx, e):
+                rows["partner"].add(mention_features(ctx, e, [p.name, *p.aliases], "partner", proposed=False),
+                                    any(partner_match(p.to_dict(), q) for q in left), aid)
             for s in a.signatories:
                 rows["signatory"].add(mention_features(ctx, e, [s.name], "signatory", s.role or ""),
                                       any(person_match(s.name, q) for q in g.get("signatories") or []), aid)
@@ -139,9 +145,9 @@ UNSEEN_LIKE = ("dev3/", "negatives/")
 
 
 def doubt_threshold(p, y) -> float:
-    """The lowest score at which near-misses let through are more often right than wrong (0.5 at least;
-    1.0 lets none through)."""
-    best_t, best_gain = 1.0, 0.0
+    """The lowest score at which candidates the rules did not take are more often right than wrong (0.5 at
+    least; 2.0 takes none)."""
+    best_t, best_gain = 2.0, 0.0
     for t in sorted({round(float(v), 3) for v in p if v >= 0.5}):
         keep = p >= t
         gain = float(((y == 1) & keep).sum()) - float(((y == 0) & keep).sum())
@@ -176,11 +182,16 @@ def build(rows: Rows, kind: str) -> tuple[dict, dict]:
     m = _fit(vec.fit_transform(rows.x), y)
     weights = {name: round(float(w), 6) for name, w in zip(vec.get_feature_names_out(), m.coef_[0], strict=True)
                if abs(w) > 1e-6}
+    proposed = np.array([f.get("proposed", 1.0) == 1.0 for f in rows.x])
     # an agreement dropped loses every field it had right: dropping a true one costs more
-    t = threshold(oof, y, 1.0, 2.0 if kind == "agreement" else 1.5)
+    t = threshold(oof[proposed], y[proposed], 1.0, 2.0 if kind == "agreement" else 1.5)
     model = {"intercept": round(float(m.intercept_[0]), 6), "weights": weights, "threshold": t}
     stats = {"rows": len(y), "positive": int(y.sum()), "threshold": t,
              "oof_dropped_false": int(((oof < t) & (y == 0)).sum()), "oof_dropped_true": int(((oof < t) & (y == 1)).sum())}
+    if (~proposed).any():
+        model["add_threshold"] = doubt_threshold(oof[~proposed], y[~proposed])
+        stats["not_proposed"] = f"{int((~proposed).sum())} ({int(y[~proposed].sum())} right), added from " \
+                                f"{model['add_threshold']}"
     if kind == "agreement":
         model["calibration"] = calibration(oof, y, rows.group)
         doubt = np.array([any(k.startswith("note:doubt:") for k in f) for f in rows.x])

@@ -138,3 +138,20 @@ def test_model_file_is_plain_json_of_numbers() -> None:
     raw = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     for m in raw["models"].values():
         assert all(isinstance(v, float | int) for v in m["weights"].values())
+
+
+def test_organizations_the_rules_left_out_are_added_only_above_the_learned_cut() -> None:
+    from extraction.features import extra_partners
+
+    text = ("Губернатор Калужской области Владислав Шапша и генеральный директор ПАО «Ромашка» Иван Петров "
+            "подписали соглашение. На церемонии присутствовали представители АО «Лютик».")
+    ex, ctx = candidates(text)
+    assert ctx is not None
+    [e] = ex.agreements
+    assert [p.name for p in extra_partners(ctx, e)] == ["Лютик"]
+    never = Scorer({"partner": Linear(10.0, {}, 0.0)})  # add_threshold defaults to "never"
+    [kept] = apply(ctx, ex, never).agreements
+    assert [p.name for p in kept.agreement.partners] == ["Ромашка"]
+    eager = Scorer({"partner": Linear(10.0, {}, 0.0, add_threshold=0.9)})
+    [added] = apply(ctx, ex, eager).agreements
+    assert [p.name for p in added.agreement.partners] == ["Ромашка", "Лютик"]
