@@ -54,6 +54,8 @@ CAPITAL_BODY = re.compile(
     r"\b(?:мэр\w*|правительств\w+|администраци\w+|власт\w+|руководств\w+)\s+столицы\b|\bстоличн\w+\s+(?:мэр\w*|правительств\w+)",
     re.I,
 )
+VENUE = re.compile(r"\b(?:в\s+стенах|на\s+площадке|на\s+базе|в\s+здании|в\s+офисе|в\s+резиденции|"
+                   r"в\s+павильоне|на\s+стенде)\s+(?:[а-яё-]+\s+){0,2}$", re.I)
 LOCATION_PREP = re.compile(r"(?:\bв|\bво|\bна|\bиз|территории)\s+$", re.I)
 PARTY_NOUN_AFTER = re.compile(
     r"^\s*(?:сторон\w*|город\w*|провинци\w+|компани\w+|правительств\w+|министерств\w+|делегаци\w+|"
@@ -555,6 +557,8 @@ def _organizations(text: str, spans, base: int, blocked: list[tuple[int, int]], 
             continue  # "на выставке-форуме «Россия»": the event's name
         if LOCATION_PREP.search(text[max(0, a - 12): a]) and not LEGAL_RE.search(clean):
             continue
+        if VENUE.search(text[max(0, a - 30): a]):
+            continue  # "в стенах института", "на площадке банка": where it was signed, not who signed
         if re.fullmatch(r"[A-Z]{2,6}", clean) and re.search(r"(?:NYSE|MOEX|NASDAQ|LSE)", text[max(0, a - 12): a]):
             continue
         _classify_org(clean, text[b: b + 60], _overlaps((a, b), role_spans), out)
