@@ -242,3 +242,15 @@ def test_the_venue_is_no_party() -> None:
             "Седнев подписали соглашение о сотрудничестве в стенах Сибирского химического комбината.")
     [a] = run(text)
     assert not any("комбинат" in p.name.lower() for p in a.partners)
+
+
+def test_russias_president_signing_with_a_state_is_no_regions_agreement() -> None:
+    text = ("Президенты России и Монголии подписали в Москве декларацию о всеобъемлющем стратегическом "
+            "партнёрстве. Церемония подписания совместных документов состоялась после переговоров.")
+    assert run(text) == ()
+
+
+def test_an_investigation_of_contracts_is_no_signing() -> None:
+    text = ("По версии следствия, бывший вице-губернатор Тверской области получил деньги за помощь по "
+            "заключенным контрактам с ООО «Стройресурс».")
+    assert run(text) == ()
