@@ -254,3 +254,16 @@ def test_an_investigation_of_contracts_is_no_signing() -> None:
     text = ("По версии следствия, бывший вице-губернатор Тверской области получил деньги за помощь по "
             "заключенным контрактам с ООО «Стройресурс».")
     assert run(text) == ()
+
+
+def test_region_partner_pairs_in_one_sentence() -> None:
+    text = ("На форуме Смоленская область подписала соглашение с ПАО «Днепрострой», а Брянская область — "
+            "с АО «Деснамаш».")
+    found = run(text)
+    assert sorted((a.regions[0], a.partners[0].name) for a in found) == [
+        ("Брянская область", "Деснамаш"), ("Смоленская область", "Днепрострой")]
+
+
+def test_similar_agreement_with_another_company() -> None:
+    found = run(SIGNED + " о сотрудничестве. Аналогичное соглашение регион заключил с АО «Вязьмамаш».")
+    assert sorted(p.name for a in found for p in a.partners) == ["Вязьмамаш", "Днепрострой"]
