@@ -13,7 +13,8 @@ from .people import Person, find_people, role_nominative
 STOP_ORG = re.compile(
     r"^(?:риа\b|тасс|интерфакс|рбк|коммерсант|ведомост|известия|абн|агентство бизнес новостей|казинформ|"
     r"роскомнадзор|пресс-служб|instagram|инстаграм|telegram|телеграм|вконтакте|facebook|youtube|сми\b|"
-    r"regnum|регнум|росбалт|прайм|lenta|газета|новости|news|фото|источник|top\.mail|mail\.ru|яндекс)",
+    r"regnum|регнум|росбалт|прайм|lenta|газета|новости|news|фото|источник|top\.mail|mail\.ru|яндекс|"
+    r"сзпк\b|спик\b)",  # (documents by their abbreviation, not organizations)
     re.I,
 )
 # "AEX.RU:", "Dvinainform.ru": a news site, never a party (unlike "ДОМ.РФ", "ВЭБ.РФ")

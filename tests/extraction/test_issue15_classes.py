@@ -267,3 +267,16 @@ def test_region_partner_pairs_in_one_sentence() -> None:
 def test_similar_agreement_with_another_company() -> None:
     found = run(SIGNED + " о сотрудничестве. Аналогичное соглашение регион заключил с АО «Вязьмамаш».")
     assert sorted(p.name for a in found for p in a.partners) == ["Вязьмамаш", "Днепрострой"]
+
+
+def test_szpk_and_spik_are_documents_not_parties() -> None:
+    [a] = run("Правительство Псковской области и ООО «Великолукский завод» заключили СЗПК.")
+    assert a.doc_type == "соглашение" and [p.name for p in a.partners] == ["Великолукский завод"]
+    [b] = run("Правительство Псковской области и ООО «Великолукский завод» подписали СПИК.")
+    assert b.doc_type == "договор" and [p.name for p in b.partners] == ["Великолукский завод"]
+
+
+def test_concession_agreement() -> None:
+    [a] = run("Правительство Псковской области и АО «Псковтепло» заключили концессионное соглашение о "
+              "модернизации котельных.")
+    assert a.doc_type == "концессионное соглашение"
