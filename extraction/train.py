@@ -187,7 +187,8 @@ def build(rows: Rows, kind: str) -> tuple[dict, dict]:
     t = threshold(oof[proposed], y[proposed], 1.0, 2.0 if kind == "agreement" else 1.5)
     model = {"intercept": round(float(m.intercept_[0]), 6), "weights": weights, "threshold": t}
     stats = {"rows": len(y), "positive": int(y.sum()), "threshold": t,
-             "oof_dropped_false": int(((oof < t) & (y == 0)).sum()), "oof_dropped_true": int(((oof < t) & (y == 1)).sum())}
+             "oof_dropped_false": int(((oof < t) & (y == 0) & proposed).sum()),
+             "oof_dropped_true": int(((oof < t) & (y == 1) & proposed).sum())}
     if (~proposed).any():
         model["add_threshold"] = doubt_threshold(oof[~proposed], y[~proposed])
         stats["not_proposed"] = f"{int((~proposed).sum())} ({int(y[~proposed].sum())} right), added from " \
