@@ -280,3 +280,21 @@ def test_concession_agreement() -> None:
     [a] = run("Правительство Псковской области и АО «Псковтепло» заключили концессионное соглашение о "
               "модернизации котельных.")
     assert a.doc_type == "концессионное соглашение"
+
+
+def test_a_day_to_come_is_not_the_signing_day() -> None:
+    [a] = run(SIGNED + " о строительстве цеха, который откроется 1 сентября 2026 года.", date(2025, 4, 10))
+    assert a.date == date_of(2025, 4, 10)
+    [b] = run(SIGNED + " о строительстве цеха, который заработает 20 мая.", date(2025, 4, 10))
+    assert b.date == date_of(2025, 4, 10)
+
+
+def test_the_occasions_days_in_a_clause_still_date_it() -> None:
+    [a] = run(SIGNED + " в рамках Дней Смоленска, которые проходят с 2 по 5 апреля.", None)
+    assert a.date is not None and a.date.month == 4
+
+
+def date_of(y: int, m: int, d: int):
+    from extraction.models import PartialDate
+
+    return PartialDate(y, m, d)
