@@ -22,6 +22,7 @@ from .learned import MODEL_FILE
 SETS = ("dev", "dev2", "negatives", "dev3")
 FOLDS = 5
 C = 0.5  # inverse regularization strength: small data, strong prior
+KEEP = 1 / 3  # the calibrated chance below which a candidate agreement is dropped
 KINDS = ("agreement", "partner", "signatory", "region")
 
 
@@ -195,6 +196,14 @@ def build(rows: Rows, kind: str) -> tuple[dict, dict]:
                                 f"{model['add_threshold']}"
     if kind == "agreement":
         model["calibration"] = calibration(oof, y, rows.group)
+        # keep a candidate while its calibrated chance of being right is at least KEEP (dropping a right one
+        # loses all its fields, keeping a wrong one adds false ones: about two to one): a cut read off the
+        # smooth calibration curve, steadier than one searched among a few dozen wrong examples
+        cal = model["calibration"]
+        t = next((x for x, c in zip(cal["x"], cal["y"], strict=True) if c >= KEEP), 0.0)
+        model["threshold"] = stats["threshold"] = t
+        stats["oof_dropped_false"] = int(((oof < t) & (y == 0)).sum())
+        stats["oof_dropped_true"] = int(((oof < t) & (y == 1)).sum())
         doubt = np.array([any(k.startswith("note:doubt:") for k in f) for f in rows.x])
         model["doubt_threshold"] = doubt_threshold(oof[doubt], y[doubt])
         stats["doubtful"] = f"{int(doubt.sum())} ({int(y[doubt].sum())} right), kept from {model['doubt_threshold']}"
