@@ -18,7 +18,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .explain import Explanation, Note, Rejected
-from .features import Context, Features, agreement_features, extra_partners, mention_features
+from .features import (
+    Context,
+    Features,
+    agreement_features,
+    extra_partners,
+    mention_features,
+    predicate,
+    predicate_kind,
+)
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +130,18 @@ def _keep(kind: str, model: Linear | None, ctx: Context, e, items: list, names, 
     return kept, scores
 
 
+def _cue(ctx: Context, e) -> str:
+    """The rule that proposed the candidate: the signing cue that fired, or the near-miss it was."""
+    doubt = next((n.rule for n in e.notes if n.field == "doubt"), None)
+    if doubt:
+        return f"near-miss: {doubt.split(':')[0]}"
+    s = next((ctx.signings[i] for i in e.sentences if i in ctx.signings), None)
+    if s is None:
+        return "no signing sentence of its own"
+    text = ctx.art.texts[s.index]
+    return f"cue «{predicate(text, s.predicate_at)}» in [{s.index}], {predicate_kind(text, s.predicate_at)}"
+
+
 def apply(ctx: Context, ex: Explanation, sc: Scorer) -> Explanation:
     """Score every candidate agreement and its sides; drop what the models turn down; set confidence."""
     out = Explanation(sentences=ex.sentences, rejected=list(ex.rejected))
@@ -158,7 +178,7 @@ def apply(ctx: Context, ex: Explanation, sc: Scorer) -> Explanation:
         e2 = replace(e, agreement=replace(a, partners=partners, signatories=people, regions=regions), notes=notes)
         if agr is not None:
             p = agr.prob(agreement_features(ctx, e2))
-            scores.insert(0, ("agreement", p))
+            scores.insert(0, (f"agreement ({_cue(ctx, e)})", p))
             e2.agreement.confidence = max(0.0, min(1.0, agr.calibrated(p)))
             doubt = any(n.field == "doubt" for n in e.notes)
             if p < (max(agr.threshold, agr.doubt_threshold) if doubt else agr.threshold):

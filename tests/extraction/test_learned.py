@@ -75,7 +75,7 @@ def test_scorer_drops_a_candidate_below_its_threshold() -> None:
     always = Scorer({"agreement": Linear(10.0, {}, 0.5), "partner": Linear(-10.0, {}, 0.5)})
     [e] = apply(ctx, ex, always).agreements
     assert e.agreement.partners  # the last side is never dropped
-    assert e.scores[0][0] == "agreement"
+    assert e.scores[0][0].startswith("agreement (cue «подписали»")
 
 
 def test_near_misses_are_candidates_only_for_the_scorer() -> None:
@@ -92,7 +92,7 @@ def test_explain_shows_confidence_and_scores() -> None:
 
     text = render(explain(TEXT))
     assert "confidence:" in text
-    assert "learned scores" in text and "agreement:" in text
+    assert "learned scores" in text and "agreement (cue «подписали» in [0], verb):" in text
 
 
 def test_dev3_check_half_is_never_trained_on() -> None:
