@@ -189,6 +189,7 @@ def analyze_sentence(sent, text: str, event_span: tuple[int, int] | None) -> Sen
     _places(text, blocked, spans, sent.start, out)
     _foreign_towns(text, spans, sent.start, out)
     taken = _foreign(text, role_spans, out)
+    _district_executives(text, role_spans, taken, out)
     _foreign_officials(text, out)
     _organizations(text, spans, sent.start, blocked, taken, role_spans, out)
     _federal_ministries(out)
@@ -282,6 +283,29 @@ def _places(text: str, blocked: list[tuple[int, int]], spans, base: int, out: Se
             if not (gz.find_regions(sp.text) or gz.find_countries(sp.text) or gz.find_foreign_units(sp.text)) \
                     and not LOCATION_PREP.search(text[max(0, a - 12): a]) and sp.text[:1].isupper():
                 out.regional_signal = True  # a town or district of a region as a party
+
+
+# a Belarusian district's executive: "Горецкий районный исполнительный комитет", "Горецкий райисполком"
+DISTRICT_EXECUTIVE = re.compile(
+    r"\b(?P<adj>[А-ЯЁ][а-яё]+(?:ск|цк|вск|нск))(?:ий|ого|ому|им|ом)\s+"
+    r"(?:районн\w+\s+исполнительн\w+\s+комитет\w*|райисполком\w*)"
+)
+
+
+DISTRICT_BEFORE = re.compile(r"\b(?P<adj>[А-ЯЁ][а-яё]+(?:ск|цк))(?:им|ого|ий|ом|ому)\s+район(?:ом|а|е|у)?\s+$")
+
+
+def _district_executives(text: str, role_spans: list[tuple[int, int]], taken: list[tuple[int, int]],
+                         out: SentenceParties) -> None:
+    """A district executive committee stands for its district, a party in Belarus."""
+    for m in DISTRICT_EXECUTIVE.finditer(text):
+        if _overlaps(m.span(), taken):
+            continue
+        name = f"{m['adj']}ий район"
+        body = f"{m['adj']}ий райисполком" if "райисполком" in m[0] else f"{m['adj']}ий районный исполнительный комитет"
+        out.partners.append((name, [body], _overlaps(m.span(), role_spans)))
+        out.countries.append("Беларусь")
+        taken.append(m.span())
 
 
 # a town named as a side: "с китайским Цюаньчжоу", "Белгород и Ниш подписали", "между Ростовом и Чачаком"
@@ -432,9 +456,13 @@ def _foreign(text: str, role_spans: list[tuple[int, int]], out: SentenceParties)
             taken.append((u.start, u.end))
             continue  # "вчера в Минске": where, not who
         name, aliases = foreign_region(nominative_head(u.text))
+        district = DISTRICT_BEFORE.search(text[max(0, u.start - 40): u.start])
+        if district:
+            # "между Горецким районом Могилевской области": the district of the unit is the side
+            name, aliases = f"{district['adj']}ий район", [f"{district['adj']}ий район {u.text}"]
         # (also the first of several: "Ташкентской и Наманганской областей")
         kind = re.match(r"^(?:(?:\s*,\s*|\s+и\s+)[А-ЯЁ][а-яё-]+(?:ой|ей|ую|ая))*\s+(област|провинци)\w*", text[u.end:])
-        if kind and " " not in name and name.endswith("ая"):
+        if kind and " " not in name and name.endswith("ая") and not district:
             # "между Ярославской и Витебской областями": the shared noun belongs to the foreign unit too
             name = f"{name} {'область' if kind[1] == 'област' else 'провинция'}"
         in_role = _overlaps((u.start, u.end), role_spans) or _person_after(text[u.end:])

@@ -298,3 +298,17 @@ def date_of(y: int, m: int, d: int):
     from extraction.models import PartialDate
 
     return PartialDate(y, m, d)
+
+
+def test_a_foreign_district_is_the_side_not_its_region() -> None:
+    text = ("Соглашение о побратимстве подписано между Шкловским районом Могилевской области Республики "
+            "Беларусь и Сальским районом Ростовской области.")
+    [a] = run(text)
+    assert [p.name for p in a.partners] == ["Шкловский район"] and a.countries == ["Беларусь"]
+
+
+def test_a_district_executive_committee_stands_for_its_district() -> None:
+    text = ("Соглашение подписали председатель Шкловского районного исполнительного комитета Иван Ковалёв "
+            "и глава администрации Сальского района Ростовской области Пётр Иванов.")
+    [a] = run(text)
+    assert [p.name for p in a.partners] == ["Шкловский район"] and a.countries == ["Беларусь"]
