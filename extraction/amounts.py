@@ -18,6 +18,17 @@ _CUR = (
     r"гривен|гривны|гривна|иен|йен|фунт(?:ов|а)?\s+стерлингов|"
     r"RUB|USD|EUR|CNY|KZT|BYN|KGS|UZS|UAH|[₽$€¥£]"
 )
+# sums in words: "три миллиарда рублей", "полтора миллиона", "двадцать пять млн"
+UNITS = {"один": 1, "одна": 1, "одного": 1, "два": 2, "две": 2, "двух": 2, "три": 3, "трех": 3, "трёх": 3,
+         "четыре": 4, "четырех": 4, "четырёх": 4, "пять": 5, "пяти": 5, "шесть": 6, "шести": 6, "семь": 7,
+         "семи": 7, "восемь": 8, "восьми": 8, "девять": 9, "девяти": 9, "полтора": 1.5, "полторы": 1.5,
+         "полутора": 1.5}
+TENS = {"десять": 10, "десяти": 10, "двадцать": 20, "двадцати": 20, "тридцать": 30, "тридцати": 30,
+        "сорок": 40, "сорока": 40, "пятьдесят": 50, "пятидесяти": 50, "шестьдесят": 60, "семьдесят": 70,
+        "восемьдесят": 80, "девяносто": 90, "сто": 100, "ста": 100, "двести": 200, "двухсот": 200,
+        "триста": 300, "трехсот": 300, "трёхсот": 300, "четыреста": 400, "пятьсот": 500, "пятисот": 500}
+_WORDS = "|".join(sorted([*UNITS, *TENS], key=len, reverse=True))
+_WNUM = rf"(?:(?:{_WORDS})\s+){{0,2}}(?:{_WORDS})"
 PREFIX_CUR = {"$": "USD", "€": "EUR", "¥": "CNY", "₽": "RUB", "£": "GBP"}
 
 AMOUNT_RE = re.compile(
@@ -25,7 +36,7 @@ AMOUNT_RE = re.compile(
     rf"(?P<bnum>\d+(?:[.,]\d+)?)\s*(?P<bscale>трлн\.?|млрд\.?|миллиард(?:а|ов)?)\s+(?P<snum>\d{{1,3}})\s*"
     rf"(?P<sscale>млрд\.?|миллиард(?:а|ов)?|млн\.?|миллион(?:а|ов)?)\s*(?P<bcur>{_CUR})(?![а-яё])"
     rf"|(?P<pre>[$€¥₽£])\s?(?P<pnum>{_NUM})\s*(?P<pscale>{_SCALE})?"
-    rf"|(?:(?P<num>{_NUM})\s*)?(?P<scale>{_SCALE})\s*(?P<cur>{_CUR})(?![а-яё])"
+    rf"|(?:(?:(?P<num>{_NUM})|(?<![а-яё])(?P<wnum>{_WNUM}))\s*)?(?P<scale>{_SCALE})\s*(?P<cur>{_CUR})(?![а-яё])"
     rf"|(?P<num2>{_NUM})\s*(?P<cur2>{_CUR})(?![а-яё])"
     # "концессия ... на 7,2 миллиарда": a headline's sum in roubles with the currency left out
     rf"|(?<=на\s)(?P<num3>{_NUM})\s*(?P<scale3>трлн\.?|млрд\.?|миллиард(?:а|ов)?|млн\.?|миллион(?:а|ов)?)"
@@ -74,6 +85,11 @@ def _currency(word: str) -> str:
     return w.upper()
 
 
+def words_number(raw: str) -> float:
+    """ "двадцать пять" -> 25, "полтора" -> 1.5."""
+    return sum(UNITS.get(w, 0) + TENS.get(w, 0) for w in raw.lower().split()) or 1.0
+
+
 def _number(raw: str | None) -> float:
     if not raw:
         return 1.0
@@ -100,7 +116,7 @@ def find_amounts(text: str) -> list[AmountMention]:
             value = _number(m["pnum"]) * _scale(m["pscale"])
             cur = PREFIX_CUR[m["pre"]]
         elif m["scale"]:
-            value = _number(m["num"]) * _scale(m["scale"])
+            value = (words_number(m["wnum"]) if m["wnum"] else _number(m["num"])) * _scale(m["scale"])
             cur = _currency(m["cur"])
         elif m["num2"]:
             value = _number(m["num2"])

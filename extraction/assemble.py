@@ -46,6 +46,14 @@ def _split(art: Article, g: Group, base: Agreement, notes: list[Note]) -> list[t
     regions, partners, signatories = base.regions, base.partners, base.signatories
     amount_at = amount_sentences(art, g)
     plural = g.plural
+    pairs = _pairs(art, g, regions, partners)
+    if pairs:
+        # "Тверская область подписала соглашение с А, а Калужская — с Б": one document per pair
+        return [(replace(base, regions=[r], partners=ps, signatories=[x for x in signatories if not x.role or
+                                                                      _role_region(x.role) in (None, r)],
+                         amount=region_amount(art.texts, amount_at, r)[0]),
+                 notes + [Note("split", f"region–partner pairs told in one sentence: {r} with "
+                                        f"{', '.join(p.name for p in ps)}")]) for r, ps in pairs]
     if plural and len(regions) <= 1 and len(partners) >= 2:
         # "губернатор подписал соглашения с ПАО «А» и АО «Б»": one agreement per company
         out = []
@@ -94,6 +102,30 @@ def _split(art: Article, g: Group, base: Agreement, notes: list[Note]) -> list[t
 
 
 WITH = re.compile(r"\s(?:с|со)\s", re.I)
+# the second pair of a parallel: ", а Калужская — с ...", "; Калужская область — с ..."
+PARALLEL = re.compile(r"(?:,\s*а\s|;\s*|,\s*и\s)[^—–]{0,60}[—–]", re.I)
+
+
+def _pairs(art: Article, g: Group, regions: list[str], partners: list) -> list[tuple[str, list]]:
+    """Regions each followed by their own partners in one signing sentence, joined by a parallel."""
+    if len(regions) < 2 or len(partners) < 2 or len(g.signings) != 1:
+        return []
+    from .features import locate
+
+    t = art.texts[g.signings[0].index]
+    marks = [(m.start, m.region.name) for m in gz.find_regions(t, adjectives=True) if m.region.name in regions]
+    marks = [m for k, m in enumerate(marks) if m[1] not in [x[1] for x in marks[:k]]]
+    if len(marks) != len(regions) or not PARALLEL.search(t, marks[0][0]):
+        return []
+    at = {p.name: (span[0] if (span := locate(t, [p.name, *p.aliases])) else -1) for p in partners}
+    out = []
+    for k, (start, region) in enumerate(marks):
+        end = marks[k + 1][0] if k + 1 < len(marks) else len(t)
+        mine = [p for p in partners if start < at[p.name] < end]
+        if not mine:
+            return []
+        out.append((region, mine))
+    return out if sum(len(ps) for _, ps in out) == len(partners) else []
 
 
 def _hub(art: Article, g: Group, regions: list[str]) -> str | None:
@@ -127,7 +159,10 @@ def assemble(art: Article, g: Group, prev: Agreement | None) -> list[tuple[Agree
             # "Губернатор края Виктор Толоконский и Губернатор Санкт-Петербурга ... подписали": the head's region
             regions = [*regions, region]
             notes.append(Note("regions", f"{region}: the region of the head who signed"))
-    doc_type = next((s.doc_type for s in g.signings if s.doc_type), None)
+    # the body names the document more exactly than a headline ("протокол" for the headline's "соглашение")
+    typed = [s for s in g.signings if s.doc_type]
+    body = [s for s in typed if not (s.index == 0 and art.title is not None)]
+    doc_type = (body or typed)[0].doc_type if typed else None
     notes.append(Note("doc_type", f"the document noun nearest the verb: {doc_type}" if doc_type
                       else "no document noun: «соглашение» by default"))
     event, why = fill_event(art, g)

@@ -31,7 +31,9 @@ FOOTER = re.compile(
     r"учредитель\s*:|главный редактор|телефон редакции|e-mail|категория\s+\d+\+|\d+\+\s*$)",
     re.I,
 )
-WEEKDAY_LINE = re.compile(r"^\s*(?:понедельник|вторник|среда|четверг|пятница|суббота|воскресенье)\b", re.I)
+WEEKDAYS = r"(?:понедельник|вторник|среда|четверг|пятница|суббота|воскресенье)"
+# a site's header: today's date, "Пятница 18 октября", "6:04 Пятница 18 октября 2024"
+WEEKDAY_LINE = re.compile(rf"^\s*(?:{TIME}\s+)?{WEEKDAYS}\b", re.I)
 PUBLISHED = re.compile(
     r"(?:опубликован[оа]?\s*:?|дата\s+публикации\s*:?|размещен[оа]?\s*:?|обновлен[оа]?\s*:?|дата\s*:|date\s*:?|"
     r"published\s*:?)\s*", re.I
@@ -54,8 +56,10 @@ BRACKET_DATELINE = re.compile(
 )
 # "17.10, 17:14": day and month in figures before the time, the year left to the publication date
 SHORT_NUMERIC_DATELINE = re.compile(rf"^(?P<day>\d{{1,2}})\.(?P<month>\d{{1,2}})[,\s/|]+{TIME}\s*$")
+# "12 мая 2023, 09:15", "13:05 – 15 июня 2023", "16 июня 2023, Пятница, 15:59": the article's own date and time
 DATELINE = re.compile(
-    rf"^\s*(?:{TIME}[,\s]+)?(?P<d>{_DATE_ANY})(?:(?:[,\s/|]+|\s+в\s+){TIME})?(?:\s*\|.*)?\s*(?P<rest>.*)$", re.I
+    rf"^\s*(?:{TIME}(?:[,\s]+|\s*[-–—]\s*))?(?P<d>{_DATE_ANY})(?:[,\s]+{WEEKDAYS})?(?:(?:[,\s/|]+|\s+в\s+){TIME})?"
+    rf"(?:\s*\|.*)?\s*(?P<rest>.*)$", re.I
 )
 INLINE_DATELINE = re.compile(rf"(?:(?:\s+[А-ЯЁA-Z]{{3,}})?\s*[|]\s*)?(?P<d>{_DATE_ANY}),?\s+{TIME}(?:\s*\|[^.]*)?", re.I)
 HASHTAGS_ONLY = re.compile(r"^(?:\s*[#@][\w.]+[\s,.;]*)+$")

@@ -24,6 +24,7 @@ class Explained:
     agreement: Agreement
     sentences: list[int]
     notes: list[Note] = field(default_factory=list)
+    scores: list[tuple[str, float]] = field(default_factory=list)  # the learned scorer's, by candidate
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +85,16 @@ def render(ex: Explanation) -> str:
         out.append(render_agreements([e.agreement]).replace("1.", f"{k}.", 1))
         out.append("   from sentences:")
         out += [f"     [{i}] {_quote(ex.sentences, i)}" for i in e.sentences]
+        out.append(f"   confidence: {e.agreement.confidence:.2f}")
         out.append("   why:")
         for n in e.notes:
             where = f" [{n.sentence}]" if n.sentence is not None else ""
             out.append(f"     {n.field}{where}: {n.rule}")
+        if e.scores:
+            out.append("   learned scores (probability the candidate is right):")
+            out += [f"     {label}: {p:.2f}" for label, p in e.scores]
+        else:
+            out.append("   learned scores: none (the model is off or missing: the rules alone)")
         out.append("")
     if not ex.agreements:
         out += ["no agreement found", ""]

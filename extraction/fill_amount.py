@@ -87,6 +87,13 @@ OTHER_SUM = re.compile(
     r"комплекса|строительства)|в\s+прошлом\s+году|ежегодно|в\s+год|на\s+каждый|каждому)[^,;]{0,60}$",
     re.I,
 )
+# "стоимость программы составит ...", "инвестиции в особую экономическую зону составят ...": the sum of a
+# whole programme, zone or forum, not of one document
+WHOLE_OF = re.compile(
+    r"(?:программ|экономическ\w+\s+зон|форум|кластер|нацпроект|национальн\w+\s+проект|бюджет)\w*[^,;.]{0,50}?"
+    r"(?:состав|оценива|достиг|превы)\w*[^,;.]{0,15}$",
+    re.I,
+)
 OWN_SUM = re.compile(r"(?:по\s+соглашению|в\s+рамках\s+(?:соглашения|документа|меморандума)|соглашением\s+"
                      r"предусмотрен\w*|документом\s+предусмотрен\w*)[^.;]{0,80}$", re.I)
 
@@ -104,7 +111,7 @@ def _pick(t: str, found: list) -> tuple[object, str]:
 
 def first_amount(texts: list[str], indices: list[int]) -> tuple[Amount | None, Note | None]:
     for i in indices:
-        found = find_amounts(texts[i])
+        found = [a for a in find_amounts(texts[i]) if not WHOLE_OF.search(texts[i][: a.start])]
         if found:
             best, why = _pick(texts[i], found)
             return best.amount, Note("amount", why, i)

@@ -27,9 +27,37 @@ SAME_DAY = re.compile(r"^\W*(?:\w+\s+){0,2}?(?:в\s+тот\s+же\s+день|в\
 # a sentence right after the signing that dates the ceremony itself
 CEREMONY = re.compile(
     r"^\s*(?:Церемони[яи]|Подписание)\b|\bцеремони\w+\s+подписани|\b(?:прошла|состоялась)\s+(?:торжественная\s+)?"
-    r"церемония\b|\bцеремония\s+(?:прошла|состоялась)\b",
+    r"церемония\b|\bцеремония\s+(?:прошла|состоялась)\b|"
+    # "Встречи делегаций прошли вчера в ...": the meeting the documents were signed at
+    r"^\s*(?:Встреч|Переговор|Заседани|Визит)\w*\s+(?:[\w-]+\s+){0,4}?(?:прош(?:ла|ли|ло|[её]л)|состоял\w*)\b",
     re.I,
 )
+
+
+# the date belongs to a relative clause about something else: "завод, который откроется 1 сентября"
+OTHER_CLAUSE = re.compile(r",\s*(?:котор|где|когда)\w*\s+(?:[^,;]{0,60})$", re.I)
+
+
+def _future_clause(before: str) -> bool:
+    """The date ends a relative clause whose verb is in the future ("который откроется 1 сентября"), not
+    one telling of the occasion ("Дней культуры, которые проходят с 22 по 25 июня")."""
+    from .nlp import parses
+
+    m = OTHER_CLAUSE.search(before)
+    if not m:
+        return False
+    words = re.findall(r"[а-яё]+", m[0].lower())
+    return "будет" in words or "будут" in words or any(
+        (ps := parses(w)) and "VERB" in ps[0].tag.grammemes and "futr" in ps[0].tag.grammemes for w in words)
+
+
+def _later(when: PartialDate | None, ref: PartialDate | None) -> bool:
+    """`when` lies after the publication date: no signing the article reports as done."""
+    if when is None or ref is None or None in (when.year, ref.year):
+        return False
+    a = (when.year, when.month or 0, when.day or 0)
+    b = (ref.year, ref.month or 12, ref.day or 31)
+    return a > b
 
 
 def sentence_date(art: Article, i: int) -> PartialDate | None:
@@ -93,6 +121,8 @@ def signing_date(art: Article, g: Group, occasion: Occasion | None = None) -> tu
             if DEADLINE.search(t[max(0, m.start - 20): m.start]):
                 continue  # "построить завод до 31 декабря 2025 года": a term, not the signing
             if m.value is not None and when is None and m.value.month is not None:
+                if _later(resolve(m, art.ref), art.ref) or _future_clause(t[max(0, m.start - 80): m.start]):
+                    continue  # "завод, который откроется 1 сентября": another event's day, or one to come
                 when, where = resolve(m, art.ref), i
             elif m.relative and relative is None and i in idx:
                 relative, rel_where = resolve(m, art.ref), i

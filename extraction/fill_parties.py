@@ -18,6 +18,9 @@ from .orgs import merge, merge_linked, prefer_short, same_org
 MEETING = re.compile(r"\b(?:встрети\w+|встреча\w*|переговор\w*|обсуди\w+|обсужда\w+|посети\w+)\b", re.I)
 
 
+RUSSIA = {"россия", "российская федерация", "рф"}
+
+
 def uniq(items: list[str]) -> list[str]:
     """Items in order, each once (case and ё folded)."""
     seen: set[str] = set()
@@ -52,6 +55,21 @@ def _first_with(g: Group, has) -> int | None:
     return next((s.index for s, p in zip(g.signings, g.parties, strict=True) if has(p)), None)
 
 
+def _foreign_towns(art: Article, g: Group) -> list[tuple[str, str]]:
+    """Unknown towns named as sides, each with its state: its own adjective or "находящимся в ...", else
+    the one foreign state the article names (no state, no foreign town: it may be a Russian one)."""
+    towns = [t for p in g.parties for t in p.foreign_towns]
+    if not towns:
+        return []
+    states = uniq([c.country.name for c in gz.find_countries(art.body)])
+    out = []
+    for name, state in towns:
+        state = state or (states[0] if len(states) == 1 else None)
+        if state and name not in [n for n, _ in out]:
+            out.append((name, state))
+    return out
+
+
 def fill_parties(art: Article, g: Group, prev: Agreement | None, occasion: Occasion | None,
                  notes: list[Note]) -> tuple[list[str], list[Partner], list[str]]:
     """Regions, partners and countries of the group's document; each choice is noted in `notes`."""
@@ -75,6 +93,13 @@ def fill_parties(art: Article, g: Group, prev: Agreement | None, occasion: Occas
     if partners:
         notes.append(Note("partners", "organizations named in the signing sentence (a signer's employer too)",
                           _first_with(g, lambda p: p.partners or p.foreign_bodies)))
+    if not partners:
+        towns = _foreign_towns(art, g)
+        if towns:
+            partners = [Partner(t) for t, _ in towns]
+            countries = uniq(countries + [c for _, c in towns])
+            notes.append(Note("partners", "a town no list knows, named as a side, in a state the text names",
+                              idx[0]))
     if occasion is not None and not partners and len(regions) < 2:
         # "... встретился с председателем Минского горисполкома. Стороны заключили меморандум"
         met = occasion.parties
@@ -87,6 +112,12 @@ def fill_parties(art: Article, g: Group, prev: Agreement | None, occasion: Occas
                               "told next to them (the people's titles too)", occasion.index))
     signal = any(p.regional_signal for p in g.parties)
 
+    cities = uniq([r for p in g.parties for r in p.city_regions])
+    if not regions and len(cities) >= 2:
+        # "Между Иркутском и Улан-Удэ подписано соглашение": two cities are each other's party, whatever
+        # region the sentences around name
+        regions = cities
+        notes.append(Note("regions", "two cities named as the parties: their regions", idx[0]))
     # what the signing sentences leave out, the sentences around them (and the title) often say
     window_places: list[str] = []
     if not regions or not (partners or countries):
@@ -142,4 +173,6 @@ def fill_parties(art: Article, g: Group, prev: Agreement | None, occasion: Occas
         regions, partners, countries = list(prev.regions), list(prev.partners), list(prev.countries)
         notes.append(Note("sides", "no side named: the previous agreement's sides"))
     partners = merge_linked(prefer_short(merge(partners), art.body), art.body)
+    # "в присутствии президентов России и Узбекистана": Russia itself is no counterparty of its region
+    partners = [p for p in partners if p.name.casefold().replace("ё", "е") not in RUSSIA]
     return regions, partners, countries

@@ -31,20 +31,22 @@ def _continues(g: Group, s: Signing, mine: list[Partner], roundup: bool) -> bool
 
 
 def _compatible(g: Group, s: Signing, p: SentenceParties, roundup: bool = False, apart: bool = False,
-                about: bool = False) -> bool:
+                about: bool = False, headline: bool = False) -> bool:
     mine_p = [Partner(n, tuple(a)) for n, a, _ in p.partners]
     if (roundup or (apart and not s.anaphoric)) and _disjoint(mine_p, g.partners()):
         # after a signing of several documents, or in a paragraph of its own, another organization is
         # another agreement
         return False
     sides = [Partner(n, tuple(a)) for n, a, in_role in p.partners if not in_role]
-    if s.doc_type and not s.anaphoric and not about and _disjoint(sides, g.partners()):
+    # (the headline's side and the lead's may differ: "соглашение с министерством" over "контракт с заводом")
+    lead = headline and s.index == 1
+    if s.doc_type and not s.anaphoric and not about and not lead and _disjoint(sides, g.partners()):
         return False  # "ПАО «А» и АО «Б» подписали соглашение. ПАО «В» и АО «Г» подписали соглашение."
     if g.plural and not s.plural and mine_p and len(g.partners()) != 1:
         return False  # one of several documents reported together gets its own agreement
     types = {x.doc_type for x in g.signings if x.doc_type}
-    if s.doc_type and types and s.doc_type not in types:
-        return False
+    if s.doc_type and types and s.doc_type not in types and not headline:
+        return False  # (a headline names the document in its own words: "договор" for the body's "соглашение")
     topics = {x.topic for x in g.signings if x.topic}
     if s.additive and s.topic and s.topic not in topics:
         return False
@@ -68,6 +70,12 @@ ABOUT_THE_DOCUMENT = re.compile(
 )
 
 
+def _headline_only(art: Article, g: Group) -> bool:
+    """The group is the headline alone: a summary in its own words, of one document only."""
+    return art.title is not None and g.indices == [0] and not g.plural \
+        and art.texts[0].strip(" .") == art.title.strip(" .")  # a line of its own, not a first sentence
+
+
 def _apart(art: Article, g: Group, s: Signing) -> bool:
     """A paragraph break lies between the group's last sentence and this one (a title that sums up the
     body, in its own words, is not a paragraph of its own)."""
@@ -77,6 +85,31 @@ def _apart(art: Article, g: Group, s: Signing) -> bool:
     return "\n" in art.body[art.sents[last].stop: art.sents[s.index].start]
 
 
+PLURAL_FORMS = {"соглашения", "меморандумы", "договоры"}
+DOC_NOUN = re.compile(r"^(?:соглашени|меморандум|договор)", re.I)
+
+
+def _plural_object(art: Article, s: Signing) -> bool:
+    """The tagger reads the document noun after a finite signing verb as a plural object: "заключило с
+    руководством трёх областей соглашения о ..." reports several documents."""
+    sent = art.sents[s.index]
+    text = art.texts[s.index]
+    if not re.match(r"(?:подписал|заключил)", text[s.predicate_at:], re.I):
+        return False
+    at = sent.start + s.predicate_at
+    docs = [t for t in sent.tokens if t.start > at and DOC_NOUN.match(t.text)]
+    if not docs:
+        return False
+    feats = docs[0].feats or {}
+    if feats.get("Number") == "Plur" and feats.get("Case") in ("Acc", "Nom"):
+        return True
+    # "соглашения" is a genitive singular or a plural object; with no other object before it (no noun in
+    # the accusative or nominative between the verb and it), it is the verb's object: a plural
+    between = [t for t in sent.tokens if at < t.start < docs[0].start and t.pos in ("NOUN", "PROPN")]
+    return docs[0].text.lower() in PLURAL_FORMS and not any(
+        (t.feats or {}).get("Case") in ("Acc", "Nom") for t in between)
+
+
 def group_signings(art: Article, signings: list[Signing]) -> list[Group]:
     """One group per document reported; sets `art.events` and `art.groups` as it goes."""
     only_weak = all(s.weak for s in signings)
@@ -84,6 +117,8 @@ def group_signings(art: Article, signings: list[Signing]) -> list[Group]:
     groups = art.groups
     in_roundup = False  # a signing of several documents has been told: its passages follow
     for s in signings:
+        if not s.plural and not s.weak and _plural_object(art, s):
+            s.plural = True
         if s.weak and not only_weak:
             # "подписанное 14 марта соглашение": a reference to a reported signing, for its date only
             if groups:
@@ -104,7 +139,8 @@ def group_signings(art: Article, signings: list[Signing]) -> list[Group]:
             # a document told of again is one of the last few told of (and so the cost stays linear)
             about = bool(ABOUT_THE_DOCUMENT.match(art.texts[s.index]))
             target = next((g for g in groups[-RECENT_GROUPS:]
-                           if _compatible(g, s, p, in_roundup, _apart(art, g, s), about)), None)
+                           if _compatible(g, s, p, in_roundup, _apart(art, g, s), about, _headline_only(art, g))),
+                          None)
             if target is None and groups:
                 why = "other sides, kind, topic or paragraph than every document before: a new one"
         if target is None:

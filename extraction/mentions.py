@@ -13,14 +13,18 @@ from .people import Person, find_people, role_nominative
 STOP_ORG = re.compile(
     r"^(?:риа\b|тасс|интерфакс|рбк|коммерсант|ведомост|известия|абн|агентство бизнес новостей|казинформ|"
     r"роскомнадзор|пресс-служб|instagram|инстаграм|telegram|телеграм|вконтакте|facebook|youtube|сми\b|"
-    r"regnum|регнум|росбалт|прайм|lenta|газета|новости|news|фото|источник|top\.mail|mail\.ru|яндекс)",
+    r"regnum|регнум|росбалт|прайм|lenta|газета|новости|news|фото|источник|top\.mail|mail\.ru|яндекс|"
+    r"сзпк\b|спик\b)",  # (documents by their abbreviation, not organizations)
     re.I,
 )
 # "AEX.RU:", "Dvinainform.ru": a news site, never a party (unlike "ДОМ.РФ", "ВЭБ.РФ")
 MEDIA_DOMAIN = re.compile(r"\.(?:ru|com|net|org|info|su|by|kz|ua)\b", re.I)
 # "журналу «Компания»", "телеканал «Россия 24»": a medium named, no party
-MEDIA_BEFORE = re.compile(r"\b(?:журнал|газет|телеканал|радиостанци|радио|издани|портал|сайт|агентств\w*\s+новостей)\w*\s*[«\"]?$",
-                          re.I)
+MEDIA_BEFORE = re.compile(r"\b(?:журнал|газет|телеканал|радиостанци|радио|издани|портал|сайт|агентств\w*\s+новостей|"
+                          r"информационн\w+\s+агентств|информагентств|иа)\w*\s*[«\"]?$", re.I)
+# "Информационное агентство «Север»", "Сетевое издание «Край»": a news outlet by its own head noun
+MEDIA_HEAD = re.compile(r"^(?:информационн\w+\s+агентств|информагентств|сетев\w+\s+издани|интернет-издани|"
+                        r"телеканал|радиостанци|газет[аы]\b|журнал\b)\w*", re.I)
 REPORTS = re.compile(r"^[»\"]?\s*(?:[(,][^()]{0,80}\)\s*)?(?:сообща\w+|сообщил\w*|информиру\w+|рассказ\w+|объявил\w*)\b",
                      re.I)
 # '..., "Уралинформбюро".': a source credited at the end of the sentence
@@ -44,11 +48,15 @@ GOV_HEAD = re.compile(
     r"горисполком|исполком|глав|губернатор|хурал|курултай|парламент|госсовет|власт)",
     re.I,
 )
+# a ministry's short name, one capitalized word: "Минпромторг", "Минэнерго" (regional ones take the region)
+FEDERAL_ABBR = re.compile(r"^Мин(?!истерств)[а-яё]{3,}$")
 FEDERAL = re.compile(r"\b(?:России|РФ|Российской\s+Федерации)\b")
 CAPITAL_BODY = re.compile(
     r"\b(?:мэр\w*|правительств\w+|администраци\w+|власт\w+|руководств\w+)\s+столицы\b|\bстоличн\w+\s+(?:мэр\w*|правительств\w+)",
     re.I,
 )
+VENUE = re.compile(r"\b(?:в\s+стенах|на\s+площадке|на\s+базе|в\s+здании|в\s+офисе|в\s+резиденции|"
+                   r"в\s+павильоне|на\s+стенде)\s+(?:[а-яё-]+\s+){0,2}$", re.I)
 LOCATION_PREP = re.compile(r"(?:\bв|\bво|\bна|\bиз|территории)\s+$", re.I)
 PARTY_NOUN_AFTER = re.compile(
     r"^\s*(?:сторон\w*|город\w*|провинци\w+|компани\w+|правительств\w+|министерств\w+|делегаци\w+|"
@@ -132,6 +140,7 @@ class SentenceParties:
     explicit_countries: list[str] = field(default_factory=list)  # named, not implied by a unit/adjective
     partners: list[tuple[str, list[str], bool]] = field(default_factory=list)  # name, aliases, in a role
     foreign_bodies: list[tuple[str, str]] = field(default_factory=list)  # (partner name, country) in roles
+    foreign_towns: list[tuple[str, str | None]] = field(default_factory=list)  # a town no list knows, its state
     people: list[Person] = field(default_factory=list)
     regional_signal: bool = False
 
@@ -178,7 +187,9 @@ def analyze_sentence(sent, text: str, event_span: tuple[int, int] | None) -> Sen
     out.people = find_people(sent, text, blocked)
     role_spans = [(p.role_start, p.start) for p in out.people if p.role]
     _places(text, blocked, spans, sent.start, out)
+    _foreign_towns(text, spans, sent.start, out)
     taken = _foreign(text, role_spans, out)
+    _district_executives(text, role_spans, taken, out)
     _foreign_officials(text, out)
     _organizations(text, spans, sent.start, blocked, taken, role_spans, out)
     _federal_ministries(out)
@@ -189,7 +200,8 @@ def analyze_sentence(sent, text: str, event_span: tuple[int, int] | None) -> Sen
 # a foreign unit's body written before it: "Народный комитет провинции Тханьхоа", "Хурал гражданских
 # представителей Восточного аймака": one side, not the body and the unit as two
 BODY_OF_UNIT = re.compile(
-    r"(?P<body>(?:[А-ЯЁ][а-яё]+\s+)?(?:[Кк]омитет|[Хх]урал|[Сс]овет|[Пп]арламент|[Аа]ссамбле|[Сс]обрани|[Дд]епартамент)"
+    r"(?P<body>(?:[А-ЯЁ][а-яё]+\s+)?(?:[Кк]омитет|[Хх]урал|[Сс]овет|[Пп]арламент|[Аа]ссамбле|[Сс]обрани|[Дд]епартамент|"
+    r"[Пп]равительств)"
     r"[а-яё]*(?:\s+[а-яё]+){0,3}?)\s+(?P<unit>(?:провинци|аймак|префектур|штат|уезд|жудец|воеводств)[а-яё]*\s+"
     r"[А-ЯЁ][\w-]+|[А-ЯЁ][а-яё]+(?:ого|его)\s+(?:аймака|воеводства|жудеца))"
 )
@@ -271,6 +283,71 @@ def _places(text: str, blocked: list[tuple[int, int]], spans, base: int, out: Se
             if not (gz.find_regions(sp.text) or gz.find_countries(sp.text) or gz.find_foreign_units(sp.text)) \
                     and not LOCATION_PREP.search(text[max(0, a - 12): a]) and sp.text[:1].isupper():
                 out.regional_signal = True  # a town or district of a region as a party
+
+
+# a Belarusian district's executive: "Горецкий районный исполнительный комитет", "Горецкий райисполком"
+DISTRICT_EXECUTIVE = re.compile(
+    r"\b(?P<adj>[А-ЯЁ][а-яё]+(?:ск|цк|вск|нск))(?:ий|ого|ому|им|ом)\s+"
+    r"(?:районн\w+\s+исполнительн\w+\s+комитет\w*|райисполком\w*)"
+)
+
+
+DISTRICT_BEFORE = re.compile(r"\b(?P<adj>[А-ЯЁ][а-яё]+(?:ск|цк))(?:им|ого|ий|ом|ому)\s+район(?:ом|а|е|у)?\s+$")
+
+
+def _district_executives(text: str, role_spans: list[tuple[int, int]], taken: list[tuple[int, int]],
+                         out: SentenceParties) -> None:
+    """A district executive committee stands for its district, a party in Belarus."""
+    for m in DISTRICT_EXECUTIVE.finditer(text):
+        if _overlaps(m.span(), taken):
+            continue
+        name = f"{m['adj']}ий район"
+        body = f"{m['adj']}ий райисполком" if "райисполком" in m[0] else f"{m['adj']}ий районный исполнительный комитет"
+        out.partners.append((name, [body], _overlaps(m.span(), role_spans)))
+        out.countries.append("Беларусь")
+        taken.append(m.span())
+
+
+# a town named as a side: "с китайским Цюаньчжоу", "Белгород и Ниш подписали", "между Ростовом и Чачаком"
+TOWN_SIDE_BEFORE = re.compile(r"(?:^|\s)(?:с|со|между|и)\s+(?:[а-яё-]+\s+){0,2}$", re.I)
+TOWN_SIDE_AFTER = re.compile(r"^\s+и\s+[А-ЯЁ]")
+# "Чачаком, находящимся в Сербии": the town's state said next to it
+TOWN_STATE_AFTER = re.compile(r"^,?\s*(?:находящ|расположенн|располагающ)\w*\s+(?:[а-яё]+\s+)?в\s+", re.I)
+
+
+def town_nominative(word: str, case: str | None = None) -> str:
+    """A town's name in the nominative; an unknown "-ом"/"-ем" form loses its ending ("Чачаком")."""
+    if case == "Nom":
+        return word  # "Ниш" is no plural of a common noun
+    name = nominative_head(word)
+    if name == word and " " not in word and re.search(r"[бвгдзклмнпрстфхжшщц](?:ом|ем)$", word):
+        return word[:-2]
+    return name
+
+
+def _foreign_towns(text: str, spans, base: int, out: SentenceParties) -> None:
+    """Places natasha found that no gazetteer knows, named as a side; their state when the text says it."""
+    for sp in spans:
+        if sp.type != "LOC" or not sp.text[:1].isupper() or len(sp.text.split()) > 2:
+            continue
+        if gz.find_regions(sp.text) or gz.find_countries(sp.text) or gz.find_foreign_units(sp.text) \
+                or gz.find_capitals(sp.text):
+            continue
+        a, b = sp.start - base, sp.stop - base
+        if LOCATION_PREP.search(text[max(0, a - 12): a]):
+            continue
+        before = text[max(0, a - 40): a]
+        adjective = [c for c in gz.find_countries(before) if c.kind == "adjective" and not before[c.end:].strip()]
+        state = None
+        if adjective:
+            state = adjective[-1].country.name
+        elif TOWN_STATE_AFTER.match(text[b:]):
+            rest = text[b:][TOWN_STATE_AFTER.match(text[b:]).end():]
+            named = gz.find_countries(rest[:40])
+            state = named[0].country.name if named and named[0].start == 0 else None
+        if state or TOWN_SIDE_BEFORE.search(before) or TOWN_SIDE_AFTER.match(text[b:]):
+            case = (sp.tokens[0].feats or {}).get("Case") if sp.tokens else None
+            out.foreign_towns.append((town_nominative(sp.text, case), state))
 
 
 # a foreign region's executive stands for the region: "Гомельский облисполком" -> Гомельская область
@@ -379,8 +456,13 @@ def _foreign(text: str, role_spans: list[tuple[int, int]], out: SentenceParties)
             taken.append((u.start, u.end))
             continue  # "вчера в Минске": where, not who
         name, aliases = foreign_region(nominative_head(u.text))
-        kind = re.match(r"^\s+(област|провинци)\w*", text[u.end:])
-        if kind and " " not in name and name.endswith("ая"):
+        district = DISTRICT_BEFORE.search(text[max(0, u.start - 40): u.start])
+        if district:
+            # "между Горецким районом Могилевской области": the district of the unit is the side
+            name, aliases = f"{district['adj']}ий район", [f"{district['adj']}ий район {u.text}"]
+        # (also the first of several: "Ташкентской и Наманганской областей")
+        kind = re.match(r"^(?:(?:\s*,\s*|\s+и\s+)[А-ЯЁ][а-яё-]+(?:ой|ей|ую|ая))*\s+(област|провинци)\w*", text[u.end:])
+        if kind and " " not in name and name.endswith("ая") and not district:
             # "между Ярославской и Витебской областями": the shared noun belongs to the foreign unit too
             name = f"{name} {'область' if kind[1] == 'област' else 'провинция'}"
         in_role = _overlaps((u.start, u.end), role_spans) or _person_after(text[u.end:])
@@ -489,7 +571,7 @@ def _organizations(text: str, spans, base: int, blocked: list[tuple[int, int]], 
         if re.match(r"^(?:[Пп]одписанн|[Зз]аключ[её]нн)", clean):
             continue  # "Подписанное вчера соглашение": the NER took the participle for a name
         if not clean or STOP_ORG.match(LEGAL_RE.sub("", clean).strip(" «»\"")) or EVENT_WORD.search(clean) \
-                or MEDIA_DOMAIN.search(clean):
+                or MEDIA_DOMAIN.search(clean) or MEDIA_HEAD.match(clean):
             continue
         if REPORTS.match(text[b:]):
             continue  # "АО «РИР» (входит в «Росатом») сообщает о том, что ...": the source, not a side
@@ -504,6 +586,8 @@ def _organizations(text: str, spans, base: int, blocked: list[tuple[int, int]], 
             continue  # "на выставке-форуме «Россия»": the event's name
         if LOCATION_PREP.search(text[max(0, a - 12): a]) and not LEGAL_RE.search(clean):
             continue
+        if VENUE.search(text[max(0, a - 30): a]):
+            continue  # "в стенах института", "на площадке банка": where it was signed, not who signed
         if re.fullmatch(r"[A-Z]{2,6}", clean) and re.search(r"(?:NYSE|MOEX|NASDAQ|LSE)", text[max(0, a - 12): a]):
             continue
         _classify_org(clean, text[b: b + 60], _overlaps((a, b), role_spans), out)
@@ -600,6 +684,10 @@ def _classify_org(clean: str, after: str, in_role: bool, out: SentenceParties) -
         countries = [c for c in gz.find_countries(clean + " " + after[:30]) if c.kind != "adjective"]
         if countries:
             _foreign_body(clean, countries[0].country.name, in_role, out)
+            return
+        if FEDERAL_ABBR.match(clean) and not re.match(r"^\s*(?:[а-яё]+\s+)?[А-ЯЁ]", after):
+            # "с Минпромторгом": a ministry by its short name and no region after it is the federal one
+            out.partners.append((nominative_head(clean), [], in_role))
             return
         if not FEDERAL.search(clean + " " + after[:25]):
             out.regional_signal = True  # "правительство области", "администрация города": some region's body

@@ -144,6 +144,9 @@ def normalize_name(tokens: list[tuple[str, str | None]], known: Iterable[str] = 
         # every word in "-ом"/"-ем" after a consonant, whatever the tagger says: a foreign name in the
         # instrumental ("Йенсом-Уве Клеменсом", "Джеймсом Уилсоном")
         cases = ["ablt"] * len(words)
+    if len(words) >= 2 and cases[-1] == "nomn" and _instrumental_shape(words[-1]):
+        # "с директором фирмы Ли Цзиньпэном": the tagger saw an unknown word; its "-ом" says instrumental
+        cases[-1] = "ablt"
     if len(words) == 1:
         first, rest = None, words
     else:
@@ -155,7 +158,7 @@ def normalize_name(tokens: list[tuple[str, str | None]], known: Iterable[str] = 
     for w, c in zip(rest, cases[-len(rest):], strict=True):
         # the same person written in the nominative elsewhere: same first name, same surname start
         same = [kw for k in known_list if len(k.split()) >= 2 and (out_first is None or k.split()[0] == out_first)
-                for kw in k.split()[1:] if _same_stem(kw, w)]
+                for kw in k.split()[1:] if _same_stem(kw, w) and kw != w]  # (the same spelling teaches nothing)
         patronymic = _patronymic_nominative(w) if len(rest) >= 2 and w is rest[0] else None
         if patronymic:
             out_rest.append(patronymic)  # "Ивана Петровича Сидорова", "Иван Петровича": Петрович, whatever its case
@@ -164,6 +167,13 @@ def normalize_name(tokens: list[tuple[str, str | None]], known: Iterable[str] = 
         else:
             out_rest.append(surname_nominative(w, c, gender))
     return " ".join([x for x in [out_first, *out_rest] if x])
+
+
+def _instrumental_shape(word: str) -> bool:
+    """A consonant stem plus "-ом"/"-ем" that no dictionary word in the nominative explains."""
+    if not re.search(r"[бвгдзклмнпрстфхжшщц](?:ом|ем)$", word) or len(word) < 6:
+        return False
+    return not any("nomn" in p.tag.grammemes and p.is_known for p in parses(word))
 
 
 def _patronymic_nominative(word: str) -> str | None:

@@ -6,7 +6,9 @@
 4. `assemble.assemble_all`: each group's fields (`fill_parties`, `fill_signatories`, `fill_date`,
    `fill_amount`, `fill_event`), split per partner or region when several documents are reported;
 5. `roundup.roundup`: passages of a roundup completed by the lead that announced them;
-6. `checks.turn_down`: agreements that are no region's agreement, or a list rather than a signing.
+6. `checks.turn_down`: agreements that are no region's agreement, or a list rather than a signing;
+7. `learned.apply`: the learned scorer keeps or drops each candidate agreement and its sides, and gives
+   each agreement its calibrated confidence (`features` computes what it looks at).
 """
 
 from __future__ import annotations
@@ -17,10 +19,13 @@ from datetime import date
 from .article import read_article
 from .assemble import assemble_all
 from .checks import turn_down
+from .doubtful import doubtful, near_signing
 from .explain import Explained, Explanation, Rejected
+from .features import Context
 from .fill_date import with_event_year
 from .fill_signatories import add_author
 from .grouping import group_signings
+from .learned import apply, scorer
 from .models import Agreement
 from .roundup import roundup
 from .signing import find_signings
@@ -30,16 +35,18 @@ def sides(a: Agreement) -> str:
     return "; ".join(a.regions + [p.name for p in a.partners] + a.countries) or "no side"
 
 
-def explain(text: str, published: date | str | None = None) -> Explanation:
-    """Every agreement the article reports as signed, with the account of how each was found."""
+def candidates(text: str, published: date | str | None = None,
+               near_misses: bool = False) -> tuple[Explanation, Context | None]:
+    """What the rules propose, before the learned scorer: the agreements and what scoring them needs.
+    With `near_misses`, softly turned-down sentences are assembled too (`doubtful`), for the scorer to judge."""
     art = read_article(text, published)
     if art is None:
-        return Explanation()
+        return Explanation(), None
     out = Explanation(sentences=art.texts)
     signings, rejected = find_signings(art.texts)
     out.rejected += [Rejected(i, why) for i, why in rejected]
-    if not signings:
-        return out
+    if not signings and not (near_misses and rejected):
+        return out, None
     group_signings(art, signings)
     add_author(art, signings)
     found, dropped = assemble_all(art)
@@ -53,7 +60,24 @@ def explain(text: str, published: date | str | None = None) -> Explanation:
             out.rejected.append(Rejected(f.sentences[0] if f.sentences else None, why, sides(f.agreement)))
         else:
             out.agreements.append(Explained(f.agreement, f.sentences, f.notes))
-    return out
+    by_index = {s.index: s for s in signings}
+    if near_misses:
+        for e in doubtful(art, rejected, [e.agreement for e in out.agreements]):
+            out.agreements.append(e)
+            by_index.setdefault(e.sentences[0], near_signing(art.texts[e.sentences[0]], e.sentences[0]))
+    if not out.agreements:
+        return out, None
+    return out, Context(art, {i: s for i, s in by_index.items() if s is not None}, len(out.agreements),
+                        len(rejected))
+
+
+def explain(text: str, published: date | str | None = None) -> Explanation:
+    """Every agreement the article reports as signed, with the account of how each was found."""
+    sc = scorer()
+    out, ctx = candidates(text, published, near_misses=sc is not None)
+    if ctx is None or sc is None:
+        return out
+    return apply(ctx, out, sc)
 
 
 def extract(text: str, published: date | str | None = None) -> list[Agreement]:

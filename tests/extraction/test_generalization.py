@@ -153,10 +153,15 @@ def test_an_agreement_recalled_with_its_year_is_reported_with_that_year() -> Non
     text = ("Губернатор Калужской области Владислав Шапша и генеральный директор госкорпорации «Роскосмос» Юрий "
             "Борисов подписали соглашение о подготовке инженеров. Напомним, в 2019 году Калужская область и "
             "компания «Ростех» подписали соглашение о выпуске медицинской техники.")
-    now, then = run(text)
+    # the rules propose the recalled one as a candidate with its own year; whether a recollection is
+    # reported is the learned scorer's call (GOLD_FORMAT: an agreement only recalled is not annotated)
+    from extraction.pipeline import candidates
+
+    now, then = [e.agreement for e in candidates(text, PUB)[0].agreements]
     assert now.date == PartialDate(2024, 3, 14)
     assert [p.name for p in then.partners] == ["Ростех"]
     assert then.date == PartialDate(2019, None, None)
+    assert run(text)[0].date == PartialDate(2024, 3, 14)
 
 
 def test_a_recalled_tally_or_undated_signing_is_no_agreement() -> None:
@@ -250,6 +255,9 @@ def test_a_signing_recalled_from_last_year_takes_the_year_before_publication() -
     text = ("Губернатор Рязанской области Павел Малков и глава компании «Ростех» Сергей Чемезов подписали "
             "соглашение. Напомним, в прошлом году Рязанская область и компания «Росатом» подписали соглашение "
             "о строительстве технопарка.")
-    recalled = next(a for a in run(text) if a.partners[0].name == "Росатом")
+    from extraction.pipeline import candidates  # the rules' candidate; reporting it is the scorer's call
+
+    recalled = next(e.agreement for e in candidates(text, PUB)[0].agreements
+                    if e.agreement.partners[0].name == "Росатом")
     assert recalled.date == PartialDate(2023, None, None)
     assert detect("Напомним, в прошлом году на форуме было подписано 40 соглашений.", 2) is None
