@@ -75,7 +75,7 @@ class RunResult:
 def region_queries(count: int, seed: int = 7) -> list[str]:
     """`count` varied /region queries: names, short forms, capitals, inflections, typos."""
     try:
-        from extraction.gazetteer import REGIONS
+        from extraction.finders.gazetteer import REGIONS
 
         names = [n for r in REGIONS for n in (r.name, *r.aliases[:2], r.capital) if n]
     except ImportError:

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 from natasha import Doc  # noqa: E402
 
 from extraction import extract, warm_up  # noqa: E402
-from extraction.nlp import models  # noqa: E402
+from extraction.reading.nlp import models  # noqa: E402
 from tests.extraction.texts import ARTICLES  # noqa: E402
 
 TARGET_SECONDS = 5.0  # per contender

@@ -61,7 +61,7 @@ from db.read.views import AgreementView, Page, SourceView  # noqa: E402
 from db.write.ingest import ArticleIn, ingest  # noqa: E402
 from extraction.models import Agreement as Extracted  # noqa: E402
 from extraction.models import PartialDate, Partner, Signatory  # noqa: E402
-from extraction.text import cyrillic_lookalike  # noqa: E402
+from extraction.reading.text import cyrillic_lookalike  # noqa: E402
 
 PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 BATCH = 5_000

@@ -9,6 +9,6 @@
 - `db.read.fulltext`: the full-text index (PostgreSQL tsvector / SQLite FTS5 over lemmas) `search` runs on.
 - `db.check.check(engine)`: the consistency report behind `python -m db check`.
 - `db.moderation`: reports, `hide`, `restore`, `dismiss`; `db.write.facts.settle`: the sum and date shown.
-- `extraction.text.clean_text`: what every stored text goes through (control, invisible, look-alike characters).
+- `extraction.reading.text.clean_text`: what every stored text goes through (control, invisible, look-alike characters).
 - `python -m db reload [DIR] | upgrade | stats | check`.
 """

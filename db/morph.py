@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from db.normalize import words
-from extraction.diskmemo import DiskMemo
+from extraction.reading.diskmemo import DiskMemo
 
 _lock = threading.Lock()
 _vocab: Any = None

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 
 from extraction.models import Agreement, PartialDate
-from extraction.text import clean_text
+from extraction.reading.text import clean_text
 
 _SPACE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w]+")

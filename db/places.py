@@ -21,9 +21,9 @@ class Place:
 
 def _gazetteer() -> Any | None:
     try:
-        from extraction import gazetteer
+        from extraction.finders import gazetteer
     except ImportError:  # the gazetteer is extraction's; the store still works on names it is given
-        log.warning("extraction.gazetteer is not available; regions come only from ingested agreements")
+        log.warning("extraction.finders.gazetteer is not available; regions come only from ingested agreements")
         return None
     return gazetteer
 

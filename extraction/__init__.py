@@ -1,23 +1,23 @@
 """Turn a Russian news article into the cooperation agreements it reports as signed.
 
 `extract` and the natasha models load on first use: importing `extraction.models` or
-`extraction.text` (as the bot's main process does) costs no model loading.
+`extraction.reading.text` (as the bot's main process does) costs no model loading.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .models import Agreement, Amount, PartialDate, Partner, Signatory
+from extraction.models import Agreement, Amount, PartialDate, Partner, Signatory
 
 if TYPE_CHECKING:
-    from .pipeline import extract
+    from extraction.pipeline import extract
 
 
 def warm_up() -> None:
     """Load natasha models and build the gazetteer now (once per process)."""
-    from . import gazetteer
-    from .nlp import warm_up as warm_nlp
+    from extraction.finders import gazetteer
+    from extraction.reading.nlp import warm_up as warm_nlp
 
     warm_nlp()
     gazetteer.warm_up()
@@ -25,7 +25,7 @@ def warm_up() -> None:
 
 def __getattr__(name: str) -> Any:
     if name == "extract":  # the pipeline imports natasha: only when something is extracted
-        from .pipeline import extract
+        from extraction.pipeline import extract
 
         return extract
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,10 +9,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import extract, warm_up
-from .explain import render, render_agreements
-from .history.mentions import find_mentions, render_mentions
-from .pipeline import explain
+from extraction import extract, warm_up
+from extraction.explain import render, render_agreements
+from extraction.history.mentions import find_mentions, render_mentions
+from extraction.pipeline import explain
 
 log = logging.getLogger("extraction")
 

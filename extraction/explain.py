@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .models import Agreement
+from extraction.models import Agreement
 
 
 @dataclass(frozen=True, slots=True)

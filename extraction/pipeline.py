@@ -16,19 +16,19 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from .article import read_article
-from .assemble import assemble_all
-from .checks import turn_down
-from .doubtful import doubtful, near_signing
-from .explain import Explained, Explanation, Rejected
-from .features import Context
-from .fill_date import with_event_year
-from .fill_signatories import add_author
-from .grouping import group_signings
-from .learned import apply, scorer
-from .models import Agreement
-from .roundup import roundup
-from .signing import find_signings
+from extraction.explain import Explained, Explanation, Rejected
+from extraction.fields.assemble import assemble_all
+from extraction.fields.checks import turn_down
+from extraction.fields.fill_date import with_event_year
+from extraction.fields.fill_signatories import add_author
+from extraction.learning.features import Context
+from extraction.learning.learned import apply, scorer
+from extraction.models import Agreement
+from extraction.reading.article import read_article
+from extraction.signings.doubtful import doubtful, near_signing
+from extraction.signings.grouping import group_signings
+from extraction.signings.roundup import roundup
+from extraction.signings.signing import find_signings
 
 
 def sides(a: Agreement) -> str:

@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from .goldmatch import pair
+from extraction.learning.goldmatch import pair
 
 BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0001)
 
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("gold_dir")
     a = ap.parse_args(argv)
-    from .pipeline import extract
+    from extraction.pipeline import extract
 
     points: list[tuple[float, bool]] = []
     for j in sorted(Path(a.gold_dir).glob("*.json")):

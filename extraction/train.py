@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .goldmatch import exact_match, pair, partner_match, person_match
-from .learned import MODEL_FILE
+from extraction.learning.goldmatch import exact_match, pair, partner_match, person_match
+from extraction.learning.learned import MODEL_FILE
 
 SETS = ("dev", "dev2", "negatives", "dev3")
 FOLDS = 5
@@ -60,8 +60,8 @@ class Rows:
 
 def collect(data: Path) -> dict[str, Rows]:
     """Candidates from the rules alone, labelled against gold."""
-    from .features import agreement_features, extra_partners, mention_features
-    from .pipeline import candidates
+    from extraction.learning.features import agreement_features, extra_partners, mention_features
+    from extraction.pipeline import candidates
 
     rows = {k: Rows() for k in KINDS}
     for n, (aid, rec) in enumerate(articles(data), 1):

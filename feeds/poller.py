@@ -30,7 +30,7 @@ from db.feed_items import ItemKeys, KnownItem
 from db.models import KIND_FEED
 from db.models.feeds import ITEM_FAILED, ITEM_KNOWN, ITEM_RETRY, ITEM_SKIPPED, ITEM_STORED
 from db.write.ingest import ArticleIn, IngestResult
-from extraction.text import clean_text
+from extraction.reading.text import clean_text
 from feeds.hosts import HostLocks
 from feeds.items import (
     NO_LINK_NO_TEXT,

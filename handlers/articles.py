@@ -25,7 +25,7 @@ from app.settings import Settings
 from app.startup import ModelsNotice
 from db.models import DATE_SENT, KIND_PAGE, KIND_TEXT
 from db.write.ingest import ArticleIn
-from extraction.text import clean_optional, clean_text
+from extraction.reading.text import clean_optional, clean_text
 from fetching import FetchError, collect_urls, read_document_article
 from intake.bursts import BurstReplies, Outcome
 from intake.ingestor import ArticleIngestor, ArticleRead, looks_russian

@@ -27,7 +27,7 @@ from tests.ci import skip_or_fail
 # the real bot against the fake Bot API: fixtures for tests/handlers, intake, alerts and app
 pytest_plugins = ["tests.botapp"]
 
-# pymorphy2 memos (extraction.diskmemo) of this run, bots started as subprocesses included: tests
+# pymorphy2 memos (extraction.reading.diskmemo) of this run, bots started as subprocesses included: tests
 # neither read nor fill the developer's ~/.cache
 if "CACHE_DIR" not in os.environ:
     os.environ["CACHE_DIR"] = tempfile.mkdtemp(prefix="agreements-bot-cache-")

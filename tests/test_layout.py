@@ -25,7 +25,7 @@ LAYERS: list[set[str]] = [
 ]
 RANK = {pkg: n for n, layer in enumerate(LAYERS) for pkg in layer}
 PACKAGES = sorted(p for p in RANK if p != "bot")
-SPLIT_LATER = {"extraction"}  # split into subpackages after the extraction work of this round lands
+SPLIT_LATER: set[str] = set()
 
 
 def _modules() -> dict[str, Path]:

@@ -1,11 +1,11 @@
-"""extraction.text: what is stored and matched is free of invisible characters and look-alike letters."""
+"""extraction.reading.text: what is stored and matched is free of invisible characters and look-alike letters."""
 
 from __future__ import annotations
 
 import time
 
 from db.normalize import content_hash, fold, org_key
-from extraction.text import clean_text, cyrillic_lookalike, cyrillic_lookalikes
+from extraction.reading.text import clean_text, cyrillic_lookalike, cyrillic_lookalikes
 
 
 def test_control_and_format_characters_are_removed() -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from extraction.models import Amount, PartialDate, Signatory
-from extraction.text import clean_text
+from extraction.reading.text import clean_text
 from views.history import history_section, status_line
 from views.text import TRUSTED_KINDS, _link, fit_plain, plural, q
 

@@ -37,7 +37,7 @@ from db.normalize import fold
 from db.write.upsert import insert_ignore
 from extraction.history.models import AMENDED, KINDS, OTHER, PROGRESS, TERMINATED
 from extraction.history.models import Mention as Found
-from extraction.text import clean_text
+from extraction.reading.text import clean_text
 
 M, MP = Mention.__table__, MentionParty.__table__
 A, SRC = Agreement.__table__, AgreementSource.__table__

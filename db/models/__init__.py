@@ -60,7 +60,7 @@ def _fk(target: str, *, primary_key: bool = False, index: bool = False) -> Colum
 
 
 class Region(SQLModel, table=True):
-    """A Russian federal subject (seeded from `extraction.gazetteer.REGIONS`)."""
+    """A Russian federal subject (seeded from `extraction.finders.gazetteer.REGIONS`)."""
 
     __tablename__ = "region"
     id: int | None = Field(default=None, primary_key=True)

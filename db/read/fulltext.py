@@ -26,7 +26,7 @@ from db.engine import WRITE, is_postgres
 from db.models import VISIBLE, Agreement
 from db.morph import _analyzer
 from db.normalize import words
-from extraction.text import cyrillic_lookalike
+from extraction.reading.text import cyrillic_lookalike
 
 A = Agreement.__table__
 MAX_QUERY_WORDS = 8

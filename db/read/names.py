@@ -20,7 +20,7 @@ from db import cache, places
 from db.models import Country, Organization, OrganizationAlias, Region
 from db.morph import lemma_text
 from db.normalize import org_key, region_key
-from extraction.text import cyrillic_lookalikes
+from extraction.reading.text import cyrillic_lookalikes
 
 Target = tuple[str, int]  # ("r" | "o" | "c", row id)
 FUZZY_CUTOFF = 86.0

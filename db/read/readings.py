@@ -14,7 +14,7 @@ from db.engine import read_connection
 from db.morph import lemma
 from db.normalize import org_key
 from db.read.names import NameIndex, match, partner_index, region_index, region_query_key
-from extraction.text import cyrillic_lookalikes
+from extraction.reading.text import cyrillic_lookalikes
 
 _TOKEN = re.compile(r"[\w][\w-]*")
 MAX_GRAM = 4

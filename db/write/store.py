@@ -47,7 +47,7 @@ from db.normalize import (
 from db.write.upsert import ensure_ids, insert_ignore
 from db.write.visibility import initial_state, link_sort_key, raise_confidence, report_suspected_list, show
 from extraction.models import Agreement
-from extraction.text import clean_optional, clean_text
+from extraction.reading.text import clean_optional, clean_text
 
 A = AgreementRow.__table__
 ART, SRC, KEYS = Article.__table__, AgreementSource.__table__, AgreementKey.__table__

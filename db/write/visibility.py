@@ -1,6 +1,6 @@
 """Whether a newly stored agreement is shown, held for /review or hidden, and how it becomes shown.
 
-An agreement naming more regions than one signing has (`extraction.checks.suspected_list`) is
+An agreement naming more regions than one signing has (`extraction.fields.checks.suspected_list`) is
 stored HIDDEN with a report for the admins. One from a news feed whose confidence is below the
 feed threshold is stored HELD: out of every public answer and alert until an admin approves it in
 /review, or until a source that would show it on its own (a user's text or link, a seed, a surer
@@ -26,7 +26,7 @@ from db.models import (
     Report,
 )
 from db.write.upsert import insert_ignore
-from extraction.checks import suspected_list
+from extraction.fields.checks import suspected_list
 from extraction.models import Agreement as Extracted
 
 A = Agreement.__table__

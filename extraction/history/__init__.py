@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .models import KINDS, Mention
+from extraction.history.models import KINDS, Mention
 
 if TYPE_CHECKING:
-    from .mentions import find_mentions
+    from extraction.history.mentions import find_mentions
 
 
 def __getattr__(name: str) -> Any:
     if name == "find_mentions":  # reads natasha: only when something is looked for
-        from .mentions import find_mentions
+        from extraction.history.mentions import find_mentions
 
         return find_mentions
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

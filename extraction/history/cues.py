@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from extraction.signing import RECALL_OPENINGS
-
-from .models import AMENDED, OTHER, PROGRESS, TERMINATED
+from extraction.history.models import AMENDED, OTHER, PROGRESS, TERMINATED
+from extraction.signings.signing import RECALL_OPENINGS
 
 # the document spoken of (an additional agreement is news of the one it amends)
 DOC = re.compile(r"\b(?:допсоглашени|соглашени|меморандум|договор(?!ённ|енн|ил|ят|ит)|дорожн\w+\s+карт)\w*", re.I)

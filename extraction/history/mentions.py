@@ -9,19 +9,18 @@ from datetime import date
 
 from razdel import sentenize
 
-from extraction import gazetteer as gz
-from extraction.article import reference_date
-from extraction.cleaning import clean
-from extraction.dates import from_iso
-from extraction.mentions import LOCATION_PREP, SentenceParties, analyze_sentence
+from extraction.finders import gazetteer as gz
+from extraction.finders.dates import from_iso
+from extraction.finders.mentions import LOCATION_PREP, SentenceParties, analyze_sentence
+from extraction.finders.orgs import LEGAL_FORMS, QUOTED_RE, is_place, nominative_head
+from extraction.history.cues import ADDITIONAL, kind_of, speaks_of_earlier
+from extraction.history.cues import DOC as DOC_NOUN
+from extraction.history.models import AMENDED, OTHER, PROGRESS, Mention
+from extraction.history.when import signing_date
 from extraction.models import PartialDate, Partner
-from extraction.orgs import LEGAL_FORMS, QUOTED_RE, is_place, nominative_head
-from extraction.signing import DOC, DOC_TYPE, Signing, detect
-
-from .cues import ADDITIONAL, kind_of, speaks_of_earlier
-from .cues import DOC as DOC_NOUN
-from .models import AMENDED, OTHER, PROGRESS, Mention
-from .when import signing_date
+from extraction.reading.article import reference_date
+from extraction.reading.cleaning import clean
+from extraction.signings.signing import DOC, DOC_TYPE, Signing, detect
 
 # a sentence that opens with the document noun refers back to the parties named just before it
 _ANAPHORIC_CHARS = 40
@@ -43,7 +42,7 @@ class _Sent:
 
 
 def _parties(text: str) -> SentenceParties:
-    from extraction.nlp import analyze
+    from extraction.reading.nlp import analyze
 
     doc = analyze(text)
     return analyze_sentence(_Sent(list(doc.spans), list(doc.tokens)), text, None)

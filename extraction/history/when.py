@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from extraction.dates import find_dates, resolve
+from extraction.finders.dates import find_dates, resolve
 from extraction.models import PartialDate
 
 _GAP = r"(?:[\w«»\"().,-]+\s+){0,6}?"

@@ -9,12 +9,12 @@ from functools import cache
 import pytest
 
 from extraction import Agreement, extract
-from extraction.author import first_person
-from extraction.dates import find_dates, resolve
-from extraction.gazetteer import find_regions
-from extraction.heads import names_unnamed_head
+from extraction.finders.author import first_person
+from extraction.finders.dates import find_dates, resolve
+from extraction.finders.gazetteer import find_regions
+from extraction.finders.heads import names_unnamed_head
+from extraction.finders.orgs import merge, prefer_short, same_org, split_name
 from extraction.models import PartialDate, Partner
-from extraction.orgs import merge, prefer_short, same_org, split_name
 
 THURSDAY = date(2024, 3, 14)
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from extraction import gazetteer as gz
-from extraction.diskmemo import DiskMemo, cache_dir
+from extraction.finders import gazetteer as gz
+from extraction.reading.diskmemo import DiskMemo, cache_dir
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from extraction import gazetteer as gz
-from extraction.gazetteer import (
+from extraction.finders import gazetteer as gz
+from extraction.finders.gazetteer import (
     COUNTRIES,
     FOREIGN_UNITS,
     REGIONS,

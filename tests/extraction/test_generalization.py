@@ -8,14 +8,14 @@ from functools import cache
 import pytest
 
 from extraction import Agreement, extract
-from extraction.amounts import find_amounts
-from extraction.cleaning import clean
-from extraction.dates import find_dates, month_number
+from extraction.finders.amounts import find_amounts
+from extraction.finders.dates import find_dates, month_number
+from extraction.finders.orgs import is_abbreviation, nominative_head, split_name
+from extraction.finders.people import _apposition, _missed_people, find_people, normalize_name
 from extraction.models import PartialDate
-from extraction.nlp import analyze
-from extraction.orgs import is_abbreviation, nominative_head, split_name
-from extraction.people import _apposition, _missed_people, find_people, normalize_name
-from extraction.signing import detect
+from extraction.reading.cleaning import clean
+from extraction.reading.nlp import analyze
+from extraction.signings.signing import detect
 
 PUB = date(2024, 3, 14)
 

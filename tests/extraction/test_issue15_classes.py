@@ -7,7 +7,7 @@ from datetime import date
 from functools import cache
 
 from extraction import Agreement, extract
-from extraction.signing import judge
+from extraction.signings.signing import judge
 
 PUB = date(2025, 4, 10)
 
@@ -75,7 +75,7 @@ def test_headline_memorandum_body_protocol() -> None:
 
 
 def test_dateline_with_weekday_and_time() -> None:
-    from extraction.cleaning import clean
+    from extraction.reading.cleaning import clean
 
     c = clean("3 марта 2025, Понедельник, 11:20\nКурганская область подписала соглашение с ПАО «Зауралье».\n")
     assert c.published is not None and (c.published.year, c.published.month, c.published.day) == (2025, 3, 3)
@@ -83,7 +83,7 @@ def test_dateline_with_weekday_and_time() -> None:
 
 
 def test_time_dash_date_stamp_is_the_article_date_and_a_header_date_is_not() -> None:
-    from extraction.cleaning import clean
+    from extraction.reading.cleaning import clean
 
     c = clean("9:41 Среда 5 ноября 2025\n\nОбласть и завод подписали соглашение\n\n17:30 – 12 февраля 2025\n\n"
               "Губернатор Курганской области и директор завода «Сибмаш» подписали соглашение.\n")
@@ -100,7 +100,7 @@ def test_news_agency_in_a_header_is_no_party() -> None:
 
 
 def test_foreign_surname_in_the_instrumental_tagged_nominative() -> None:
-    from extraction.people import normalize_name
+    from extraction.finders.people import normalize_name
 
     assert normalize_name([("Ли", "Nom"), ("Цзиньпэном", "Nom")]) == "Ли Цзиньпэн"
     assert normalize_name([("Пётр", "Nom"), ("Хорстом", "Nom")]) == "Пётр Хорст"
@@ -108,7 +108,7 @@ def test_foreign_surname_in_the_instrumental_tagged_nominative() -> None:
 
 
 def test_initial_and_surname_in_the_genitive() -> None:
-    from extraction.people import normalize_name
+    from extraction.finders.people import normalize_name
 
     assert normalize_name([("Е.", "Gen"), ("Смирновой", "Gen")]) == "Е. Смирнова"
 
@@ -158,7 +158,7 @@ SIGNED = ("Губернатор Смоленской области Васили
 
 
 def test_sums_in_words() -> None:
-    from extraction.amounts import find_amounts
+    from extraction.finders.amounts import find_amounts
 
     assert [a.amount.value for a in find_amounts("вложит четыре миллиарда рублей")] == [4e9]
     assert [a.amount.value for a in find_amounts("около полутора млрд рублей")] == [1.5e9]

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from extraction import learned
-from extraction.features import locate, predicate_kind
-from extraction.goldmatch import pair, partner_match, person_match
-from extraction.learned import MODEL_FILE, Linear, Scorer, apply, load
+from extraction.learning import learned
+from extraction.learning.features import locate, predicate_kind
+from extraction.learning.goldmatch import pair, partner_match, person_match
+from extraction.learning.learned import MODEL_FILE, Linear, Scorer, apply, load
 from extraction.pipeline import candidates, explain, extract
 from extraction.reliability import table
 from extraction.train import allowed, threshold
@@ -141,7 +141,7 @@ def test_model_file_is_plain_json_of_numbers() -> None:
 
 
 def test_organizations_the_rules_left_out_are_added_only_above_the_learned_cut() -> None:
-    from extraction.features import extra_partners
+    from extraction.learning.features import extra_partners
 
     text = ("Губернатор Калужской области Владислав Шапша и генеральный директор ПАО «Ромашка» Иван Петров "
             "подписали соглашение. На церемонии присутствовали представители АО «Лютик».")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from extraction.author import first_person
-from extraction.cleaning import clean
-from extraction.events import find_event
-from extraction.mentions import BRANCH, LATIN_AFTER_WITH, foreign_region
+from extraction.finders.author import first_person
+from extraction.finders.events import find_event
+from extraction.finders.mentions import BRANCH, LATIN_AFTER_WITH, foreign_region
+from extraction.finders.orgs import _case_like, merge, nominative_head, same_org, split_name
+from extraction.finders.people import normalize_name
 from extraction.models import Partner
-from extraction.orgs import _case_like, merge, nominative_head, same_org, split_name
-from extraction.people import normalize_name
-from extraction.signing import detect
+from extraction.reading.cleaning import clean
+from extraction.signings.signing import detect
 
 
 @pytest.mark.parametrize(

@@ -8,12 +8,12 @@ from functools import cache
 import pytest
 
 from extraction import Agreement, extract
-from extraction.heads import names_unnamed_head
+from extraction.finders.heads import names_unnamed_head
+from extraction.finders.orgs import bracket_links, merge_linked, nominative_head, same_org, split_name
+from extraction.finders.people import normalize_name
 from extraction.models import Partner
-from extraction.orgs import bracket_links, merge_linked, nominative_head, same_org, split_name
-from extraction.people import normalize_name
-from extraction.roundup import _region_official
-from extraction.signing import detect
+from extraction.signings.roundup import _region_official
+from extraction.signings.signing import detect
 
 PUB = date(2025, 5, 20)
 

@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 
-from extraction.amounts import find_amounts
-from extraction.cleaning import clean
-from extraction.dates import find_dates, from_iso, resolve
+from extraction.finders.amounts import find_amounts
+from extraction.finders.dates import find_dates, from_iso, resolve
+from extraction.finders.orgs import merge, split_name
+from extraction.finders.people import normalize_name
 from extraction.models import Amount, PartialDate, Partner
-from extraction.orgs import merge, split_name
-from extraction.people import normalize_name
-from extraction.signing import detect
+from extraction.reading.cleaning import clean
+from extraction.signings.signing import detect
 
 
 @pytest.mark.parametrize(

@@ -10,11 +10,11 @@ from functools import cache
 import pytest
 
 from extraction import Agreement, extract
-from extraction.cleaning import clean, normalize
+from extraction.finders.people import normalize_name
 from extraction.models import Amount, PartialDate
-from extraction.people import normalize_name
 from extraction.pipeline import explain
-from extraction.signing import Signing, judge
+from extraction.reading.cleaning import clean, normalize
+from extraction.signings.signing import Signing, judge
 
 PUB = date(2024, 3, 14)  # a Thursday
 
@@ -387,8 +387,8 @@ def test_a_signing_recalled_in_a_clause_is_background() -> None:
 
 def test_dozens_of_regions_in_one_sentence_are_a_suspected_list() -> None:
     """Reported, and marked as a suspected list (the store hides it with a report for the admins)."""
-    from extraction import gazetteer as gz
-    from extraction.checks import suspected_list
+    from extraction.fields.checks import suspected_list
+    from extraction.finders import gazetteer as gz
 
     listed = ", ".join(r.name for r in gz.REGIONS[:30])
     (a,) = run(f"Соглашение с ПАО «Ростелеком» подписали {listed}.")
@@ -530,7 +530,7 @@ def test_a_legislature_is_no_law() -> None:
 
 
 def test_an_adjective_before_a_singular_unit_stays_singular() -> None:
-    from extraction.orgs import nominative_head
+    from extraction.finders.orgs import nominative_head
 
     assert nominative_head("Восточным аймаком") == "Восточный аймак"
     assert nominative_head("Народным комитетом провинции Ханам") == "Народный комитет провинции Ханам"

@@ -133,7 +133,7 @@ RING = ("Губернаторы Ярославской, Владимирской
 
 
 async def test_a_list_of_regions_goes_to_reports_and_a_six_region_document_is_shown(app: App, uid: int) -> None:
-    """extraction.checks.MAX_REGIONS: ten regions "signing" one document are held as a suspected list,
+    """extraction.fields.checks.MAX_REGIONS: ten regions "signing" one document are held as a suspected list,
     with a report for the admins; the six regions of «Золотое кольцо» are a real document."""
     await app.fake.send_text(uid, LISTED)
     await app.fake.wait_for(uid, timeout=60, predicate=lambda c: "Почта России" not in (c.text or ""))

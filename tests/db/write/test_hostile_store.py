@@ -13,7 +13,7 @@ from db.models import Agreement, AgreementKey, AgreementSource, Article, Report
 from db.read.queries import by_partner, by_region, get, recent, search, stats
 from db.write.ingest import ArticleIn, ingest, reload
 from db.write.store import remove_orphans
-from extraction.gazetteer import REGIONS
+from extraction.finders.gazetteer import REGIONS
 from tests.db.helpers import article_text, line_extract, make_agreement
 
 Maker = async_sessionmaker[AsyncSession]

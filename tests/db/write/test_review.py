@@ -16,8 +16,8 @@ from db.models import HELD, HIDDEN, KIND_FEED, KIND_TEXT, VISIBLE, Agreement
 from db.models.follows import FOLLOW_REGION, AlertOutbox
 from db.read.queries import by_partner, by_region, get, recent, search, stats
 from db.write.ingest import ArticleIn, ingest, reload
-from extraction.checks import MAX_REGIONS
-from extraction.gazetteer import REGIONS
+from extraction.fields.checks import MAX_REGIONS
+from extraction.finders.gazetteer import REGIONS
 from tests.db.helpers import make_agreement
 
 Maker = async_sessionmaker[AsyncSession]

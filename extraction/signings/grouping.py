@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from .article import Article
-from .events import find_event
-from .group import Group
-from .mentions import SentenceParties, analyze_sentence
-from .models import Partner
-from .orgs import same_org
-from .signing import Signing
+from extraction.finders.events import find_event
+from extraction.finders.mentions import SentenceParties, analyze_sentence
+from extraction.finders.orgs import same_org
+from extraction.models import Partner
+from extraction.reading.article import Article
+from extraction.signings.group import Group
+from extraction.signings.signing import Signing
 
 
 def _names(p: SentenceParties) -> set[str]:

@@ -17,8 +17,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .explain import Explanation, Note, Rejected
-from .features import (
+from extraction.explain import Explanation, Note, Rejected
+from extraction.learning.features import (
     Context,
     Features,
     agreement_features,
@@ -31,7 +31,7 @@ from .features import (
 log = logging.getLogger(__name__)
 
 DOUBT_THRESHOLD = 0.5  # a near-miss the rules turned down needs the scorer's positive verdict
-MODEL_FILE = Path(__file__).resolve().parent / "data" / "scorer.json"
+MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "scorer.json"
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .mentions import SentenceParties
-from .models import Partner
-from .signing import Signing
+from extraction.finders.mentions import SentenceParties
+from extraction.models import Partner
+from extraction.signings.signing import Signing
 
 
 @dataclass(slots=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from .nlp import parses
-from .people import Person, find_people
+from extraction.finders.people import Person, find_people
+from extraction.reading.nlp import parses
 
 FIRST_PERSON = re.compile(
     r"^\W*(?:(?:сегодня|вчера|только\s+что|наконец|также|ещё|еще|утром|днём|днем|вечером|накануне)[\s,]+)*"

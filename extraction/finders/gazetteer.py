@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar
 
-from .diskmemo import DiskMemo
+from extraction.reading.diskmemo import DiskMemo
 
 if TYPE_CHECKING:
     from pymorphy2 import MorphAnalyzer

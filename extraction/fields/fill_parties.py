@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from . import gazetteer as gz
-from .article import Article
-from .explain import Note
-from .group import Group
-from .mentions import SentenceParties
-from .models import Agreement, Partner
-from .occasion import Occasion
-from .orgs import merge, merge_linked, prefer_short, same_org
+from extraction.explain import Note
+from extraction.finders import gazetteer as gz
+from extraction.finders.mentions import SentenceParties
+from extraction.finders.orgs import merge, merge_linked, prefer_short, same_org
+from extraction.models import Agreement, Partner
+from extraction.reading.article import Article
+from extraction.signings.group import Group
+from extraction.signings.occasion import Occasion
 
 MEETING = re.compile(r"\b(?:встрети\w+|встреча\w*|переговор\w*|обсуди\w+|обсужда\w+|посети\w+)\b", re.I)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from . import gazetteer as gz
-from .article import Article
-from .models import Agreement
+from extraction.finders import gazetteer as gz
+from extraction.models import Agreement
+from extraction.reading.article import Article
 
 # a head of state or government, whose signature makes a treaty between states
 STATE_HEAD = re.compile(r"^(?:президент|премьер|председател\w+\s+(?:правительства|госсовета|кнр)|канцлер|корол|"

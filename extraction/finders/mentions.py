@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import gazetteer as gz
-from .orgs import ABBR, LEGAL_RE, QUOTED_RE, nominative_head, split_name, strip_noise
-from .people import Person, find_people, role_nominative
+from extraction.finders import gazetteer as gz
+from extraction.finders.orgs import ABBR, LEGAL_RE, QUOTED_RE, nominative_head, split_name, strip_noise
+from extraction.finders.people import Person, find_people, role_nominative
 
 # media, news agencies, social networks and regulators seen in bylines and footers: never a party
 STOP_ORG = re.compile(
@@ -382,7 +382,7 @@ UD_CASE = {"nomn": "Nom", "gent": "Gen", "datv": "Dat", "accs": "Acc", "ablt": "
 
 def _title_case(word: str) -> str:
     """The case of the title before a foreign name, which the name shares: "с хокимом ... Эркином Юлдашевым"."""
-    from .nlp import parses
+    from extraction.reading.nlp import parses
 
     ps = parses(word.lower())
     if not ps:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from . import gazetteer as gz
-from .mentions import SentenceParties
-from .models import Partner, Signatory
-from .orgs import is_abbreviation
-from .people import Person, normalize_name
+from extraction.finders import gazetteer as gz
+from extraction.finders.mentions import SentenceParties
+from extraction.finders.orgs import is_abbreviation
+from extraction.finders.people import Person, normalize_name
+from extraction.models import Partner, Signatory
 
 # a head of the region in the nominative, as a signer; what follows tells whether a name comes with it
 UNNAMED_HEAD = re.compile(

@@ -6,20 +6,20 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from . import gazetteer as gz
-from .article import Article
-from .explain import Note
-from .fill_amount import amount_sentences, first_amount, near_amount, region_amount
-from .fill_date import signing_date
-from .fill_event import fill_event
-from .fill_parties import fill_parties
-from .fill_signatories import fill_signatories
-from .group import Group
-from .models import Agreement
-from .occasion import find_occasion
-from .orgs import key as org_key
-from .orgs import same_org
-from .roundup import Found
+from extraction.explain import Note
+from extraction.fields.fill_amount import amount_sentences, first_amount, near_amount, region_amount
+from extraction.fields.fill_date import signing_date
+from extraction.fields.fill_event import fill_event
+from extraction.fields.fill_parties import fill_parties
+from extraction.fields.fill_signatories import fill_signatories
+from extraction.finders import gazetteer as gz
+from extraction.finders.orgs import key as org_key
+from extraction.finders.orgs import same_org
+from extraction.models import Agreement
+from extraction.reading.article import Article
+from extraction.signings.group import Group
+from extraction.signings.occasion import find_occasion
+from extraction.signings.roundup import Found
 
 HEADS = {"губернатор", "глава", "президент", "мэр", "врио"}
 SIDES = re.compile(r"\bсторон(?:ы|ами)\b", re.I)
@@ -110,7 +110,7 @@ def _pairs(art: Article, g: Group, regions: list[str], partners: list) -> list[t
     """Regions each followed by their own partners in one signing sentence, joined by a parallel."""
     if len(regions) < 2 or len(partners) < 2 or len(g.signings) != 1:
         return []
-    from .features import locate
+    from extraction.learning.features import locate
 
     t = art.texts[g.signings[0].index]
     marks = [(m.start, m.region.name) for m in gz.find_regions(t, adjectives=True) if m.region.name in regions]

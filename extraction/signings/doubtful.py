@@ -6,14 +6,14 @@ Only the scorer can let such a candidate through; with the model off they stay t
 
 from __future__ import annotations
 
-from .article import Article
-from .assemble import assemble
-from .checks import turn_down
-from .explain import Explained, Note
-from .group import Group
-from .mentions import analyze_sentence
-from .models import Agreement
-from .signing import DOC, DOC_TYPE, FUTURE, SIGNED, Signing
+from extraction.explain import Explained, Note
+from extraction.fields.assemble import assemble
+from extraction.fields.checks import turn_down
+from extraction.finders.mentions import analyze_sentence
+from extraction.models import Agreement
+from extraction.reading.article import Article
+from extraction.signings.group import Group
+from extraction.signings.signing import DOC, DOC_TYPE, FUTURE, SIGNED, Signing
 
 # turned down for a reason the text may still contradict; tallies, disputes and labour contracts are final
 SOFT = ("an earlier signing recalled", "not signed (yet)", "a signing recalled in a clause",

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import re
 
-from . import gazetteer as gz
-from .article import Article
-from .author import find_author, first_person, quoted_speaker
-from .explain import Note
-from .group import Group
-from .heads import add_titled, add_unnamed_head, resolve_pronoun_roles
-from .models import Partner, Signatory
-from .occasion import Occasion
-from .people import Person, normalize_name
-from .signing import Signing
+from extraction.explain import Note
+from extraction.finders import gazetteer as gz
+from extraction.finders.author import find_author, first_person, quoted_speaker
+from extraction.finders.heads import add_titled, add_unnamed_head, resolve_pronoun_roles
+from extraction.finders.people import Person, normalize_name
+from extraction.models import Partner, Signatory
+from extraction.reading.article import Article
+from extraction.signings.group import Group
+from extraction.signings.occasion import Occasion
+from extraction.signings.signing import Signing
 
 # "Со стороны банка — зампред правления Иван Иванов.": the verb of the sentence before is left out
 ELLIPTIC_SIDE = re.compile(r"^\W*(?:а\s+)?со\s+стороны\s+[^—–.;]{2,80}?\s[—–-]\s", re.I)

@@ -38,7 +38,7 @@ def models() -> Models:
         with _lock:
             if _models is None:
                 emb = NewsEmbedding()
-                from .gazetteer import morph  # one pymorphy2 dictionary per process, shared
+                from extraction.finders.gazetteer import morph  # one pymorphy2 dictionary per process, shared
 
                 vocab = morph()
                 if not isinstance(vocab, MorphVocab):

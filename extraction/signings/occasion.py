@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .article import Article
-from .group import Group
-from .mentions import SentenceParties
+from extraction.finders.mentions import SentenceParties
+from extraction.reading.article import Article
+from extraction.signings.group import Group
 
 MEETING = re.compile(
     r"\b(?:встрети\w+|встреч[аиуе]\b|встречей\b|провел[аи]?\s+(?:[\w-]+\s+){0,2}встреч\w+|"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .dates import DATE_ISO, DATE_NUMERIC, DATE_WORDS, TIME, find_dates
-from .models import PartialDate
-from .text import clean_text
+from extraction.finders.dates import DATE_ISO, DATE_NUMERIC, DATE_WORDS, TIME, find_dates
+from extraction.models import PartialDate
+from extraction.reading.text import clean_text
 
 # a line that starts one of these ends the article: what follows is links or site footer
 END_MARKERS = re.compile(

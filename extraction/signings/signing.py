@@ -172,7 +172,7 @@ class Signing:
 
 def _topic_noun(rest: str) -> str | None:
     """The first noun of "о социально-экономическом сотрудничестве": what the document is about."""
-    from .nlp import parses
+    from extraction.reading.nlp import parses
 
     for w in re.findall(r"[а-яё-]+", rest.lower())[:4]:
         ps = parses(w)

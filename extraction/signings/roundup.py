@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from . import gazetteer as gz
-from .explain import Note
-from .models import Agreement, Signatory
-from .orgs import same_org
+from extraction.explain import Note
+from extraction.finders import gazetteer as gz
+from extraction.finders.orgs import same_org
+from extraction.models import Agreement, Signatory
 
 
 @dataclass(slots=True)

@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .article import Article
-from .dates import find_dates, resolve
-from .explain import Note
-from .group import Group
-from .models import PartialDate
-from .occasion import Occasion
-from .signing import PAST_YEAR
+from extraction.explain import Note
+from extraction.finders.dates import find_dates, resolve
+from extraction.models import PartialDate
+from extraction.reading.article import Article
+from extraction.signings.group import Group
+from extraction.signings.occasion import Occasion
+from extraction.signings.signing import PAST_YEAR
 
 # "построить завод до 31 декабря 2025 года": a term, not the signing
 DEADLINE = re.compile(r"(?:\bдо|\bк|\bпо|не\s+позднее|срок\w*|течение|начиная\s+с|с)\s+$", re.I)
@@ -41,7 +41,7 @@ OTHER_CLAUSE = re.compile(r",\s*(?:котор|где|когда)\w*\s+(?:[^,;]{0
 def _future_clause(before: str) -> bool:
     """The date ends a relative clause whose verb is in the future ("который откроется 1 сентября"), not
     one telling of the occasion ("Дней культуры, которые проходят с 22 по 25 июня")."""
-    from .nlp import parses
+    from extraction.reading.nlp import parses
 
     m = OTHER_CLAUSE.search(before)
     if not m:

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from . import gazetteer as gz
-from .nlp import inflect, parses
+from extraction.finders import gazetteer as gz
+from extraction.reading.nlp import inflect, parses
 
 OBLIQUE = {"Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}
 # people present at a signing, not signing: "в присутствии президента Владимира Путина"
@@ -423,7 +423,7 @@ def _name_pair(first: str, last: str) -> bool:
         return False
     if any("Name" in p.tag.grammemes and "sing" in p.tag.grammemes for p in lp):
         return False  # two first names, or a first name and a patronymic-less word: not "Имя Фамилия"
-    from .nlp import models
+    from extraction.reading.nlp import models
 
     return any("Surn" in p.tag.grammemes for p in lp) or not models().vocab.word_is_known(last.lower())
 

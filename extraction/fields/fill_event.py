@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .article import Article
-from .explain import Note
-from .group import Group
+from extraction.explain import Note
+from extraction.reading.article import Article
+from extraction.signings.group import Group
 
 
 def fill_event(art: Article, g: Group) -> tuple[str | None, Note | None]:

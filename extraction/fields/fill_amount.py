@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 
-from . import gazetteer as gz
-from .amounts import find_amounts
-from .article import Article
-from .explain import Note
-from .group import Group
-from .models import Amount
-from .signing import RECALL_OPENINGS
+from extraction.explain import Note
+from extraction.finders import gazetteer as gz
+from extraction.finders.amounts import find_amounts
+from extraction.models import Amount
+from extraction.reading.article import Article
+from extraction.signings.group import Group
+from extraction.signings.signing import RECALL_OPENINGS
 
 INVEST = re.compile(
     r"(?:инвест\w*|(?:про)?финансир\w*|на\s+сумм\w+|оценива\w+\s+в|вложит\w*|вложат|вложен\w*|вкладыва\w*|направ(?:ит|ят|ить)|выдел(?:ит|ят|ить)|"

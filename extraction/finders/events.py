@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .orgs import nominative_head
+from extraction.finders.orgs import nominative_head
 
 _ADJ = r"(?:[А-ЯЁа-яё-]+(?:ом|ой|ем|ей|ого|его|ий|ый|ая|ое|ых|их|ым|им)\s+)"
 EVENT_HEAD = (

@@ -11,12 +11,12 @@ import math
 import re
 from dataclasses import dataclass
 
-from . import gazetteer as gz
-from .article import Article
-from .explain import Explained
-from .models import Partner
-from .orgs import same_org
-from .signing import FUTURE, NOT_YET, SIGNED, Signing
+from extraction.explain import Explained
+from extraction.finders import gazetteer as gz
+from extraction.finders.orgs import same_org
+from extraction.models import Partner
+from extraction.reading.article import Article
+from extraction.signings.signing import FUTURE, NOT_YET, SIGNED, Signing
 
 Features = dict[str, float]
 

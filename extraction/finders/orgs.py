@@ -7,9 +7,9 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from . import gazetteer as gz
-from .models import Partner
-from .nlp import inflect, parses
+from extraction.finders import gazetteer as gz
+from extraction.models import Partner
+from extraction.reading.nlp import inflect, parses
 
 LEGAL_FORMS = (
     "ПАО", "ОАО", "ЗАО", "АО", "ООО", "АНО", "НКО", "РУП", "УП", "ГУП", "ФГУП", "МУП", "ГБУ", "ФГБУ",

@@ -8,17 +8,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from . import gazetteer as gz
-from .cleaning import clean
-from .dates import from_iso
-from .mentions import LOCATION_PREP, SentenceParties, analyze_sentence
-from .models import PartialDate
-from .nlp import analyze
-from .people import normalize_name
+from extraction.finders import gazetteer as gz
+from extraction.finders.dates import from_iso
+from extraction.finders.mentions import LOCATION_PREP, SentenceParties, analyze_sentence
+from extraction.finders.people import normalize_name
+from extraction.models import PartialDate
+from extraction.reading.cleaning import clean
+from extraction.reading.nlp import analyze
 
 if TYPE_CHECKING:
-    from .group import Group
-    from .signing import Signing
+    from extraction.signings.group import Group
+    from extraction.signings.signing import Signing
 
 
 @dataclass(frozen=True, slots=True)

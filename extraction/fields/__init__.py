@@ -1,0 +1,1 @@
+"""Filling each agreement's fields from its group of sentences, and the last checks on it."""

@@ -1,0 +1,1 @@
+"""What a sentence names: regions and countries (gazetteer), organizations, people, dates, sums, events, heads."""
