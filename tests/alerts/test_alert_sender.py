@@ -84,7 +84,8 @@ async def test_two_senders_on_one_base_send_each_alert_once(sessionmaker: Maker,
             await sender.stop()
     assert counts == {SENT: 120}
     assert _sent_to(fake) == sorted(users * 2)  # one message per follower per article
-    assert all(s.sent > 0 for s in senders)  # both took a share
+    # each alert went out through exactly one of them (how they shared the work depends on the machine's load)
+    assert sum(s.sent for s in senders) == 120
 
 
 async def test_stop_hands_unsent_rows_back_and_the_next_sender_sends_them(
