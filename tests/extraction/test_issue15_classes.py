@@ -312,3 +312,11 @@ def test_a_district_executive_committee_stands_for_its_district() -> None:
             "и глава администрации Сальского района Ростовской области Пётр Иванов.")
     [a] = run(text)
     assert [p.name for p in a.partners] == ["Шкловский район"] and a.countries == ["Беларусь"]
+
+
+def test_a_reported_signing_is_a_signing() -> None:
+    text = ("Губернатор Пензенской области Олег Мельниченко сообщил о подписании соглашения между "
+            "правительством региона и ООО «Сурастрой». Компания построит в области завод кровельных материалов.")
+    [a] = run(text)
+    assert a.regions == ["Пензенская область"]
+    assert any("Сурастрой" in p.name for p in a.partners)
