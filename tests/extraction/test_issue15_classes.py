@@ -320,3 +320,10 @@ def test_a_reported_signing_is_a_signing() -> None:
     [a] = run(text)
     assert a.regions == ["Пензенская область"]
     assert any("Сурастрой" in p.name for p in a.partners)
+
+
+def test_such_an_agreement_takes_the_sum_of_the_sentence_before() -> None:
+    text = ("Тамбовской области будет выделено 3 миллиарда рублей на ремонт школ и дорог. Такое соглашение "
+            "подписали губернатор Тамбовской области Евгений Первышов и глава компании «Агроснаб» Пётр Орлов.")
+    [a] = run(text)
+    assert a.amount is not None and a.amount.value == 3_000_000_000
