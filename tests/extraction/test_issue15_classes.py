@@ -327,3 +327,14 @@ def test_such_an_agreement_takes_the_sum_of_the_sentence_before() -> None:
             "подписали губернатор Тамбовской области Евгений Первышов и глава компании «Агроснаб» Пётр Орлов.")
     [a] = run(text)
     assert a.amount is not None and a.amount.value == 3_000_000_000
+
+
+def test_a_later_item_of_a_roundup_takes_the_opening_day() -> None:
+    text = ("Делегация Гродненской области 12 марта в Казани подписала ряд соглашений с российскими регионами. "
+            "Губернатор Калужской области Владислав Шапша и председатель Гродненского облисполкома Юрий Караев "
+            "подписали соглашение о торговом сотрудничестве. "
+            "Глава Лидского райисполкома Иван Петров и глава Мензелинского района Республики Татарстан "
+            "Айдар Салахов заключили соглашение о побратимстве.")
+    found = run(text)
+    assert len(found) >= 2
+    assert all(a.date is not None and (a.date.month, a.date.day) == (3, 12) for a in found)
