@@ -338,3 +338,12 @@ def test_a_later_item_of_a_roundup_takes_the_opening_day() -> None:
     found = run(text)
     assert len(found) >= 2
     assert all(a.date is not None and (a.date.month, a.date.day) == (3, 12) for a in found)
+
+
+def test_a_share_bar_under_the_title_does_not_end_the_article() -> None:
+    text = ("Соглашение о строительстве речного порта в Тюменской области подпишут до конца года\n\n"
+            "Поделиться:\n\n"
+            "Вчера губернатор Тюменской области Александр Моор и генеральный директор компании «Речфлот» "
+            "Сергей Лебедев подписали соглашение о сотрудничестве в сфере речных перевозок.\n")
+    [a] = run(text)
+    assert a.regions == ["Тюменская область"]
