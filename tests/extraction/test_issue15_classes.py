@@ -347,3 +347,19 @@ def test_a_share_bar_under_the_title_does_not_end_the_article() -> None:
             "Сергей Лебедев подписали соглашение о сотрудничестве в сфере речных перевозок.\n")
     [a] = run(text)
     assert a.regions == ["Тюменская область"]
+
+
+def test_a_reminder_without_figures_does_not_hide_the_sum_after_it() -> None:
+    text = ("Губернатор Ярославской области Михаил Евраев подписал соглашение с ООО «Волгастекло». "
+            "Напомним, компания намерена построить в регионе стекольный завод. "
+            "Объём инвестиций составит 4 млрд рублей.")
+    [a] = run(text)
+    assert a.amount is not None and a.amount.value == 4_000_000_000
+
+
+def test_a_reminder_with_a_past_year_still_ends_the_sum_window() -> None:
+    text = ("Губернатор Ярославской области Михаил Евраев подписал соглашение с ООО «Волгастекло». "
+            "Напомним, в 2019 году компания открыла в регионе склад. "
+            "Тогда вложения составили 4 млрд рублей.")
+    [a] = run(text)
+    assert a.amount is None
