@@ -363,3 +363,10 @@ def test_a_reminder_with_a_past_year_still_ends_the_sum_window() -> None:
             "Тогда вложения составили 4 млрд рублей.")
     [a] = run(text)
     assert a.amount is None
+
+
+def test_a_branch_named_before_its_company_is_not_a_side() -> None:
+    text = ("Губернатор Омской области Виталий Хоценко и директор филиала «Западная Сибирь» ООО «Линкорд» "
+            "Андрей Волков подписали соглашение о развитии мобильной связи в регионе.")
+    [a] = run(text)
+    assert [p.name for p in a.partners] == ["Линкорд"]
