@@ -14,7 +14,7 @@ from extraction.signings.group import Group
 from extraction.signings.signing import RECALL_OPENINGS
 
 INVEST = re.compile(
-    r"(?:инвест\w*|(?:про)?финансир\w*|на\s+сумм\w+|оценива\w+\s+в|вложит\w*|вложат|вложен\w*|вкладыва\w*|направ(?:ит|ят|ить)|выдел(?:ит|ят|ить)|"
+    r"(?:инвест\w*|(?:про)?финансир\w*|на\s+сумм\w+|оценива\w+\s+в|вложит\w*|вложат|вложен\w*|вкладыва\w*|направ(?:ит|ят|ить)|выдел(?:ит|ят|ить|ено|ены|ена)|"
     r"капиталовложени\w*|стоимост\w+|кредитн\w+\s+лини\w+|лимит\w*\s+(?:кредитовани|финансировани)\w*|"
     r"сумм\w+\s+(?:соглашени|контракт|договор|инвестици)\w*|объ[её]м\w*\s+(?:инвестици|финансировани|вложени)\w*)",
     re.I,
@@ -37,10 +37,16 @@ SEVERAL_DOCS = re.compile(
     r"\b(?:соглашени(?:ям|ях|й)|документ(?:ам|ах|ов)|договор(?:ам|ах|ов)|меморандум(?:ам|ах|ов))\b", re.I
 )
 WINDOW_AFTER = 4
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 # "Соглашение об этом подписано ...": the sentence before says what was agreed
-ABOUT_THAT = re.compile(r"\b(?:об\s+этом|о\s+том|об\s+этих)\b", re.I)
+# (also "Такое соглашение подписали ...", "Соответствующий документ подписан ...")
+ABOUT_THAT = re.compile(
+    r"\b(?:об\s+этом|о\s+том|об\s+этих)\b|"
+    r"\b(?:такое|такой|такую|соответствующ(?:ее|ий|ую))\s+(?:соглашение|документ|меморандум|договор)\b",
+    re.I,
+)
 
 
 def amount_sentences(art: Article, g: Group) -> list[int]:
@@ -55,8 +61,15 @@ def amount_sentences(art: Article, g: Group) -> list[int]:
     lead = [j - 1 for j in idx if j > 0 and ABOUT_THAT.search(art.texts[j]) and j - 1 not in others]
     for j in idx:
         for i in range(j + 1, min(j + 1 + window, len(art.texts))):
-            if BACKGROUND.match(art.texts[i]) or i in others:
+            if i in others:
                 break
+            if BACKGROUND.match(art.texts[i]):
+                # "Напомним, компания намерена построить завод.": a reminder with no figure and no past year
+                # is an aside; one with a sum or a year starts the background that runs to the end
+                if find_amounts(art.texts[i]) or YEAR.search(art.texts[i]) \
+                        or len(art.groups) != 1:
+                    break
+                continue
             if i not in scope:
                 scope.append(i)
     if art.title is not None and len(art.groups) == 1 and not g.plural and 0 not in idx \

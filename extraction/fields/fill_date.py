@@ -145,6 +145,13 @@ def signing_date(art: Article, g: Group, occasion: Occasion | None = None) -> tu
         before, said, _ = signing_date(art, art.groups[art.groups.index(g) - 1])
         if before is not None and said:
             return before, True, Note("date", "«в тот же день»: the previous signing's day", idx[0])
+    if g in art.groups:
+        # "16 февраля подписали ряд соглашений. ... Глава района и ... заключили соглашение": a later item
+        # of a roundup takes the day its opening sentence gives to all its documents
+        for s in (s for h in art.groups[: art.groups.index(g)] for s in h.signings):
+            if s.plural and not s.weak and s.index < idx[0] and (when := sentence_date(art, s.index)):
+                return when, True, Note("date", "an item of a roundup: the day its opening sentence gives",
+                                        s.index)
     if occasion is not None and (when := sentence_date(art, occasion.index)):
         return when, True, Note("date", "the meeting or visit the signing came out of, dated next to it",
                                 occasion.index)

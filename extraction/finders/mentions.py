@@ -568,6 +568,9 @@ def _organizations(text: str, spans, base: int, blocked: list[tuple[int, int]], 
             if not re.search(r"[«\"A-ZА-ЯЁ]", rest):
                 continue  # "филиала компании": the company is named elsewhere
             clean = rest
+        if re.search(r"(?:филиал|отделени|подразделени)\w*\s*[«\"]?$", text[max(0, a - 30): a], re.I) \
+                and re.match(r"^[»\"]?\s*(?:ООО|ПАО|АО|ОАО|ЗАО|НАО|компани[иия])\s+[«\"]", text[b:]):
+            continue  # "филиал «Сибирь» ООО «Связьком»": the branch's own name; its company follows
         if re.match(r"^(?:[Пп]одписанн|[Зз]аключ[её]нн)", clean):
             continue  # "Подписанное вчера соглашение": the NER took the participle for a name
         if not clean or STOP_ORG.match(LEGAL_RE.sub("", clean).strip(" «»\"")) or EVENT_WORD.search(clean) \

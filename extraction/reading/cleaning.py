@@ -125,7 +125,8 @@ def clean(text: str) -> Cleaned:
             skip_header_date = True  # today's date in the site header, not the article's
             continue
         if END_MARKERS.match(line):
-            has_sentence = any(len(WORD.findall(x)) >= 10 for x in lines)
+            # (the title alone is no text yet: a share bar often sits between it and the article)
+            has_sentence = any(len(WORD.findall(x)) >= 10 for x in lines[1:])
             if not has_sentence or re.match(r"^\s*(?:см\.?\s+также|читайте\s+также)\s*:", line, re.I):
                 skip_link = bool(re.match(r"^\s*(?:см\.?\s+также|читайте\s+также)\s*:?\s*$", line, re.I))
                 continue  # page navigation above the text, or one related link inside it
