@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 
 from aiogram.utils.text_decorations import html_decoration as hd
 
+from db.models import DATE_SENT, TRUSTED_KINDS
 from extraction.models import Amount, PartialDate, Signatory
 from extraction.reading.text import clean_text
 from views.history import history_section, status_line
-from views.text import TRUSTED_KINDS, _link, fit_plain, plural, q
+from views.text import _link, fit_plain, plural, q
 
 __all__ = ["MAX_MESSAGE", "TRUSTED_KINDS", "_link", "fit_plain", "full_card", "pack", "plural", "q", "short_card", "user_query"]
 
@@ -87,9 +88,6 @@ def fmt_signatory(s: Signatory) -> str:
 
 def _join(items: Iterable[str], limit: int = 600) -> str:
     return q("; ".join(items), limit)
-
-
-DATE_SENT = "sent"  # db.models.DATE_SENT
 
 
 def _published(src: SourceView) -> str:

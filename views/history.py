@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from views.text import TRUSTED_KINDS, _link, plural, q
+from db.models import TRUSTED_KINDS
+from views.text import _link, plural, q
 
 if TYPE_CHECKING:
     from db.read.views import AgreementView, HistoryItem

@@ -7,7 +7,6 @@ import html
 from aiogram.utils.text_decorations import html_decoration as hd
 
 MAX_URL = 500
-TRUSTED_KINDS = frozenset({"page", "feed", "seed"})  # db.models.TRUSTED_KINDS
 
 
 def q(text: object, limit: int = 300) -> str:
