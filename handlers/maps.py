@@ -16,7 +16,7 @@ from app.settings import Settings
 from db.read import aggregates, events
 from db.read.aggregates import Filters
 from db.read.queries import region_targets
-from views.cards import fit_plain, pack, plural, q, short_card
+from views.cards import fit_plain, pack, plural, q, short_card, user_query
 from views.keyboards import EventCB, MapCB, QueryStore, decode_query, event_keyboard, map_keyboard
 from views.map_image import COUNT, SUM, money, render_map
 
@@ -36,7 +36,7 @@ EVENT_USAGE = (
 
 def parse_map_args(text: str) -> tuple[str, int | None, str]:
     """(mode, year, the rest: a partner, a country or a region) of what follows /map."""
-    text = text.strip()[:MAX_QUERY_CHARS]
+    text = user_query(text, MAX_QUERY_CHARS)
     mode = SUM if _SUM_WORDS.search(text) else COUNT
     text = _SUM_WORDS.sub(" ", text)
     found = _YEAR_WORD.search(text)
@@ -132,7 +132,7 @@ async def send_event(
     bot: Bot, chat_id: int, session: Any, text: str, offset: int, qstore: QueryStore
 ) -> None:
     """Answer /event `text`: totals, the top regions and partners, a page of agreements."""
-    text = text.strip()[:MAX_QUERY_CHARS]
+    text = user_query(text, MAX_QUERY_CHARS)
     found = await events.find(session, text)
     if found is None:
         await release(session)
