@@ -300,8 +300,14 @@ class Totals:
 
 
 async def totals(session: AsyncSession, selection: Selection) -> Totals:
+    """Count, years and ruble sum of the selection (kept like `count`: every /region and /partner
+    answer of more than a few agreements shows this line)."""
     if selection.nothing:
         return Totals(0, None, None, 0.0)
+    cached = _cached(session, "totals", selection)
+    if cached is not None:
+        return cached
+    version = cache.version(session.bind)
     q = select(func.count(), func.min(A.c.year), func.max(A.c.year), RUB_SUM).where(*selection.conditions)
     n, first, last, total = (await session.execute(q)).one()
-    return Totals(int(n), first, last, float(total or 0))
+    return _keep(session, "totals", selection, version, Totals(int(n), first, last, float(total or 0)))
